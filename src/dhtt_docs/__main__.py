@@ -1,0 +1,3 @@
+from dhtt_docs.cli import main
+
+main()
