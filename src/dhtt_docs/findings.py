@@ -1,0 +1,96 @@
+"""Findings: every problem the tool reports is data until the CLI prints it.
+
+A finding says how bad it is (severity), which clause of the plan or which part
+of the input contract it rests on (clause), where it is (file, line, key) and,
+in Vietnamese, what is wrong and how to fix it (message).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    @property
+    def label_vi(self) -> str:
+        return {"error": "LỖI", "warning": "CẢNH BÁO", "info": "LƯU Ý"}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    message: str
+    file: str | None = None
+    line: int | None = None
+    key: str | None = None
+    clause: str | None = None
+    code: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "severity": self.severity.value,
+            "clause": self.clause,
+            "file": self.file,
+            "line": self.line,
+            "key": self.key,
+            "code": self.code,
+            "message": self.message,
+        }
+
+    def where(self) -> str:
+        """'candidates/an.yaml:23 (ratings.2023)' — the place a secretary opens."""
+        place = self.file or ""
+        if self.line:
+            place += f":{self.line}"
+        if self.key:
+            place += f" ({self.key})" if place else self.key
+        return place
+
+
+@dataclass
+class Findings:
+    """An ordered collection of findings with helpers to add them."""
+
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        if finding not in self.items:
+            self.items.append(finding)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self.add(f)
+
+    def error(self, message: str, **kw) -> None:
+        self.add(Finding(Severity.ERROR, message, **kw))
+
+    def warning(self, message: str, **kw) -> None:
+        self.add(Finding(Severity.WARNING, message, **kw))
+
+    def info(self, message: str, **kw) -> None:
+        self.add(Finding(Severity.INFO, message, **kw))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def sort_findings(items: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then by file and line, so the list reads top to bottom."""
+    return sorted(items, key=lambda f: (f.severity.rank, f.file or "", f.line or 0, f.key or ""))

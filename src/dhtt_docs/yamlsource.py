@@ -1,0 +1,292 @@
+"""Read one YAML file of a dossier safely, keeping the line of every value.
+
+PyYAML's constructors lose positions and keep the last of two duplicate keys
+silently. Here the composed node tree is walked by hand instead, so that:
+
+- every value's path ("council.members[2].present") maps to its line;
+- duplicate keys, anchors/aliases, merge keys and object tags are findings;
+- text is Unicode NFC, with zero-width and XML-illegal control characters
+  removed (with a warning naming the field);
+- dates stay text (ISO parsing with Vietnamese messages is the schema's job,
+  so "2023-02-30" is reported, not crashed on);
+- bad bytes (not UTF-8, UTF-16, NUL, too large) are explained, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .findings import Finding, Severity
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_STRING = 100_000
+
+Path_ = tuple  # a value's path: keys and list indexes
+
+
+def path_to_key(path: Path_) -> str:
+    """('council', 'members', 2, 'present') -> 'council.members[2].present'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool) and out and not out.endswith("."):
+            # list index (keys that are years are ints too; they read better dotted)
+            out += f"[{part}]" if _is_index(part) else f".{part}"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _is_index(part: int) -> bool:
+    return 0 <= part < 1000
+
+
+@dataclass
+class SourceMap:
+    """Where each value of one file stands: file (relative to the round) and lines."""
+
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *path) -> int | None:
+        """Line of the value at path, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+    def at(self, *path) -> dict:
+        """file, line and key for a Finding at this path."""
+        return {"file": self.file, "line": self.line(*path), "key": path_to_key(path) or None}
+
+
+# Characters that are invisible or illegal in XML 1.0 (and so in DOCX).
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff" + _ZERO_WIDTH + "]"
+)
+
+
+def clean_text(s: str) -> str:
+    """NFC, no zero-width or XML-illegal characters, Windows line ends folded."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _ILLEGAL.sub("", s)
+    return unicodedata.normalize("NFC", s)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the implicit timestamp type: dates stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, path: Path_, line: int | None, code: str):
+        super().__init__(message)
+        self.message, self.path, self.line, self.code = message, path, line, code
+
+
+@dataclass
+class YamlDoc:
+    data: Any
+    source: SourceMap
+    findings: list[Finding]
+
+
+def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
+    def err(msg: str, code: str, line: int | None = 1) -> None:
+        findings.append(Finding(Severity.ERROR, msg, file=rel, line=line, code=code, clause="dossier"))
+
+    if len(raw) > MAX_FILE_BYTES:
+        err(f"Tệp quá lớn ({len(raw):,} byte; tối đa {MAX_FILE_BYTES:,}). Một hồ sơ YAML chỉ chứa chữ: "
+            "hãy để ảnh, bản quét vào thư mục attachments/.".replace(",", "."), "file.too_large")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        err("Tệp được lưu bằng mã UTF-16. Hãy mở tệp và lưu lại với mã UTF-8 "
+            "(Notepad: Save As → Encoding: UTF-8).", "file.encoding")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 BOM is harmless: Notepad writes it
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        err("Tệp chứa byte NUL: đây không phải tệp văn bản YAML (có thể là tệp Word/Excel đổi tên). "
+            "Hãy ghi lại nội dung bằng một trình soạn thảo văn bản, lưu với mã UTF-8.", "file.binary", line)
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        err("Tệp không phải mã UTF-8 (byte lạ ở dòng %d). Có thể tệp được gõ bằng bảng mã cũ "
+            "(Windows-1258, TCVN3/ABC, VNI): hãy mở bằng Unikey → Công cụ chuyển mã, hoặc trình soạn thảo, "
+            "và lưu lại với mã Unicode UTF-8." % line, "file.encoding", line)
+        return None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        err("Tệp rỗng: chưa có nội dung nào. Hãy điền các trường theo mẫu "
+            "(lệnh `dhtt-docs new` hoặc `dhtt-docs init` tạo tệp mẫu).", "file.empty")
+        return None
+    return text
+
+
+def read_yaml(path: Path, rel: str) -> YamlDoc:
+    """Parse one file; never raises for bad content (OSError aside)."""
+    findings: list[Finding] = []
+    source = SourceMap(rel)
+    text = _decode(path.read_bytes(), rel, findings)
+    if text is None:
+        return YamlDoc(None, source, findings)
+    return parse_yaml_text(text, rel, source, findings)
+
+
+def parse_yaml_text(text: str, rel: str, source: SourceMap | None = None,
+                    findings: list[Finding] | None = None) -> YamlDoc:
+    source = source or SourceMap(rel)
+    findings = findings if findings is not None else []
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (e.problem or e.context or "cú pháp sai").strip()
+        findings.append(Finding(
+            Severity.ERROR,
+            f"Lỗi cú pháp YAML ở dòng {line}: {problem} ({_explain_yaml(problem)}).",
+            file=rel, line=line, clause="dossier", code="yaml.syntax"))
+        return YamlDoc(None, source, findings)
+    except yaml.YAMLError as e:
+        findings.append(Finding(Severity.ERROR, f"Không đọc được YAML: {e}", file=rel, line=1,
+                                clause="dossier", code="yaml.syntax"))
+        return YamlDoc(None, source, findings)
+    except RecursionError:
+        findings.append(Finding(Severity.ERROR, "Tệp lồng quá nhiều cấp (ngoặc [ ] hoặc { } lồng nhau quá sâu): "
+                                "hồ sơ chỉ cần vài cấp; hãy viết lại theo mẫu.", file=rel, line=1,
+                                clause="dossier", code="yaml.depth"))
+        return YamlDoc(None, source, findings)
+    if node is None:
+        findings.append(Finding(Severity.ERROR, "Tệp rỗng: chưa có nội dung nào.", file=rel, line=1,
+                                clause="dossier", code="file.empty"))
+        return YamlDoc(None, source, findings)
+    walker = _Walker(loader, source, findings)
+    try:
+        data = walker.build(node, ())
+    except _Problem as p:
+        findings.append(Finding(Severity.ERROR, p.message, file=rel, line=p.line,
+                                key=path_to_key(p.path) or None, clause="dossier", code=p.code))
+        return YamlDoc(None, source, findings)
+    return YamlDoc(data, source, findings)
+
+
+def _explain_yaml(problem: str) -> str:
+    p = problem.lower()
+    if "mapping values are not allowed" in p:
+        return "có dấu ':' trong giá trị; hãy đặt cả giá trị trong ngoặc kép \"...\""
+    if "could not find expected ':'" in p:
+        return "thiếu dấu ':' sau tên trường, hoặc thụt lề sai"
+    if "found character '\\t'" in p or "tab" in p:
+        return "YAML không dùng phím Tab để thụt lề; hãy thay bằng dấu cách"
+    if "expected <block end>" in p or "did not find expected key" in p:
+        return "thụt lề không đều: các trường cùng cấp phải thẳng cột"
+    if "found unacceptable character" in p or "special characters" in p:
+        return "có ký tự điều khiển không in được (thường do sao chép từ PDF); hãy gõ lại đoạn đó"
+    if "unclosed" in p or "found unexpected end of stream" in p:
+        return "thiếu dấu ngoặc kép hoặc ngoặc đóng"
+    return "hãy kiểm tra thụt lề và dấu ':' ở dòng đó và dòng trên"
+
+
+class _Walker:
+    def __init__(self, loader: _Loader, source: SourceMap, findings: list[Finding]):
+        self.loader, self.source, self.findings = loader, source, findings
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        line = node.start_mark.line + 1
+        if len(path) > MAX_DEPTH:
+            raise _Problem("Tệp lồng quá nhiều cấp: hồ sơ chỉ cần vài cấp; hãy viết lại theo mẫu.",
+                           path, line, "yaml.depth")
+        if id(node) in self.seen:
+            raise _Problem("Không dùng anchor/alias (&tên, *tên) trong hồ sơ: hãy viết đầy đủ giá trị ở mỗi chỗ.",
+                           path, line, "yaml.alias")
+        self.seen.add(id(node))
+        self.source.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag not in ("tag:yaml.org,2002:map",):
+                raise self._tag_problem(node, path)
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self._tag_problem(node, path)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _tag_problem(self, node: yaml.Node, path: Path_) -> _Problem:
+        return _Problem(f"Thẻ YAML '{node.tag}' không được phép: hồ sơ chỉ chứa chữ, số, danh sách. "
+                        "Hãy xóa thẻ đó (phần bắt đầu bằng '!').", path, node.start_mark.line + 1, "yaml.tag")
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        if node.tag.startswith("tag:yaml.org,2002:") and node.tag.rsplit(":", 1)[1] in (
+                "str", "int", "float", "bool", "null"):
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                value = node.value
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            value = node.value  # explicit !!timestamp: keep as text, the schema parses it
+        else:
+            raise self._tag_problem(node, path)
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise _Problem(f"Giá trị quá dài ({len(value)} ký tự; tối đa {MAX_STRING}). "
+                               "Hãy rút gọn hoặc chia thành nhiều đoạn.", path, node.start_mark.line + 1,
+                               "value.too_long")
+            cleaned = clean_text(value)
+            if _ILLEGAL.sub("", value.replace("\r", "")) != value.replace("\r", ""):
+                self.findings.append(Finding(
+                    Severity.WARNING,
+                    "Giá trị có ký tự ẩn hoặc ký tự điều khiển (thường do sao chép từ PDF, web): "
+                    "đã bỏ các ký tự đó. Hãy xem lại đoạn chữ này.",
+                    file=self.source.file, line=node.start_mark.line + 1, key=path_to_key(path) or None,
+                    clause="dossier", code="value.invisible_chars"))
+            value = cleaned
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            kline = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Problem("Không dùng khóa gộp '<<' trong hồ sơ: hãy viết đầy đủ các trường.",
+                               path, kline, "yaml.merge")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Problem("Tên trường phải là chữ hoặc số, không phải danh sách hay nhóm.",
+                               path, kline, "yaml.key")
+            key = self._scalar(key_node, path)
+            if isinstance(key, float) or key is None or isinstance(key, bool):
+                key = key_node.value
+            if key in out:
+                first = self.source.lines.get(path + (key,))
+                self.findings.append(Finding(
+                    Severity.ERROR,
+                    f"Trường '{key}' được khai hai lần (dòng {first} và dòng {kline}): "
+                    "hãy giữ một và xóa dòng kia.",
+                    file=self.source.file, line=kline, key=path_to_key(path + (key,)),
+                    clause="dossier", code="yaml.duplicate_key"))
+                continue
+            self.source.lines[path + (key,)] = kline
+            out[key] = self.build(value_node, path + (key,))
+            self.source.lines[path + (key,)] = kline
+        return out
