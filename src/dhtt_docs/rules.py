@@ -54,7 +54,7 @@ class Verdict:
             "name": self.candidate.name,
             "eligible": self.eligible,
             "tracks": dict(self.tracks),
-            "approval": None if self.approval is None else round(self.approval, 4),
+            "approval": self.approval,
             "votes": self.votes,
             "findings": [f.to_json() for f in sort_findings(self.findings)],
         }
