@@ -120,9 +120,8 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 BOM is harmless: Notepad writes it
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         err("Tệp chứa byte NUL: đây không phải tệp văn bản YAML (có thể là tệp Word/Excel đổi tên). "
-            "Hãy ghi lại nội dung bằng một trình soạn thảo văn bản, lưu với mã UTF-8.", "file.binary", line)
+            "Hãy ghi lại nội dung bằng một trình soạn thảo văn bản, lưu với mã UTF-8.", "file.binary")
         return None
     try:
         text = raw.decode("utf-8")
@@ -220,7 +219,7 @@ class _Walker:
                            path, line, "yaml.depth")
         if id(node) in self.seen:
             raise _Problem("Không dùng anchor/alias (&tên, *tên) trong hồ sơ: hãy viết đầy đủ giá trị ở mỗi chỗ.",
-                           path, line, "yaml.alias")
+                           path, self.source.lines.get(path, line), "yaml.alias")
         self.seen.add(id(node))
         self.source.lines.setdefault(path, line)
         if isinstance(node, yaml.MappingNode):

@@ -1,0 +1,154 @@
+"""Shared helpers: write small rounds into a temporary folder, run the CLI."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dhtt_docs.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SAMPLE_ROUND = SAMPLES / "bhxh-thanh-hoa-2024"
+SCREENING_ROUND = SAMPLES / "bhxh-thanh-hoa-2024-so-loai"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+QUANG_BINH = FIXTURES / "rounds" / "bhxh-quang-binh-2024"
+
+SUBMISSION = """\
+plan: 1935/KH-BHXH
+year: 2024
+unit:
+  parent: Bảo hiểm xã hội Việt Nam
+  name: Bảo hiểm xã hội tỉnh Quảng Trị
+  code: BHXH
+  place: Quảng Trị
+  head: {name: Lê Văn Bình, title: Giám đốc}
+council:
+  name: Hội đồng Thi đua - Khen thưởng Bảo hiểm xã hội tỉnh Quảng Trị
+  meeting:
+    number: 3
+    start: 2024-11-20 14:00
+    end: 2024-11-20 16:30
+    location: Phòng họp tầng 2
+  chair: {name: Lê Văn Bình, title: Giám đốc, council_role: Chủ tịch Hội đồng}
+  secretary: {name: Trần Thị Hoa, title: Chuyên viên}
+  members:
+    - {name: Lê Văn Bình, title: Giám đốc, council_role: Chủ tịch Hội đồng, present: true}
+    - {name: Phạm Minh Đức, title: Phó Giám đốc, council_role: Phó Chủ tịch Hội đồng, present: true}
+    - {name: Hoàng Thị Lan, title: Trưởng phòng Tổ chức cán bộ, council_role: Ủy viên, present: true}
+    - {name: Ngô Văn Tài, title: Chánh Văn phòng, council_role: Ủy viên thường trực, present: true}
+  ballots: {issued: 4, returned: 4, valid: 4}
+  votes:
+    an: 4
+    phong-thu: 4
+submission:
+  number: 12
+  date: 2024-11-25
+  to:
+    - Tổng Giám đốc Bảo hiểm xã hội Việt Nam
+"""
+
+INDIVIDUAL = """\
+kind: individual
+full_name: Nguyễn Văn An
+gender: Nam
+birth_date: 1980-05-12
+hometown: xã Gio Linh, tỉnh Quảng Trị
+unit: Phòng Quản lý thu, Bảo hiểm xã hội tỉnh Quảng Trị
+position: Trưởng phòng
+duties: Phụ trách công tác thu.
+achievements: Hoàn thành xuất sắc nhiệm vụ.
+ratings:
+  2022: hoàn thành tốt nhiệm vụ
+  2023: hoàn thành tốt nhiệm vụ
+awards:
+  - year: 2022
+    title: Bằng khen của Tổng Giám đốc Bảo hiểm xã hội Việt Nam
+    decision: {number: 1234/QĐ-BHXH, date: 2022-12-28, issuer: Tổng Giám đốc Bảo hiểm xã hội Việt Nam}
+"""
+
+COLLECTIVE = """\
+kind: collective
+name: Phòng Quản lý thu
+parent: Bảo hiểm xã hội tỉnh Quảng Trị
+head: {name: Nguyễn Văn An, title: Trưởng phòng}
+situation: Phòng có 12 công chức.
+functions: Tham mưu công tác thu.
+achievements: Hoàn thành vượt mức kế hoạch.
+awards:
+  - year: 2023
+    title: Bằng khen của Thủ tướng Chính phủ
+    decision: {number: 99/QĐ-TTg, date: 2023-03-01, issuer: Thủ tướng Chính phủ}
+"""
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+class RoundBuilder:
+    """A round folder under tmp_path, written from YAML text; files can be replaced."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "candidates").mkdir(parents=True, exist_ok=True)
+        self.write("submission.yaml", SUBMISSION)
+        self.write("candidates/an.yaml", INDIVIDUAL)
+        self.write("candidates/phong-thu.yaml", COLLECTIVE)
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def append(self, rel: str, text: str) -> None:
+        path = self.root / rel
+        path.write_text(path.read_text(encoding="utf-8") + dedent(text), encoding="utf-8")
+
+    def set_votes(self, **votes: int) -> None:
+        text = (self.root / "submission.yaml").read_text(encoding="utf-8")
+        head, rest = text.split("  votes:\n", 1)
+        tail = rest[rest.index("submission:"):]
+        lines = "".join(f"    {k.replace('_', '-')}: {v}\n" for k, v in votes.items())
+        (self.root / "submission.yaml").write_text(head + "  votes:\n" + lines + tail, encoding="utf-8")
+
+    def report(self):
+        from dhtt_docs.loader import load_round
+        from dhtt_docs.rules import evaluate
+        return evaluate(load_round(self.root))
+
+
+@pytest.fixture
+def round_dir(tmp_path: Path) -> RoundBuilder:
+    return RoundBuilder(tmp_path / "round")
+
+
+@pytest.fixture
+def run_cli():
+    def run(*args: str, input: str | None = None):
+        runner = CliRunner()
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+    return run
+
+
+def validate_json(run_cli, folder: Path) -> tuple[int, dict]:
+    result = run_cli("validate", folder, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
