@@ -230,3 +230,62 @@ def test_vietnamese_numbers_in_targets(round_dir, value, expected):
     rnd = load_round(round_dir.root)
     assert rnd.findings == []
     assert rnd.candidate("phong-thu").model.targets[0].plan == expected
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+def _attach(round_dir, rel):
+    round_dir.edit("candidates/an.yaml", "issuer: Tổng Giám đốc Bảo hiểm xã hội Việt Nam}",
+                   f"issuer: Tổng Giám đốc Bảo hiểm xã hội Việt Nam}}\n    attachment: {rel}")
+    rep = round_dir.report()
+    return rep, [f for f in rep.verdict("an").findings if f.code == "attachment.unusable"]
+
+
+def test_good_attachment_is_listed(round_dir):
+    from conftest import SAMPLE_ROUND
+    round_dir.write("attachments/qd.pdf", (SAMPLE_ROUND / "attachments/qd-3120-2022.pdf").read_bytes())
+    rep, bad = _attach(round_dir, "attachments/qd.pdf")
+    assert bad == [] and [a.rel for a in rep.attachments] == ["attachments/qd.pdf"]
+
+
+@pytest.mark.parametrize("rel, words", [
+    ("../secret.pdf", "ngoài thư mục"), ("/etc/passwd", "tuyệt đối"), ("C:\\scan\\qd.pdf", "tuyệt đối"),
+    ("attachments/none.pdf", "không có trong thư mục"),
+])
+def test_attachment_outside_or_missing(round_dir, rel, words):
+    rep, (f,) = _attach(round_dir, rel)
+    assert f.key == "awards[0].attachment" and f.line == 17 and words in f.message
+    assert rep.attachments == []
+
+
+def test_attachment_symlink_out_of_folder(round_dir, tmp_path):
+    outside = tmp_path / "outside.pdf"
+    outside.write_bytes(b"%PDF-1.4 secret")
+    (round_dir.root / "attachments").mkdir()
+    (round_dir.root / "attachments/link.pdf").symlink_to(outside)
+    rep, (f,) = _attach(round_dir, "attachments/link.pdf")
+    assert "liên kết" in f.message
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"PK\x03\x04 not a pdf", "không phải tệp PDF"), (b"", "rỗng"),
+    (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "hỏng"),
+])
+def test_attachment_not_a_readable_pdf(round_dir, content, words):
+    round_dir.write("attachments/x.pdf", content)
+    rep, (f,) = _attach(round_dir, "attachments/x.pdf")
+    assert words in f.message and f.severity is Severity.ERROR
+
+
+def test_encrypted_attachment(round_dir):
+    import io
+    from pypdf import PdfWriter
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.encrypt("secret")
+    buf = io.BytesIO()
+    w.write(buf)
+    round_dir.write("attachments/x.pdf", buf.getvalue())
+    rep, (f,) = _attach(round_dir, "attachments/x.pdf")
+    assert "mật khẩu" in f.message

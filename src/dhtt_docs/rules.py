@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .attachments import Attachment, check_attachments
 from .findings import Finding, Severity, sort_findings
 from .loader import Candidate, Round
 from .profile import DEFAULT_PLAN, Profile, available_plans, load_profile
@@ -66,6 +67,7 @@ class Report:
     profile: Profile | None
     verdicts: list[Verdict]
     findings: list[Finding]                 # those of the round as a whole
+    attachments: list[Attachment] = field(default_factory=list)   # usable ones, in dossier order
 
     @property
     def ok(self) -> bool:
@@ -408,10 +410,13 @@ def evaluate(rnd: Round, profile: Profile | None = None) -> Report:
                 "(lý do ở các dòng dưới).", clause=clause, code="verdict.ineligible", file=c.file, line=1,
                 key=None))
 
+    attachments, problems = check_attachments(rnd)
+    for v in verdicts:
+        v.findings.extend(problems.get(v.id, []))
     if sub is not None and profile is not None:
         _check_leaders(rnd, verdicts, profile)
         _check_round(rnd, sub, profile, verdicts, top)
-    return Report(rnd, profile, verdicts, top)
+    return Report(rnd, profile, verdicts, top, attachments)
 
 
 def _check_leaders(rnd: Round, verdicts: list[Verdict], profile: Profile) -> None:

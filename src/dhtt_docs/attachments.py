@@ -1,0 +1,108 @@
+"""Attachments (scanned decisions) named in the dossier: inside the round, readable PDFs.
+
+A path is only ever resolved inside the round folder: `../`, absolute paths
+and links pointing out are findings, and such a file is never opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .findings import Finding, Severity
+from .loader import Candidate, Round
+
+MAX_ATTACHMENT_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class Attachment:
+    candidate: str          # candidate id
+    rel: str                # as written, relative to the round folder
+    path: Path              # resolved, inside the round folder
+    title: str              # what it proves, for the bundle's bookmark
+
+
+def declared(c: Candidate) -> list[tuple[tuple, str, str]]:
+    """(yaml path, relative file, title) of every attachment a candidate names."""
+    out = []
+    m = c.model
+    if m is None:
+        return out
+    for field_name in ("emulation_titles", "awards"):
+        for i, h in enumerate(getattr(m, field_name)):
+            if h.attachment:
+                out.append(((field_name, i, "attachment"), h.attachment,
+                             f"{h.title} (Quyết định số {h.decision.number})"))
+    return out
+
+
+def resolve_inside(folder: Path, rel: str) -> tuple[Path | None, str | None]:
+    """The file `rel` names inside `folder`, or None and why not (in Vietnamese)."""
+    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+        return None, ("là đường dẫn tuyệt đối; hãy chép tệp vào thư mục attachments/ của đợt xét và ghi "
+                      "'attachments/<tên tệp>.pdf'")
+    parts = PurePosixPath(rel.replace("\\", "/")).parts
+    if ".." in parts:
+        return None, "trỏ ra ngoài thư mục đợt xét ('..'); hãy chép tệp vào thư mục attachments/"
+    root = folder.resolve()
+    candidate = root.joinpath(*parts)
+    try:
+        resolved = candidate.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return None, "không mở được (liên kết vòng?)"
+    if not resolved.is_relative_to(root):
+        return None, "là liên kết trỏ ra ngoài thư mục đợt xét; hãy chép tệp thật vào thư mục attachments/"
+    return resolved, None
+
+
+def pdf_problem(path: Path) -> str | None:
+    """Why `path` is not a readable PDF, or None when it is one."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return "là tệp rỗng"
+        if size > MAX_ATTACHMENT_BYTES:
+            return f"quá lớn ({size // 1_000_000} MB; tối đa {MAX_ATTACHMENT_BYTES // 1_000_000} MB): hãy quét lại ở 200 dpi"
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as e:
+        return f"không đọc được ({e.strerror})"
+    if b"%PDF-" not in head:
+        return "không phải tệp PDF (hãy quét hoặc xuất bản sao quyết định ra PDF)"
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            return "có mật khẩu (mã hóa): hãy lưu lại bản không đặt mật khẩu"
+        n = len(reader.pages)
+        if n == 0:
+            return "không có trang nào"
+        reader.pages[0].mediabox  # noqa: B018 - touching the first page finds truncated files
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as e:
+        return f"bị hỏng hoặc không đầy đủ, không mở được ({type(e).__name__}): hãy quét hoặc tải lại tệp"
+    return None
+
+
+def check_attachments(rnd: Round) -> tuple[list[Attachment], dict[str, list[Finding]]]:
+    """The attachments that are usable, and a finding for each that is not (by candidate id)."""
+    good: list[Attachment] = []
+    problems: dict[str, list[Finding]] = {}
+    for c in rnd.candidates:
+        for path, rel, title in declared(c):
+            where = c.source.at(*path)
+            resolved, why = resolve_inside(rnd.folder, rel)
+            if resolved is not None and not resolved.is_file():
+                why = "không có trong thư mục đợt xét: hãy chép bản quét vào đó, hoặc sửa tên tệp"
+            if resolved is not None and why is None:
+                why = pdf_problem(resolved)
+            if why:
+                problems.setdefault(c.id, []).append(Finding(
+                    Severity.ERROR, f"Tệp đính kèm '{rel}' {why}.", clause="dossier",
+                    code="attachment.unusable", **where))
+            else:
+                good.append(Attachment(c.id, rel, resolved, title))
+    return good, problems
