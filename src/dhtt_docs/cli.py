@@ -83,6 +83,58 @@ def validate(folder: Path, fmt: str) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command()
+@click.argument("folder", type=FOLDER, default=".")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Thư mục kết quả (mặc định: FOLDER/build).")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Lập cả PDF và tệp hồ sơ gộp (cần LibreOffice); --no-pdf: chỉ DOCX.")
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b để lưu trữ lâu dài.")
+@click.option("--duplex", is_flag=True, help="In hai mặt: thêm trang trắng để mỗi văn bản bắt đầu ở mặt trước.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Số tiến trình LibreOffice chạy song song (mặc định: số CPU).")
+@click.option("--force", is_flag=True,
+              help="Vẫn lập văn bản khi hồ sơ còn lỗi; mọi trang mang dấu DỰ THẢO.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Thư mục mẫu văn bản tự sửa (xem `dhtt-docs templates export`).")
+@click.option("--converter", default=None, metavar="URL",
+              help="Chuyển PDF qua máy chủ unoserver: unoserver://host:port[,host:port...].")
+@click.option("--timeout", type=click.FloatRange(5, 3600), default=120.0, show_default=True,
+              help="Thời gian tối đa (giây) để chuyển một văn bản sang PDF.")
+def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, jobs: int | None, force: bool,
+          templates_dir: Path | None, converter: str | None, timeout: float) -> None:
+    """Lập Tờ trình, Danh sách, Biên bản, Báo cáo thành tích (DOCX, PDF) và hồ sơ gộp.
+
+    \b
+    Ví dụ:
+      dhtt-docs build dossiers/bhxh-thanh-hoa-2024
+      dhtt-docs build . -o ket-qua --no-pdf
+      dhtt-docs build . --duplex --pdfa
+    """
+    from .pipeline import BuildOptions, build as run_build
+
+    opts = BuildOptions(out=out, pdf=pdf or pdfa, pdfa=pdfa, duplex=duplex, jobs=jobs, force=force,
+                        templates=templates_dir, converter=converter, timeout=timeout)
+    result = run_build(_check_folder(folder), opts)
+    report = result.report
+    if result.out is None:
+        if not report.ok and not force:
+            click.echo(render_text(report))
+            click.secho("Chưa lập văn bản nào vì hồ sơ còn lỗi. Sửa các mục LỖI, hoặc thêm --force để lập "
+                        "bản DỰ THẢO.", err=True, fg="red")
+        for f in result.findings:
+            click.secho(f"LỖI {f.where()}: {f.message}", err=True, fg="red")
+        if not result.findings and report.round.submission is None and report.ok:
+            click.secho("Không lập được văn bản: thiếu submission.yaml.", err=True, fg="red")
+        sys.exit(1)
+    if result.draft:
+        click.secho("Đã lập bản DỰ THẢO (hồ sơ còn lỗi): không dùng để trình ký.", fg="yellow")
+    click.echo(f"Đã lập {len(result.written)} tệp trong {result.out}:")
+    for rel in result.written:
+        click.echo(f"  {rel.as_posix()}")
+    sys.exit(1 if result.draft else 0)
+
+
 def main() -> None:
     try:
         cli(prog_name="dhtt-docs")

@@ -1,0 +1,259 @@
+"""The build: dossier -> findings -> DOCX -> PDF -> bundle PDF -> BagIt zip.
+
+Each stage is a module of its own (loader, rules, render, convert, bundle,
+bag); this one orders them, decides what is written where, and makes the
+output folder change all at once: everything is built in a temporary folder
+beside OUT and swapped in only when every stage succeeded, so a failed or
+interrupted build leaves the last good outputs as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .exceptions import ToolMissing, UsageProblem
+from .findings import Finding, Severity
+from .loader import Round, load_round
+from .rules import Report, evaluate
+
+DOCUMENTS = "documents"
+BUNDLE = "bundle"
+VALIDATION = "validation.json"
+
+INSTALL_HINT = ("cài LibreOffice: sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui "
+                "fonts-liberation2 (hoặc chạy scripts/setup), hoặc thêm --no-pdf để chỉ lập tệp DOCX")
+
+
+@dataclass
+class BuildOptions:
+    out: Path | None = None            # default FOLDER/build
+    pdf: bool = True
+    pdfa: bool = False
+    duplex: bool = False
+    jobs: int | None = None            # conversion workers; default one per CPU
+    force: bool = False                # build despite error findings, marking every page DỰ THẢO
+    templates: Path | None = None      # a folder of user templates (same file names as the built-in ones)
+    converter: str | None = None       # None: local LibreOffice; "unoserver://host:port[,...]"
+    timeout: float = 120.0
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    findings: list[Finding] = field(default_factory=list)   # problems of the build itself
+    out: Path | None = None
+    written: list[Path] = field(default_factory=list)        # files in OUT, relative
+    draft: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.out is not None and not any(f.severity is Severity.ERROR for f in self.findings)
+
+
+Progress = Callable[[str, int, int], None]   # stage, done, total
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def output_dir(folder: Path, opts: BuildOptions) -> Path:
+    return (opts.out if opts.out is not None else folder / "build").absolute()
+
+
+def check_output(out: Path) -> None:
+    """OUT must be a folder we can write (or create) — said before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"'{out}' là một tệp, không phải thư mục: hãy chọn thư mục khác với -o.")
+    parent = out.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageProblem(f"Không ghi được vào '{parent}': hãy chọn thư mục khác với -o, "
+                           "hoặc xin quyền ghi thư mục đó.")
+
+
+def check_converter(opts: BuildOptions) -> None:
+    if not opts.pdf or (opts.converter and opts.converter != "soffice"):
+        return
+    from .convert import find_soffice
+    if find_soffice() is None:
+        raise ToolMissing(f"Không tìm thấy LibreOffice (soffice) để lập PDF: {INSTALL_HINT}.")
+
+
+def submission_datetime(report: Report) -> datetime:
+    """The one date every output carries (no clock): the Tờ trình's date, at midnight."""
+    sub = report.round.submission
+    return datetime.combine(sub.submission.date, time(0, 0))
+
+
+def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> BuildResult:
+    """Run the whole build. Never raises for bad input: findings say what is wrong."""
+    folder = Path(folder)
+    out = output_dir(folder, opts)
+    check_output(out)
+    check_converter(opts)
+    report = evaluate(load_round(folder))
+    result = BuildResult(report)
+    if report.round.submission is None or (not report.ok and not opts.force):
+        return result
+    result.draft = not report.ok
+
+    from .render import lint_templates
+    lint = lint_templates(opts.templates) if opts.templates else []
+    result.findings.extend(lint)
+    if any(f.severity is Severity.ERROR for f in lint):
+        return result
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        _build_into(stage, report, opts, result, progress)
+        if any(f.severity is Severity.ERROR for f in result.findings):
+            return result
+        _swap_in(stage, out)
+        result.out = out
+        result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+        return result
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress) -> None:
+    from .render import render_documents
+
+    docs_dir = stage / DOCUMENTS
+    docs_dir.mkdir()
+    documents = render_documents(report, docs_dir, templates_dir=opts.templates, draft=result.draft)
+    progress("render", len(documents), len(documents))
+    pdfs: dict[Path, Path] = {}
+    if opts.pdf:
+        pdfs = _convert(documents, report, opts, result, progress)
+        if pdfs is None:
+            return
+        _make_bundle(stage, documents, pdfs, report, opts, result)
+        if any(f.severity is Severity.ERROR for f in result.findings):
+            return
+    (stage / VALIDATION).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n",
+                                    encoding="utf-8")
+    _make_bag(stage, report)
+
+
+def _convert(documents, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress):
+    from .bundle import normalise_pdf
+    from .convert import convert_many
+
+    jobs = [(d.path, d.path.with_suffix(".pdf")) for d in documents]
+    done = 0
+
+    def tick(_path: Path) -> None:
+        nonlocal done
+        done += 1
+        progress("convert", done, len(jobs))
+
+    failures = convert_many(jobs, workers=opts.jobs, timeout=opts.timeout, pdfa=opts.pdfa,
+                            backend=opts.converter, progress=tick)
+    for f in failures:
+        result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
+                                       clause="build", code="convert.failed"))
+    if failures:
+        return None
+    meta = _meta(report)
+    when = submission_datetime(report)
+    for d, (_, pdf) in zip(documents, jobs):
+        normalise_pdf(pdf, title=d.title, author=meta["author"], subject=meta["subject"],
+                      keywords=meta["keywords"], creation_date=when)
+    return {d.path: pdf for d, (_, pdf) in zip(documents, jobs)}
+
+
+def _meta(report: Report) -> dict[str, str]:
+    sub = report.round.submission
+    plan = report.profile.id if report.profile else sub.plan
+    return {
+        "title": f"Hồ sơ đề nghị công nhận điển hình tiên tiến năm {sub.year} - {sub.unit.name}",
+        "author": sub.unit.name,
+        "subject": report.profile.title if report.profile else "Điển hình tiên tiến",
+        "keywords": f"{plan}; điển hình tiên tiến; năm {sub.year}",
+    }
+
+
+def _make_bundle(stage: Path, documents, pdfs: dict[Path, Path], report: Report, opts: BuildOptions,
+                 result: BuildResult) -> None:
+    from .bundle import BundleError, BundleMeta, BundlePart, build_bundle
+
+    by_candidate: dict[str, list] = {}
+    for a in report.attachments:
+        by_candidate.setdefault(a.candidate, []).append(a)
+    parts = []
+    for d in documents:
+        atts = [BundlePart(title=a.title, pdf=a.path) for a in by_candidate.get(d.candidate_id or "", [])]
+        parts.append(BundlePart(title=d.title, pdf=pdfs[d.path], attachments=atts))
+    meta = _meta(report)
+    bundle_dir = stage / BUNDLE
+    bundle_dir.mkdir(exist_ok=True)
+    try:
+        build_bundle(parts, bundle_dir / f"{report.round.name}.pdf",
+                     meta=BundleMeta(date=submission_datetime(report), **meta),
+                     duplex=opts.duplex, pdfa=opts.pdfa)
+    except BundleError as e:
+        result.findings.append(Finding(Severity.ERROR, str(e), clause="build", code="bundle.failed",
+                                       file=f"{BUNDLE}/{report.round.name}.pdf"))
+
+
+def bag_payload(stage: Path, report: Report) -> dict[str, Path]:
+    """What the archive keeps: the YAML sources, the attachments used, the documents and the bundle."""
+    rnd: Round = report.round
+    payload: dict[str, Path] = {"submission.yaml": rnd.folder / "submission.yaml"}
+    for c in rnd.candidates:
+        payload[c.file] = c.path
+    for a in report.attachments:
+        payload[a.rel.replace("\\", "/")] = a.path
+    for sub in (DOCUMENTS, BUNDLE):
+        for p in sorted((stage / sub).glob("*")):
+            if p.is_file() and p.suffix != ".zip":
+                payload[f"{sub}/{p.name}"] = p
+    payload[VALIDATION] = stage / VALIDATION
+    return payload
+
+
+def _make_bag(stage: Path, report: Report) -> None:
+    from .bag import make_bag_zip
+
+    sub = report.round.submission
+    plan = report.profile.id if report.profile else sub.plan
+    info = {
+        "Source-Organization": sub.unit.name,
+        "External-Identifier": report.round.name,
+        "External-Description": f"Hồ sơ đề nghị công nhận điển hình tiên tiến năm {sub.year} theo Kế hoạch {plan}",
+        "Bagging-Date": sub.submission.date.isoformat(),
+        "DHTT-Plan": plan,
+        "DHTT-Round-Year": str(sub.year),
+        "Bag-Software-Agent": f"dhtt-docs {__version__}",
+    }
+    (stage / BUNDLE).mkdir(exist_ok=True)
+    make_bag_zip(stage / BUNDLE / f"{report.round.name}.zip", bag_payload(stage, report), info=info)
+
+
+def _swap_in(stage: Path, out: Path) -> None:
+    """Replace OUT by the finished stage folder: two renames, the old one removed after."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        os.rename(out, old)
+    try:
+        os.rename(stage, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
