@@ -152,3 +152,11 @@ def validate_json(run_cli, folder: Path) -> tuple[int, dict]:
 
 def codes(findings) -> list[str]:
     return [f.code for f in findings]
+
+
+def pytest_configure(config):
+    """On CI every tool must be there: a skipped PDF test would hide a missing install step."""
+    import os
+    import shutil
+    if os.environ.get("CI") and shutil.which("soffice") is None:
+        raise pytest.UsageError("CI: LibreOffice (soffice) is not installed; scripts/setup --dev must install it.")

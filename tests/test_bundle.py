@@ -1,0 +1,337 @@
+"""Bundle PDF: order, bookmarks, duplex padding, metadata, reproducibility, PDF/A, errors.
+
+Most tests use small PDFs made with pypdf; the ones about fonts shared
+between documents and PDF/A use real LibreOffice output (one module-scoped
+conversion), skipped when soffice is absent (CI installs it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+from pypdf import PdfReader, PdfWriter
+
+from dhtt_docs.bundle import (
+    BundleError,
+    BundleMeta,
+    BundlePart,
+    build_bundle,
+    normalise_pdf,
+)
+from dhtt_docs.convert import convert_many, find_soffice
+
+VN_TEXT = (
+    "Cộng hòa xã hội chủ nghĩa Việt Nam – Độc lập, Tự do, Hạnh phúc; "
+    "Nguyễn Thị Ánh Tuyết, Huân chương Lao động hạng Ba"
+)
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+DATE = datetime(2024, 3, 15, 9, 30, tzinfo=timezone(timedelta(hours=7)))
+META = BundleMeta(
+    title="Hồ sơ đề nghị khen thưởng năm 2024",
+    author="Bảo hiểm xã hội tỉnh Nam Định",
+    subject="Tờ trình, Biên bản, Danh sách, Báo cáo thành tích",
+    keywords="điển hình tiên tiến, 1935/KH-BHXH",
+    date=DATE,
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def blank_pdf(path: Path, pages: int, size: tuple[float, float] = A4) -> Path:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(*size)
+    writer.write(path)
+    return path
+
+
+def outline_tree(reader: PdfReader, items=None) -> list:
+    """Outline as nested [(title, 0-based page, [children])]."""
+    items = reader.outline if items is None else items
+    tree: list = []
+    for item in items:
+        if isinstance(item, list):
+            tree[-1][2].extend(outline_tree(reader, item))
+        else:
+            tree.append((item.title, reader.get_destination_page_number(item), []))
+    return tree
+
+
+@pytest.fixture()
+def parts(tmp_path: Path) -> list[BundlePart]:
+    """Tờ trình (1 page), Biên bản (3), report (2) with scans of 1 and 3 letter pages."""
+    return [
+        BundlePart("Tờ trình", blank_pdf(tmp_path / "to-trinh.pdf", 1)),
+        BundlePart("Biên bản họp Hội đồng", blank_pdf(tmp_path / "bien-ban.pdf", 3)),
+        BundlePart(
+            "Báo cáo thành tích – Nguyễn Thị Ánh Tuyết",
+            blank_pdf(tmp_path / "bao-cao.pdf", 2),
+            attachments=[
+                BundlePart("Bằng khen 2022", blank_pdf(tmp_path / "bang-khen.pdf", 1, LETTER)),
+                BundlePart("Giấy chứng nhận", blank_pdf(tmp_path / "gcn.pdf", 3, LETTER)),
+            ],
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real LibreOffice PDFs: two plain, two PDF/A of one document (separate soffice processes)."""
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) chưa cài; CI cài libreoffice-writer-nogui nên chạy ở đó")
+    root = tmp_path_factory.mktemp("office")
+    src = root / "bao-cao.docx"
+    doc = Document()
+    doc.styles["Normal"].font.name = "Times New Roman"
+    doc.styles["Normal"].font.size = Pt(13)
+    for _ in range(40):
+        doc.add_paragraph(VN_TEXT)
+    doc.save(src)
+    out = {
+        "plain": root / "plain.pdf",
+        "plain2": root / "plain2.pdf",
+        "pdfa": root / "pdfa.pdf",
+        "pdfa2": root / "pdfa2.pdf",
+    }
+    assert convert_many([(src, out["plain"]), (src, out["plain2"])], workers=2) == []
+    assert convert_many([(src, out["pdfa"]), (src, out["pdfa2"])], pdfa=True, workers=2) == []
+    return out
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_pages_order_and_report(parts: list[BundlePart], tmp_path: Path) -> None:
+    report = build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    reader = PdfReader(tmp_path / "ho-so.pdf")
+    assert len(reader.pages) == 1 + 3 + 2 + 1 + 3 == report.total_pages
+    starts = [(d.title, d.start_page, d.page_count) for d in report.documents()]
+    assert starts == [
+        ("Tờ trình", 1, 1),
+        ("Biên bản họp Hội đồng", 2, 3),
+        ("Báo cáo thành tích – Nguyễn Thị Ánh Tuyết", 5, 2),
+        ("Bằng khen 2022", 7, 1),
+        ("Giấy chứng nhận", 8, 3),
+    ]
+    assert float(reader.pages[6].mediabox.width) == pytest.approx(LETTER[0])
+
+
+def test_one_bookmark_per_part_attachments_nested(parts: list[BundlePart], tmp_path: Path) -> None:
+    build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    reader = PdfReader(tmp_path / "ho-so.pdf")
+    assert outline_tree(reader) == [
+        ("Tờ trình", 0, []),
+        ("Biên bản họp Hội đồng", 1, []),
+        (
+            "Báo cáo thành tích – Nguyễn Thị Ánh Tuyết",
+            4,
+            [("Bằng khen 2022", 6, []), ("Giấy chứng nhận", 7, [])],
+        ),
+    ]
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_duplex_pads_every_document_to_even_pages(parts: list[BundlePart], tmp_path: Path) -> None:
+    report = build_bundle(parts, tmp_path / "ho-so.pdf", meta=META, duplex=True)
+    reader = PdfReader(tmp_path / "ho-so.pdf")
+    # 1+1, 3+1, 2, 1+1, 3+1
+    assert len(reader.pages) == report.total_pages == 2 + 4 + 2 + 2 + 4
+    docs = list(report.documents())
+    assert [d.start_page % 2 for d in docs] == [1] * 5  # every document on a front side
+    assert [d.blank_pages for d in docs] == [1, 1, 0, 1, 1]
+    # The blank after the 1-page letter scan is letter-sized and empty.
+    blank = reader.pages[docs[3].start_page]  # 0-based index of the page after it
+    assert float(blank.mediabox.height) == pytest.approx(LETTER[1])
+    assert blank.extract_text() == ""
+    assert [item[1] for item in outline_tree(reader)] == [0, 2, 6]
+
+
+def test_metadata_and_fixed_id(parts: list[BundlePart], tmp_path: Path) -> None:
+    build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    reader = PdfReader(tmp_path / "ho-so.pdf")
+    info = reader.metadata
+    assert info.title == META.title
+    assert info.author == META.author
+    assert info.subject == META.subject
+    assert info["/Keywords"] == META.keywords
+    assert info.producer == "dhtt-docs" and info.creator == "dhtt-docs"
+    assert info["/CreationDate"] == "D:20240315093000+07'00'" == info["/ModDate"]
+    first, second = reader.trailer["/ID"]
+    assert bytes(first.original_bytes) == bytes(second.original_bytes)
+    assert len(first.original_bytes) == 16
+
+
+def test_two_builds_are_byte_identical(parts: list[BundlePart], tmp_path: Path) -> None:
+    build_bundle(parts, tmp_path / "a.pdf", meta=META, duplex=True)
+    build_bundle(parts, tmp_path / "b.pdf", meta=META, duplex=True)
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_different_content_gets_a_different_id(parts: list[BundlePart], tmp_path: Path) -> None:
+    build_bundle(parts, tmp_path / "a.pdf", meta=META)
+    other = BundleMeta(META.title + " (bổ sung)", META.author, META.subject, META.keywords, DATE)
+    build_bundle(parts, tmp_path / "b.pdf", meta=other)
+    ids = [PdfReader(tmp_path / n).trailer["/ID"][0].original_bytes for n in ("a.pdf", "b.pdf")]
+    assert ids[0] != ids[1]
+
+
+def test_no_pypdf_producer_left(parts: list[BundlePart], tmp_path: Path) -> None:
+    build_bundle(parts, tmp_path / "a.pdf", meta=META)
+    assert b"pypdf" not in (tmp_path / "a.pdf").read_bytes()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize("kind", ["random", "truncated", "encrypted", "empty", "missing"])
+def test_broken_attachment_is_named(kind: str, parts: list[BundlePart], tmp_path: Path) -> None:
+    bad = tmp_path / f"scan-{kind}.pdf"
+    if kind == "random":
+        bad.write_bytes(os.urandom(2000))
+    elif kind == "truncated":
+        bad.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R")
+    elif kind == "encrypted":
+        writer = PdfWriter()
+        writer.add_blank_page(*A4)
+        writer.encrypt(user_password="mat-khau", algorithm="RC4-128")
+        writer.write(bad)
+    elif kind == "empty":
+        PdfWriter().write(bad)
+    parts[2].attachments.append(BundlePart("Bản quét lỗi", bad))
+    out = tmp_path / "ho-so.pdf"
+    with pytest.raises(BundleError) as info:
+        build_bundle(parts, out, meta=META)
+    assert str(bad) in str(info.value)
+    assert "Hãy" in str(info.value)
+    assert not out.exists()
+
+
+def test_no_parts_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(BundleError):
+        build_bundle([], tmp_path / "x.pdf", meta=META)
+
+
+def test_pdfa_needs_a_pdfa_input(parts: list[BundlePart], tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="--pdfa"):
+        build_bundle(parts, tmp_path / "x.pdf", meta=META, pdfa=True)
+
+
+# --------------------------------------------------------------------------- real LibreOffice PDFs
+
+
+def test_compress_shares_repeated_fonts(office_pdfs: dict[str, Path], tmp_path: Path) -> None:
+    # Separate files (as separate reports are): each brings its own copy of the font.
+    parts = []
+    for i in range(4):
+        copy = tmp_path / f"bao-cao-{i}.pdf"
+        copy.write_bytes(office_pdfs["plain"].read_bytes())
+        parts.append(BundlePart(f"Báo cáo {i}", copy))
+    build_bundle(parts, tmp_path / "raw.pdf", meta=META, compress=False)
+    build_bundle(parts, tmp_path / "small.pdf", meta=META)
+    raw, small = (tmp_path / "raw.pdf").stat().st_size, (tmp_path / "small.pdf").stat().st_size
+    assert small < raw * 0.6
+    assert len(PdfReader(tmp_path / "small.pdf").pages) == 4 * len(
+        PdfReader(office_pdfs["plain"]).pages
+    )
+
+
+def test_pdfa_markers_survive_the_merge(office_pdfs: dict[str, Path], tmp_path: Path) -> None:
+    parts = [
+        BundlePart("Tờ trình", office_pdfs["pdfa"]),
+        BundlePart("Báo cáo", office_pdfs["pdfa2"]),
+    ]
+    report = build_bundle(parts, tmp_path / "ho-so.pdf", meta=META, pdfa=True)
+    assert report.pdfa and report.warnings == ()
+    reader = PdfReader(tmp_path / "ho-so.pdf")
+    root = reader.trailer["/Root"]
+    assert "/OutputIntents" in root
+    intent = root["/OutputIntents"][0].get_object()
+    assert "/DestOutputProfile" in intent
+    metadata = root["/Metadata"].get_object()
+    assert metadata["/Subtype"] == "/XML" and metadata["/Type"] == "/Metadata"
+    xmp = metadata.get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert f">{META.title}</rdf:li>" in xmp and reader.metadata.title == META.title
+    assert "<xmp:CreateDate>2024-03-15T09:30:00+07:00</xmp:CreateDate>" in xmp
+    assert "StructTreeRoot" not in str(root.keys())
+    xmp_info = reader.xmp_metadata
+    assert xmp_info.dc_title["x-default"] == META.title
+    assert xmp_info.pdf_producer == reader.metadata.producer
+
+
+def test_pdfa_with_a_plain_scan_warns_naming_it(
+    office_pdfs: dict[str, Path], tmp_path: Path
+) -> None:
+    scan = blank_pdf(tmp_path / "bang-khen.pdf", 1)
+    parts = [BundlePart("Báo cáo", office_pdfs["pdfa"], [BundlePart("Bằng khen", scan)])]
+    report = build_bundle(parts, tmp_path / "ho-so.pdf", meta=META, pdfa=True)
+    assert len(report.warnings) == 1 and str(scan) in report.warnings[0]
+
+
+def test_pdfa_bundle_is_reproducible_across_conversions(
+    office_pdfs: dict[str, Path], tmp_path: Path
+) -> None:
+    """Two independent exports of one DOCX, normalised, give the same bundle bytes."""
+    copies = []
+    for name in ("pdfa", "pdfa2"):
+        copy = tmp_path / f"{name}.pdf"
+        copy.write_bytes(office_pdfs[name].read_bytes())
+        normalise_pdf(copy, title="Báo cáo", author="BHXH", subject="", keywords="", creation_date=DATE)
+        copies.append(copy)
+    for i, copy in enumerate(copies):
+        build_bundle([BundlePart("Báo cáo", copy)], tmp_path / f"b{i}.pdf", meta=META, pdfa=True)
+    assert (tmp_path / "b0.pdf").read_bytes() == (tmp_path / "b1.pdf").read_bytes()
+
+
+# --------------------------------------------------------------------------- normalise_pdf
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("kind", ["plain", "pdfa"])
+def test_normalise_pdf_makes_exports_byte_identical(
+    kind: str, office_pdfs: dict[str, Path], tmp_path: Path
+) -> None:
+    first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    first.write_bytes(office_pdfs[kind].read_bytes())
+    second.write_bytes(office_pdfs[kind + "2"].read_bytes())
+    assert _sha(first) != _sha(second)  # LibreOffice stamps clock and a random /ID
+    for path in (first, second):
+        normalise_pdf(
+            path,
+            title="Báo cáo thành tích",
+            author="Nguyễn Thị Ánh Tuyết",
+            subject="Đề nghị Bằng khen",
+            keywords="thi đua",
+            creation_date=DATE,
+        )
+    assert _sha(first) == _sha(second)
+    reader = PdfReader(first)
+    assert reader.metadata.title == "Báo cáo thành tích"
+    assert reader.metadata.author == "Nguyễn Thị Ánh Tuyết"
+    assert reader.metadata.producer == "dhtt-docs"
+    assert reader.metadata["/CreationDate"] == "D:20240315093000+07'00'"
+    assert len(reader.pages) == len(PdfReader(office_pdfs[kind]).pages)
+    if kind == "pdfa":
+        xmp = reader.xmp_metadata.stream.get_data().decode()
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp
+        assert "/OutputIntents" in reader.trailer["/Root"]
+        assert "LibreOffice" not in xmp
+
+
+def test_normalise_pdf_names_an_unreadable_file(tmp_path: Path) -> None:
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"this is not a pdf")
+    with pytest.raises(BundleError, match="hong.pdf"):
+        normalise_pdf(bad, title="x", author="x", subject="x", keywords="x", creation_date=DATE)
