@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -335,3 +337,18 @@ def test_normalise_pdf_names_an_unreadable_file(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a pdf")
     with pytest.raises(BundleError, match="hong.pdf"):
         normalise_pdf(bad, title="x", author="x", subject="x", keywords="x", creation_date=DATE)
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo) chưa cài")
+def test_poppler_reads_bundle_with_long_vietnamese_metadata_cleanly(parts: list[BundlePart], tmp_path: Path) -> None:
+    # Info as the file's first object, with long UTF-16 strings, made poppler report
+    # "Syntax Error: Unterminated string" on every page it rendered.
+    long = "Hồ sơ đề nghị công nhận điển hình tiên tiến năm 2024 - Bảo hiểm xã hội tỉnh Thanh Hóa"
+    meta = BundleMeta(long, long, long, long, datetime(2024, 11, 25))
+    out = tmp_path / "long.pdf"
+    build_bundle(parts, out, meta=meta)
+    head = out.read_bytes()[:300]
+    assert b"/Title" not in head, "the Info dictionary must not be the file's first object"
+    proc = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0 and "Syntax Error" not in proc.stderr, proc.stderr
+    assert long in proc.stdout

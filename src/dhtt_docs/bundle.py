@@ -142,6 +142,12 @@ def build_bundle(
     if not parts:
         raise BundleError("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.")
     writer = PdfWriter()
+    # pypdf makes the Info dictionary object 1, the first in the file; poppler
+    # (Evince, pdftoppm) parses the first object with a short buffer to look for
+    # linearization and reports "Syntax Error: Unterminated string" when it holds
+    # long UTF-16 titles. A fresh Info object goes last; the old one is an orphan
+    # that compress_identical_objects() drops.
+    writer._info_obj = writer._add_object(DictionaryObject())
     seen: dict[Path, PdfReader] = {}
     placed = tuple(_place(writer, part, None, duplex, seen) for part in parts)
     warnings: list[str] = []
