@@ -135,6 +135,68 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     sys.exit(1 if result.draft else 0)
 
 
+@cli.command()
+@click.argument("bag", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify(bag: Path) -> None:
+    """Kiểm tra một hồ sơ lưu trữ (.zip BagIt): đủ tệp, không tệp nào bị sửa.
+
+    \b
+    Ví dụ:
+      dhtt-docs verify build/bundle/bhxh-thanh-hoa-2024.zip
+    """
+    from .bag import verify_bag_zip
+
+    problems = verify_bag_zip(bag)
+    if problems:
+        click.secho(f"Hồ sơ lưu trữ {bag} KHÔNG toàn vẹn ({len(problems)} vấn đề):", fg="red", bold=True)
+        for p in problems:
+            click.echo(f"  - {p}")
+        sys.exit(1)
+    click.secho(f"Hồ sơ lưu trữ {bag} toàn vẹn: mọi tệp đủ và đúng mã kiểm tra SHA-256.", fg="green")
+
+
+@cli.command()
+def doctor() -> None:
+    """Kiểm tra máy: LibreOffice, phông chữ thay Times New Roman, tiếng Việt.
+
+    \b
+    Ví dụ:
+      dhtt-docs doctor
+    """
+    import platform
+    from .convert import find_soffice, font_for, libreoffice_version
+    from .profile import available_plans
+
+    problems = []
+    click.echo(f"dhtt-docs {__version__}, Python {platform.python_version()}")
+    soffice = find_soffice()
+    if soffice:
+        click.echo(f"LibreOffice: {libreoffice_version(soffice) or 'không rõ phiên bản'} ({soffice})")
+    else:
+        click.secho("LibreOffice: KHÔNG CÓ — cần để lập PDF.", fg="red")
+        problems.append("sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui")
+    name, covers = font_for("Times New Roman")
+    if not name:
+        click.secho("Phông thay Times New Roman: không kiểm tra được (thiếu fontconfig).", fg="yellow")
+        problems.append("sudo apt-get install -y fontconfig fonts-liberation2")
+    elif covers and "liberation serif" in name.lower():
+        click.echo(f"Phông thay Times New Roman: {name} — đủ mọi chữ tiếng Việt.")
+    else:
+        click.secho(f"Phông thay Times New Roman: {name} — "
+                    + ("đủ chữ tiếng Việt nhưng khác khổ chữ Times New Roman (xuống dòng sẽ khác)." if covers
+                       else "THIẾU chữ tiếng Việt (Ơ, Ư, ạ... sẽ thành ô vuông hoặc lẫn phông khác)."),
+                    fg="red")
+        problems.append("sudo apt-get install -y fonts-liberation2")
+    click.echo(f"Bộ tiêu chí có sẵn: {', '.join(available_plans())}")
+    if problems:
+        click.secho("Cần cài thêm:", fg="red", bold=True)
+        for cmd in dict.fromkeys(problems):
+            click.echo(f"  {cmd}")
+        click.echo("(hoặc chạy scripts/setup trong thư mục mã nguồn dhtt-docs)")
+        sys.exit(2)
+    click.secho("Máy sẵn sàng lập văn bản và PDF.", fg="green")
+
+
 def main() -> None:
     try:
         cli(prog_name="dhtt-docs")

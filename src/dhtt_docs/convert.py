@@ -186,8 +186,18 @@ def convert_many(
     return failures
 
 
+SOFFICE_ENV = "DHTT_SOFFICE"
+
+
 def find_soffice() -> str | None:
-    """Path of LibreOffice's ``soffice``, from PATH or the usual install places."""
+    """Path of LibreOffice's ``soffice``: $DHTT_SOFFICE, else PATH, else the usual install places.
+
+    DHTT_SOFFICE names a LibreOffice outside the usual places (say
+    /opt/libreoffice24.8/program/soffice); when set, it is the only one looked at.
+    """
+    chosen = os.environ.get(SOFFICE_ENV)
+    if chosen is not None:
+        return chosen if os.path.isfile(chosen) and os.access(chosen, os.X_OK) else None
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:

@@ -84,9 +84,11 @@ def check_output(out: Path) -> None:
 def check_converter(opts: BuildOptions) -> None:
     if not opts.pdf or (opts.converter and opts.converter != "soffice"):
         return
-    from .convert import find_soffice
+    from .convert import SOFFICE_ENV, find_soffice
     if find_soffice() is None:
-        raise ToolMissing(f"Không tìm thấy LibreOffice (soffice) để lập PDF: {INSTALL_HINT}.")
+        chosen = os.environ.get(SOFFICE_ENV)
+        where = f" ở {SOFFICE_ENV}={chosen}" if chosen is not None else ""
+        raise ToolMissing(f"Không tìm thấy LibreOffice (soffice){where} để lập PDF: {INSTALL_HINT}.")
 
 
 def submission_datetime(report: Report) -> datetime:

@@ -1,0 +1,187 @@
+"""`dhtt-docs build` end to end, as a secretary runs it: files, PDFs, bundle, bag."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import QUANG_BINH, SAMPLE_ROUND, SCREENING_ROUND
+
+DOCS = ["to-trinh", "danh-sach", "bien-ban-hop-hoi-dong"]
+REPORTS = ["bhxh-huyen-hoang-hoa", "phong-quan-ly-thu", "bui-thi-lan-anh", "le-van-hung",
+           "nguyen-thi-thu-trang", "tran-quoc-dat"]
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dhtt_docs", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", env=env)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "out"
+    proc = run("build", SAMPLE_ROUND, "-o", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def test_layout_follows_contract(built):
+    names = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
+    expected = {"validation.json", "bundle/bhxh-thanh-hoa-2024.pdf", "bundle/bhxh-thanh-hoa-2024.zip"}
+    for stem in DOCS + [f"bao-cao-thanh-tich-{r}" for r in REPORTS]:
+        expected |= {f"documents/{stem}.docx", f"documents/{stem}.pdf"}
+    assert expected <= names
+    assert not [n for n in names if n.startswith(".") or "/." in n]
+
+
+def test_validation_json_is_validate_output(built):
+    proc = run("validate", SAMPLE_ROUND, "--format", "json")
+    assert json.loads((built / "validation.json").read_text(encoding="utf-8")) == json.loads(proc.stdout)
+
+
+def test_bundle_is_the_documents_in_order_with_attachments(built):
+    bundle = PdfReader(built / "bundle/bhxh-thanh-hoa-2024.pdf")
+    order = DOCS + [f"bao-cao-thanh-tich-{r}" for r in REPORTS]
+    pages = [len(PdfReader(built / "documents" / f"{s}.pdf").pages) for s in order]
+    attachments = [SAMPLE_ROUND / "attachments/qd-187-2023.pdf", SAMPLE_ROUND / "attachments/qd-3120-2022.pdf"]
+    extra = sum(len(PdfReader(a).pages) for a in attachments)
+    assert len(bundle.pages) == sum(pages) + extra
+    top = [o for o in bundle.outline if not isinstance(o, list)]
+    assert [o.title for o in top][:3] == ["Tờ trình", "Danh sách (Phụ lục)", "Biên bản họp Hội đồng"]
+    assert len(top) == len(order)
+    starts = [bundle.get_destination_page_number(o) for o in top]
+    assert starts[0] == 0 and starts[1] == pages[0] and starts[2] == pages[0] + pages[1]
+    nested = [o for o in bundle.outline if isinstance(o, list)]
+    assert len(nested) == 2 and "187/QĐ-BHXH" in nested[0][0].title
+    # the Hoằng Hóa report is followed by its decision
+    hh = order.index("bao-cao-thanh-tich-bhxh-huyen-hoang-hoa")
+    att_page = bundle.get_destination_page_number(nested[0][0])
+    assert att_page == starts[hh] + pages[hh]
+    assert "187/QD-BHXH" in bundle.pages[att_page].extract_text()
+    meta = bundle.metadata
+    assert meta.author == "Bảo hiểm xã hội tỉnh Thanh Hóa" and "1935/KH-BHXH" in meta["/Keywords"]
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize("stem", DOCS + ["bao-cao-thanh-tich-le-van-hung"])
+def test_documents_embed_liberation_serif_only(built, stem):
+    fonts = _fonts(PdfReader(built / "documents" / f"{stem}.pdf"))
+    assert fonts and all(f.startswith("LiberationSerif") for f in fonts), fonts
+
+
+def test_vietnamese_text_extracts_as_typed(built):
+    text = "\n".join(p.extract_text() for p in PdfReader(built / "documents/to-trinh.pdf").pages)
+    text = unicodedata.normalize("NFC", text)
+    for s in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 125/TTr-BHXH",
+              "Thanh Hóa, ngày 25 tháng 11 năm 2024", "TỜ TRÌNH", "Kính gửi"]:
+        assert s in text, s
+
+
+def test_page_numbers_from_page_two(built):
+    reader = PdfReader(built / "documents/bao-cao-thanh-tich-le-van-hung.pdf")
+    assert len(reader.pages) >= 2
+    first = reader.pages[0].extract_text().strip().splitlines()
+    second = reader.pages[1].extract_text().strip().splitlines()
+    assert second[0].strip() == "2"
+    assert first[0].strip() != "1"
+
+
+def test_bag_verifies_and_holds_sources(built):
+    bag = built / "bundle/bhxh-thanh-hoa-2024.zip"
+    proc = run("verify", bag)
+    assert proc.returncode == 0, proc.stdout
+    with zipfile.ZipFile(bag) as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        root = "bhxh-thanh-hoa-2024/"
+        assert {root + n for n in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
+                                    "data/submission.yaml", "data/candidates/le-van-hung.yaml",
+                                    "data/attachments/qd-3120-2022.pdf", "data/documents/to-trinh.docx",
+                                    "data/documents/to-trinh.pdf"]} <= set(names)
+        info = zf.read(root + "bag-info.txt").decode("utf-8")
+        assert "Bagging-Date: 2024-11-25" in info and "Source-Organization: Bảo hiểm xã hội tỉnh Thanh Hóa" in info
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
+
+
+def test_tampered_bag_fails_verify(built, tmp_path):
+    bag = built / "bundle/bhxh-thanh-hoa-2024.zip"
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bag) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("data/submission.yaml"):
+                data = data.replace(b"votes:", b"votes: ")
+            dst.writestr(info, data)
+    proc = run("verify", bad)
+    assert proc.returncode == 1 and "submission.yaml" in proc.stdout
+
+
+def test_second_build_is_byte_identical(built, tmp_path):
+    out = tmp_path / "again"
+    assert run("build", SAMPLE_ROUND, "-o", out).returncode == 0
+    for p in built.rglob("*"):
+        if p.is_file():
+            assert (out / p.relative_to(built)).read_bytes() == p.read_bytes(), p.relative_to(built)
+
+
+def test_docx_only_build_of_held_out_round(tmp_path):
+    out = tmp_path / "qb"
+    proc = run("build", QUANG_BINH, "-o", out, "--no-pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (out / "documents").iterdir()) == sorted(
+        ["to-trinh.docx", "danh-sach.docx", "bien-ban-hop-hoi-dong.docx",
+         "bao-cao-thanh-tich-bhxh-thanh-pho-dong-hoi.docx", "bao-cao-thanh-tich-dang-thi-thu-ha.docx",
+         "bao-cao-thanh-tich-vo-van-thanh.docx"])
+    assert not list(out.rglob("*.pdf"))
+    assert (out / "bundle/bhxh-quang-binh-2024.zip").is_file()
+
+
+def test_round_with_errors_writes_nothing(tmp_path):
+    out = tmp_path / "x"
+    proc = run("build", SCREENING_ROUND, "-o", out, "--no-pdf")
+    assert proc.returncode == 1 and not out.exists()
+    assert "--force" in proc.stderr and "KHÔNG ĐẠT" in proc.stdout
+
+
+def test_force_builds_drafts(tmp_path):
+    from docx import Document
+    out = tmp_path / "x"
+    proc = run("build", SCREENING_ROUND, "-o", out, "--no-pdf", "--force")
+    assert proc.returncode == 1 and "DỰ THẢO" in proc.stdout
+    for docx in (out / "documents").glob("*.docx"):
+        doc = Document(docx)
+        headers = " ".join(p.text for s in doc.sections
+                           for h in (s.header, s.first_page_header) for p in h.paragraphs)
+        assert "DỰ THẢO" in headers, docx.name
+
+
+def test_missing_libreoffice_exits_2_with_fix(tmp_path):
+    env = dict(os.environ, DHTT_SOFFICE=str(tmp_path / "no-soffice"))
+    proc = run("build", SAMPLE_ROUND, "-o", tmp_path / "x", env=env)
+    assert proc.returncode == 2
+    assert "apt-get install" in proc.stderr and "--no-pdf" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "x").exists()
+
+
+def test_output_path_that_is_a_file_exits_2(tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    proc = run("build", SAMPLE_ROUND, "-o", target, "--no-pdf")
+    assert proc.returncode == 2 and "là một tệp" in proc.stderr
+    assert target.read_text() == "x"
