@@ -112,10 +112,15 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
       dhtt-docs build . --duplex --pdfa
     """
     from .pipeline import BuildOptions, build as run_build
+    from .progress import TerminalProgress
 
     opts = BuildOptions(out=out, pdf=pdf or pdfa, pdfa=pdfa, duplex=duplex, jobs=jobs, force=force,
                         templates=templates_dir, converter=converter, timeout=timeout)
-    result = run_build(_check_folder(folder), opts)
+    progress = TerminalProgress()
+    try:
+        result = run_build(_check_folder(folder), opts, progress)
+    finally:
+        progress.close()
     report = result.report
     if result.out is None:
         if not report.ok and not force:

@@ -13,6 +13,8 @@ import json
 import os
 import shutil
 import tempfile
+import time as _time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -52,6 +54,15 @@ class BuildResult:
     out: Path | None = None
     written: list[Path] = field(default_factory=list)        # files in OUT, relative
     draft: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (for benchmarks, never written)
+
+    @contextmanager
+    def timed(self, stage: str):
+        start = _time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + _time.perf_counter() - start
 
     @property
     def ok(self) -> bool:
@@ -103,8 +114,10 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     out = output_dir(folder, opts)
     check_output(out)
     check_converter(opts)
+    start = _time.perf_counter()
     report = evaluate(load_round(folder))
     result = BuildResult(report)
+    result.timings["load"] = _time.perf_counter() - start
     if report.round.submission is None or (not report.ok and not opts.force):
         return result
     result.draft = not report.ok
@@ -134,19 +147,23 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
 
     docs_dir = stage / DOCUMENTS
     docs_dir.mkdir()
-    documents = render_documents(report, docs_dir, templates_dir=opts.templates, draft=result.draft)
+    with result.timed("render"):
+        documents = render_documents(report, docs_dir, templates_dir=opts.templates, draft=result.draft)
     progress("render", len(documents), len(documents))
     pdfs: dict[Path, Path] = {}
     if opts.pdf:
-        pdfs = _convert(documents, report, opts, result, progress)
+        with result.timed("convert"):
+            pdfs = _convert(documents, report, opts, result, progress)
         if pdfs is None:
             return
-        _make_bundle(stage, documents, pdfs, report, opts, result)
+        with result.timed("bundle"):
+            _make_bundle(stage, documents, pdfs, report, opts, result)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
     (stage / VALIDATION).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n",
                                     encoding="utf-8")
-    _make_bag(stage, report)
+    with result.timed("bag"):
+        _make_bag(stage, report)
 
 
 def _convert(documents, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress):
