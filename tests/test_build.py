@@ -185,3 +185,34 @@ def test_output_path_that_is_a_file_exits_2(tmp_path):
     proc = run("build", SAMPLE_ROUND, "-o", target, "--no-pdf")
     assert proc.returncode == 2 and "là một tệp" in proc.stderr
     assert target.read_text() == "x"
+
+
+def test_templates_export_edit_and_build_with_them(tmp_path):
+    from docx import Document
+    mine = tmp_path / "mau"
+    assert run("templates", "export", mine).returncode == 0
+    doc = Document(mine / "to-trinh.docx")
+    para = next(p for p in doc.paragraphs if "Kính gửi" in p.text or "kính trình" in p.text)
+    para.runs[0].text = para.runs[0].text.replace(para.runs[0].text, "Ý KIẾN RIÊNG CỦA ĐƠN VỊ. " + para.runs[0].text, 1)
+    doc.save(mine / "to-trinh.docx")
+    assert run("templates", "check", mine).returncode == 0
+    out = tmp_path / "out"
+    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine)
+    assert proc.returncode == 0, proc.stderr
+    text = "\n".join(p.text for p in Document(out / "documents/to-trinh.docx").paragraphs)
+    assert "Ý KIẾN RIÊNG CỦA ĐƠN VỊ." in text
+
+
+def test_broken_user_template_stops_build_naming_template_and_tag(tmp_path):
+    from docx import Document
+    mine = tmp_path / "mau"
+    run("templates", "export", mine)
+    doc = Document(mine / "danh-sach.docx")
+    doc.add_paragraph("{{ so_phieu_sai }}")
+    doc.save(mine / "danh-sach.docx")
+    check = run("templates", "check", mine)
+    assert check.returncode == 1 and "danh-sach.docx" in check.stdout and "so_phieu_sai" in check.stdout
+    out = tmp_path / "out"
+    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine)
+    assert proc.returncode == 1 and not out.exists()
+    assert "danh-sach.docx" in proc.stderr and "so_phieu_sai" in proc.stderr

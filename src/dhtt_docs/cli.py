@@ -202,6 +202,55 @@ def doctor() -> None:
     click.secho("Máy sẵn sàng lập văn bản và PDF.", fg="green")
 
 
+@cli.group()
+def templates() -> None:
+    """Mẫu văn bản (.docx) để sửa lời văn, rồi lập văn bản với --templates."""
+
+
+@templates.command("export")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Ghi đè các tệp mẫu đã có trong DEST.")
+def templates_export(dest: Path, overwrite: bool) -> None:
+    """Chép các mẫu có sẵn ra thư mục DEST để sửa bằng Word hoặc LibreOffice.
+
+    \b
+    Ví dụ:
+      dhtt-docs templates export mau-cua-toi
+      (sửa các tệp .docx trong mau-cua-toi, rồi)
+      dhtt-docs build dossiers/bhxh-thanh-hoa-2024 --templates mau-cua-toi
+    """
+    from .render import export_templates
+
+    written = export_templates(dest, overwrite=overwrite)
+    click.echo(f"Đã chép {len(written)} tệp vào {dest}:")
+    for p in written:
+        click.echo(f"  {p.name}")
+    click.echo("Sửa lời văn bằng Word/LibreOffice; giữ nguyên các thẻ {{ ... }} và {% ... %} "
+               "(danh sách biến: template-variables.md).")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def templates_check(folder: Path) -> None:
+    """Kiểm tra các mẫu đã sửa (thẻ hỏng, biến không có) trước khi lập văn bản.
+
+    \b
+    Ví dụ:
+      dhtt-docs templates check mau-cua-toi
+    """
+    from .findings import Severity, sort_findings
+    from .render import lint_templates
+
+    findings = sort_findings(lint_templates(folder))
+    for f in findings:
+        click.echo(f"{f.severity.label_vi:<9} {f.where()}: {f.message}")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    if errors:
+        click.secho(f"{errors} lỗi trong mẫu: sửa rồi kiểm tra lại.", fg="red")
+        sys.exit(1)
+    click.secho("Các mẫu dùng được.", fg="green")
+
+
 def main() -> None:
     try:
         cli(prog_name="dhtt-docs")
