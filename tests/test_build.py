@@ -29,7 +29,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "out"
-    proc = run("build", SAMPLE_ROUND, "-o", out)
+    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
 
@@ -134,7 +134,7 @@ def test_tampered_bag_fails_verify(built, tmp_path):
 
 def test_second_build_is_byte_identical(built, tmp_path):
     out = tmp_path / "again"
-    assert run("build", SAMPLE_ROUND, "-o", out).returncode == 0
+    assert run("build", SAMPLE_ROUND, "-o", out, "--cache-dir", tmp_path / "cache").returncode == 0
     for p in built.rglob("*"):
         if p.is_file():
             assert (out / p.relative_to(built)).read_bytes() == p.read_bytes(), p.relative_to(built)

@@ -101,8 +101,13 @@ def validate(folder: Path, fmt: str) -> None:
               help="Chuyển PDF qua máy chủ unoserver: unoserver://host:port[,host:port...].")
 @click.option("--timeout", type=click.FloatRange(5, 3600), default=120.0, show_default=True,
               help="Thời gian tối đa (giây) để chuyển một văn bản sang PDF.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Dùng lại văn bản đã lập khi dữ liệu của nó không đổi.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Thư mục bộ nhớ đệm (mặc định: FOLDER/.dhtt-cache).")
 def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, jobs: int | None, force: bool,
-          templates_dir: Path | None, converter: str | None, timeout: float) -> None:
+          templates_dir: Path | None, converter: str | None, timeout: float, cache: bool,
+          cache_dir: Path | None) -> None:
     """Lập Tờ trình, Danh sách, Biên bản, Báo cáo thành tích (DOCX, PDF) và hồ sơ gộp.
 
     \b
@@ -115,7 +120,8 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     from .progress import TerminalProgress
 
     opts = BuildOptions(out=out, pdf=pdf or pdfa, pdfa=pdfa, duplex=duplex, jobs=jobs, force=force,
-                        templates=templates_dir, converter=converter, timeout=timeout)
+                        templates=templates_dir, converter=converter, timeout=timeout, cache=cache,
+                        cache_dir=cache_dir)
     progress = TerminalProgress()
     try:
         result = run_build(_check_folder(folder), opts, progress)

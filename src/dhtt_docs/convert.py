@@ -21,6 +21,7 @@ listeners; one thread per listener pulls jobs from a shared queue).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import functools
 import glob
 import math
@@ -910,3 +911,26 @@ def _fc_list_covers(name: str, letters: str) -> bool:
     pattern = f"{name}:charset={charset}"
     result = _run_in_own_group([fc_list, pattern, "family"], 30, None)
     return not result.timed_out and result.returncode == 0 and bool(result.output.strip())
+
+
+def converter_identity(backend: str | None = None) -> str:
+    """A cheap fingerprint of what turns DOCX into PDF, for the build cache's keys.
+
+    Local LibreOffice: the hash of its `program/versionrc` (changes with every
+    LibreOffice update), without starting it. unoserver: the listener URL (its
+    LibreOffice is out of sight; use a new cache when it is upgraded).
+    """
+    if backend and backend != "soffice":
+        return f"unoserver:{backend}"
+    exe = find_soffice()
+    if exe is None:
+        return "soffice:missing"
+    real = Path(os.path.realpath(exe))
+    versionrc = real.parent / "versionrc"
+    try:
+        if versionrc.is_file():
+            return "soffice:" + hashlib.sha256(versionrc.read_bytes()).hexdigest()[:16]
+        st = real.stat()
+        return f"soffice:{real}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return f"soffice:{real}"

@@ -23,7 +23,11 @@ from typing import Callable
 from . import __version__
 from .exceptions import ToolMissing, UsageProblem
 from .findings import Finding, Severity
+from .cache import DEFAULT_DIR as CACHE_DIR
+from .cache import BuildCache, file_digest, key_of
 from .loader import Round, load_round
+from .profile import profile_digest
+from .render import RenderedDocument
 from .rules import Report, evaluate
 
 DOCUMENTS = "documents"
@@ -45,6 +49,8 @@ class BuildOptions:
     templates: Path | None = None      # a folder of user templates (same file names as the built-in ones)
     converter: str | None = None       # None: local LibreOffice; "unoserver://host:port[,...]"
     timeout: float = 120.0
+    cache: bool = True                 # reuse documents whose inputs did not change
+    cache_dir: Path | None = None      # default FOLDER/.dhtt-cache
 
 
 @dataclass
@@ -55,6 +61,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)        # files in OUT, relative
     draft: bool = False
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (for benchmarks, never written)
+    stats: dict[str, int] = field(default_factory=dict)      # documents rendered/reused, PDFs converted/reused
 
     @contextmanager
     def timed(self, stage: str):
@@ -129,12 +136,14 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         return result
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    cache = BuildCache((opts.cache_dir or folder / CACHE_DIR) if opts.cache else None)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        _build_into(stage, report, opts, result, progress)
+        _build_into(stage, report, opts, result, progress, cache)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return result
         _swap_in(stage, out)
+        cache.prune()
         result.out = out
         result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
         return result
@@ -142,18 +151,15 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress) -> None:
-    from .render import render_documents
-
+def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
+                cache: BuildCache) -> None:
     docs_dir = stage / DOCUMENTS
     docs_dir.mkdir()
     with result.timed("render"):
-        documents = render_documents(report, docs_dir, templates_dir=opts.templates, draft=result.draft)
-    progress("render", len(documents), len(documents))
-    pdfs: dict[Path, Path] = {}
+        documents = _render(docs_dir, report, opts, result, progress, cache)
     if opts.pdf:
         with result.timed("convert"):
-            pdfs = _convert(documents, report, opts, result, progress)
+            pdfs = _convert(documents, report, opts, result, progress, cache)
         if pdfs is None:
             return
         with result.timed("bundle"):
@@ -166,31 +172,72 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
         _make_bag(stage, report)
 
 
-def _convert(documents, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress):
-    from .bundle import normalise_pdf
-    from .convert import convert_many
+def _render(docs_dir: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
+            cache: BuildCache) -> list[RenderedDocument]:
+    """Every DOCX, from the cache when its key is known, rendered otherwise."""
+    from .render import plan_documents
 
-    jobs = [(d.path, d.path.with_suffix(".pdf")) for d in documents]
-    done = 0
+    jobs = plan_documents(report, templates_dir=opts.templates, draft=result.draft)
+    base = {"tool": __version__, "profile": profile_digest(report.profile.id) if report.profile else None}
+    template_digests: dict[Path, str] = {}
+    documents = []
+    for i, job in enumerate(jobs, 1):
+        if job.template not in template_digests:
+            template_digests[job.template] = file_digest(job.template)
+        key = key_of(base | {"template": template_digests[job.template], "document": job.fingerprint()})
+        path = docs_dir / job.file_name
+        if cache.fetch("docx", key, path):
+            result.stats["docx_reused"] = result.stats.get("docx_reused", 0) + 1
+        else:
+            path.write_bytes(job.render())
+            cache.store("docx", key, path)
+            result.stats["docx_rendered"] = result.stats.get("docx_rendered", 0) + 1
+        documents.append(RenderedDocument(job.kind, job.candidate_id, job.title, path, key))
+        progress("render", i, len(jobs))
+    return documents
+
+
+def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptions, result: BuildResult,
+             progress: Progress, cache: BuildCache) -> dict[Path, Path] | None:
+    """Every PDF: from the cache, or converted (all missing ones in one pooled run) and normalised."""
+    from .bundle import normalise_pdf
+    from .convert import convert_many, converter_identity
+
+    meta = _meta(report)
+    when = submission_datetime(report)
+    engine = converter_identity(opts.converter)
+    pdfs: dict[Path, Path] = {}
+    todo: list[tuple[RenderedDocument, Path, str]] = []
+    for d in documents:
+        pdf = d.path.with_suffix(".pdf")
+        key = key_of({"docx": d.key, "pdfa": opts.pdfa, "engine": engine, "meta": meta, "title": d.title,
+                      "when": when.isoformat()})
+        pdfs[d.path] = pdf
+        if cache.fetch("pdf", key, pdf):
+            result.stats["pdf_reused"] = result.stats.get("pdf_reused", 0) + 1
+        else:
+            todo.append((d, pdf, key))
+    done = len(documents) - len(todo)
+    progress("convert", done, len(documents))
 
     def tick(_path: Path) -> None:
         nonlocal done
         done += 1
-        progress("convert", done, len(jobs))
+        progress("convert", done, len(documents))
 
-    failures = convert_many(jobs, workers=opts.jobs, timeout=opts.timeout, pdfa=opts.pdfa,
-                            backend=opts.converter, progress=tick)
+    failures = convert_many([(d.path, pdf) for d, pdf, _ in todo], workers=opts.jobs, timeout=opts.timeout,
+                            pdfa=opts.pdfa, backend=opts.converter, progress=tick) if todo else []
     for f in failures:
         result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
                                        clause="build", code="convert.failed"))
     if failures:
         return None
-    meta = _meta(report)
-    when = submission_datetime(report)
-    for d, (_, pdf) in zip(documents, jobs):
+    for d, pdf, key in todo:
         normalise_pdf(pdf, title=d.title, author=meta["author"], subject=meta["subject"],
                       keywords=meta["keywords"], creation_date=when)
-    return {d.path: pdf for d, (_, pdf) in zip(documents, jobs)}
+        cache.store("pdf", key, pdf)
+    result.stats["pdf_converted"] = len(todo)
+    return pdfs
 
 
 def _meta(report: Report) -> dict[str, str]:

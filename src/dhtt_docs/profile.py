@@ -160,3 +160,10 @@ def load_profile(plan_id: str = DEFAULT_PLAN) -> Profile | None:
     if not path.is_file():
         return None
     return load_profile_file(path)
+
+
+def profile_digest(plan_id: str) -> str:
+    """SHA-256 of a plan profile's file: part of every cached document's key."""
+    import hashlib
+    path = plans_dir() / plan_file_name(plan_id.strip())
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "none"

@@ -77,6 +77,7 @@ class RenderedDocument:
     candidate_id: str | None     # for "bao-cao"
     title: str                   # for bookmarks: "Tờ trình", "Báo cáo thành tích: Nguyễn Văn An"
     path: Path
+    key: str = ""                # the build cache's key of its inputs, when built by the pipeline
 
 
 # --- where the templates are --------------------------------------------------
@@ -508,15 +509,39 @@ def render_docx(template: Path, context: dict, *, draft: bool, title: str, autho
     return normalize_docx(buf.getvalue(), title=title, author=author, when=when, subject=subject)
 
 
-def render_documents(report: Report, out_dir: Path, *, templates_dir: Path | None = None,
-                     draft: bool = False) -> list[RenderedDocument]:
-    """Write every document of the round into `out_dir` (file names of the CLI contract)."""
+@dataclass(frozen=True)
+class DocumentJob:
+    """One document to make: which template, with which values, under which name."""
+
+    kind: str                    # "to-trinh", "danh-sach", "bien-ban", "bao-cao"
+    template_kind: str           # a key of TEMPLATE_FILES
+    candidate_id: str | None
+    title: str
+    file_name: str
+    template: Path
+    context: dict
+    draft: bool
+    author: str
+    when: date
+    subject: str
+
+    def render(self) -> bytes:
+        return render_docx(self.template, self.context, draft=self.draft, title=self.title, author=self.author,
+                           when=self.when, subject=self.subject)
+
+    def fingerprint(self) -> dict:
+        """Everything the document's bytes depend on, besides the code and the template file."""
+        return {"kind": self.kind, "template_kind": self.template_kind, "candidate": self.candidate_id,
+                "title": self.title, "file": self.file_name, "context": self.context, "draft": self.draft,
+                "author": self.author, "when": self.when.isoformat(), "subject": self.subject}
+
+
+def plan_documents(report: Report, *, templates_dir: Path | None = None, draft: bool = False) -> list[DocumentJob]:
+    """The documents of a round, in bundle order (Tờ trình, Danh sách, Biên bản, reports)."""
     ctx: RoundContext = build_context(report, draft=draft)
     sub = report.round.submission
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     plan = ctx.common["plan"]
-    jobs: list[tuple[str, str, str | None, str, str, str]] = [
+    specs: list[tuple[str, str, str | None, str, str, str]] = [
         # (template kind, document kind, candidate, title, file name, subject)
         ("to-trinh", "to-trinh", None, "Tờ trình", "to-trinh.docx", plan["subject"]),
         ("danh-sach", "danh-sach", None, "Danh sách (Phụ lục)", "danh-sach.docx",
@@ -526,14 +551,21 @@ def render_documents(report: Report, out_dir: Path, *, templates_dir: Path | Non
     ]
     for cid, c in ctx.candidates.items():
         kind = "bao-cao-ca-nhan" if c["kind"] == "individual" else "bao-cao-tap-the"
-        jobs.append((kind, "bao-cao", cid, f"Báo cáo thành tích: {c['name']}", f"bao-cao-thanh-tich-{cid}.docx",
-                     f"Báo cáo thành tích đề nghị {plan['proposal']}"))
+        specs.append((kind, "bao-cao", cid, f"Báo cáo thành tích: {c['name']}", f"bao-cao-thanh-tich-{cid}.docx",
+                      f"Báo cáo thành tích đề nghị {plan['proposal']}"))
+    return [DocumentJob(dkind, tkind, cid, title, name, template_path(tkind, templates_dir),
+                        ctx.for_document(tkind, cid), draft, sub.unit.name, sub.submission.date, subject)
+            for tkind, dkind, cid, title, name, subject in specs]
+
+
+def render_documents(report: Report, out_dir: Path, *, templates_dir: Path | None = None,
+                     draft: bool = False) -> list[RenderedDocument]:
+    """Write every document of the round into `out_dir` (file names of the CLI contract)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     done = []
-    for tkind, dkind, cid, title, name, subject in jobs:
-        context = ctx.for_document(tkind, cid)
-        data = render_docx(template_path(tkind, templates_dir), context, draft=draft, title=title,
-                           author=sub.unit.name, when=sub.submission.date, subject=subject)
-        path = out_dir / name
-        path.write_bytes(data)
-        done.append(RenderedDocument(dkind, cid, title, path))
+    for job in plan_documents(report, templates_dir=templates_dir, draft=draft):
+        path = out_dir / job.file_name
+        path.write_bytes(job.render())
+        done.append(RenderedDocument(job.kind, job.candidate_id, job.title, path))
     return done

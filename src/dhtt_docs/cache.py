@@ -1,0 +1,119 @@
+"""The build cache: documents already made, found again by the hash of their inputs.
+
+A document's key is the SHA-256 of everything its bytes depend on: the tool
+version, the template file, the plan profile file, and the document's values
+(from its candidate file and the submission); a PDF's key adds the DOCX key,
+the converter and the PDF options. A changed input is a new key, so a stale
+document is never served; a cached file whose content no longer matches the
+hash recorded in its name (disk trouble, a hand edit) is thrown away.
+
+Layout: ROOT/docx/<key>-<content sha>.docx and ROOT/pdf/<key>-<content sha>.pdf.
+After a successful build, entries the build did not use are removed, so the
+cache holds exactly the last build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+DEFAULT_DIR = ".dhtt-cache"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_of(parts: dict) -> str:
+    """A stable key for a JSON-able description of inputs."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return digest(text.encode("utf-8"))
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class BuildCache:
+    """A content-addressed store of DOCX and PDF files; `root=None` stores nothing."""
+
+    def __init__(self, root: Path | None):
+        self.root = Path(root) if root is not None else None
+        self.used: set[Path] = set()
+        self.hits = 0
+        self.misses = 0
+        if self.root is not None:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                probe = tempfile.NamedTemporaryFile(dir=self.root, prefix=".probe-", delete=True)
+                probe.close()
+            except OSError:
+                self.root = None   # a read-only folder: build without a cache
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    def _dir(self, kind: str) -> Path:
+        d = self.root / kind
+        d.mkdir(exist_ok=True)
+        return d
+
+    def fetch(self, kind: str, key: str, dest: Path) -> bool:
+        """Copy the entry for `key` to `dest`; False when there is none (or it is damaged)."""
+        if self.root is None:
+            self.misses += 1
+            return False
+        for entry in sorted(self._dir(kind).glob(f"{key}-*.{kind}")):
+            expected = entry.stem.rsplit("-", 1)[1]
+            try:
+                data = entry.read_bytes()
+            except OSError:
+                continue
+            if digest(data)[: len(expected)] != expected:
+                entry.unlink(missing_ok=True)
+                continue
+            dest.write_bytes(data)
+            self.used.add(entry)
+            self.hits += 1
+            return True
+        self.misses += 1
+        return False
+
+    def store(self, kind: str, key: str, src: Path) -> None:
+        if self.root is None:
+            return
+        data = src.read_bytes()
+        entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
+        if not entry.exists():
+            tmp = entry.with_name(f".{entry.name}.tmp-{os.getpid()}")
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, entry)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                return
+        self.used.add(entry)
+
+    def prune(self) -> int:
+        """Remove what this build did not use; returns how many files went."""
+        if self.root is None:
+            return 0
+        removed = 0
+        for kind in ("docx", "pdf"):
+            for entry in self._dir(kind).iterdir():
+                if entry not in self.used:
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
+                    removed += 1
+        return removed

@@ -1,0 +1,153 @@
+"""Incremental builds: unchanged documents are reused, changed inputs never served stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import SAMPLE_ROUND
+from dhtt_docs import pipeline
+from dhtt_docs.pipeline import BuildOptions, build
+
+N_DOCS = 9  # Tờ trình, Danh sách, Biên bản, 6 reports
+
+
+@pytest.fixture
+def work(tmp_path) -> Path:
+    folder = tmp_path / "bhxh-thanh-hoa-2024"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    return folder
+
+
+def go(folder: Path, pdf: bool = False, **kw):
+    result = build(folder, BuildOptions(out=folder / "build", pdf=pdf, **kw))
+    assert result.out is not None, [f.message for f in result.findings]
+    return result
+
+
+def text(path: Path) -> str:
+    doc = Document(path)
+    return "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_unchanged_rebuild_reuses_everything(work):
+    first = go(work)
+    assert first.stats == {"docx_rendered": N_DOCS}
+    before = {p.name: p.read_bytes() for p in (work / "build/documents").iterdir()}
+    second = go(work)
+    assert second.stats == {"docx_reused": N_DOCS}
+    after = {p.name: p.read_bytes() for p in (work / "build/documents").iterdir()}
+    assert before == after
+
+
+def test_changed_candidate_rebuilds_only_what_shows_it(work):
+    go(work)
+    f = work / "candidates/bui-thi-lan-anh.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Câu mới thêm vào.\n", 1),
+                 encoding="utf-8")
+    result = go(work)
+    assert result.stats == {"docx_rendered": 1, "docx_reused": N_DOCS - 1}
+    assert "Câu mới thêm vào." in text(work / "build/documents/bao-cao-thanh-tich-bui-thi-lan-anh.docx")
+
+
+def test_changed_vote_rebuilds_round_documents(work):
+    go(work)
+    f = work / "submission.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("le-van-hung: 8", "le-van-hung: 7"), encoding="utf-8")
+    result = go(work)
+    assert result.stats["docx_rendered"] >= 2  # Danh sách and Biên bản show the votes
+    assert "77,8" in "\n".join(c.text for t in Document(work / "build/documents/danh-sach.docx").tables
+                               for r in t.rows for c in r.cells)
+
+
+def test_changed_submission_date_rebuilds_everything(work):
+    go(work)
+    f = work / "submission.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("date: 2024-11-25", "date: 2024-11-26"), encoding="utf-8")
+    assert go(work).stats == {"docx_rendered": N_DOCS}
+
+
+def test_changed_template_rebuilds_its_documents(work, tmp_path):
+    from dhtt_docs.render import export_templates
+    mine = tmp_path / "mau"
+    export_templates(mine)
+    go(work, templates=mine)
+    doc = Document(mine / "to-trinh.docx")
+    doc.paragraphs[-1].add_run(" Dòng mới của mẫu.")
+    doc.save(mine / "to-trinh.docx")
+    result = go(work, templates=mine)
+    assert result.stats == {"docx_rendered": 1, "docx_reused": N_DOCS - 1}
+    assert "Dòng mới của mẫu." in text(work / "build/documents/to-trinh.docx")
+
+
+def test_new_tool_version_rebuilds_everything(work, monkeypatch):
+    go(work)
+    monkeypatch.setattr(pipeline, "__version__", "99.0")
+    assert go(work).stats == {"docx_rendered": N_DOCS}
+
+
+def test_changed_plan_profile_rebuilds_everything(work, monkeypatch):
+    go(work)
+    monkeypatch.setattr(pipeline, "profile_digest", lambda plan_id: "another profile")
+    assert go(work).stats == {"docx_rendered": N_DOCS}
+
+
+def test_damaged_cache_entry_is_not_served(work):
+    go(work)
+    entries = sorted((work / ".dhtt-cache/docx").glob("*.docx"))
+    assert len(entries) == N_DOCS
+    entries[0].write_bytes(b"damaged")
+    result = go(work)
+    assert result.stats == {"docx_rendered": 1, "docx_reused": N_DOCS - 1}
+    for p in (work / "build/documents").glob("*.docx"):
+        Document(p)  # all open
+
+
+def test_draft_and_final_do_not_share_entries(work):
+    go(work)
+    result = go(work, force=True)  # no error: force changes nothing
+    assert result.stats == {"docx_reused": N_DOCS}
+
+
+def test_cache_holds_only_the_last_build(work):
+    go(work)
+    f = work / "candidates/bui-thi-lan-anh.yaml"
+    f.write_text(f.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same values: same key
+    go(work)
+    f.write_text(f.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  X.\n", 1),
+                 encoding="utf-8")
+    go(work)
+    assert len(list((work / ".dhtt-cache/docx").glob("*.docx"))) == N_DOCS
+
+
+def test_no_cache_option_and_read_only_folder(work, tmp_path):
+    assert go(work, cache=False).stats == {"docx_rendered": N_DOCS}
+    assert not (work / ".dhtt-cache").exists()
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        result = go(work, cache_dir=ro / "cache")
+        assert result.stats == {"docx_rendered": N_DOCS}
+    finally:
+        ro.chmod(0o700)
+
+
+def test_pdfs_are_reused_and_reconverted_when_needed(work):
+    first = go(work, pdf=True)
+    assert first.stats["pdf_converted"] == N_DOCS
+    second = go(work, pdf=True)
+    assert second.stats["pdf_converted"] == 0 and second.stats["pdf_reused"] == N_DOCS
+    f = work / "candidates/le-van-hung.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Đoạn mới.\n", 1),
+                 encoding="utf-8")
+    third = go(work, pdf=True)
+    assert third.stats["pdf_converted"] == 1
+    from pypdf import PdfReader
+    body = "".join(p.extract_text() for p in PdfReader(work / "build/documents/bao-cao-thanh-tich-le-van-hung.pdf").pages)
+    assert "Đoạn mới." in body
+    bundle = "".join(p.extract_text() for p in PdfReader(work / "build/bundle/bhxh-thanh-hoa-2024.pdf").pages)
+    assert "Đoạn mới." in bundle
