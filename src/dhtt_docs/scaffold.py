@@ -1,0 +1,136 @@
+"""New round folders and candidate files, commented for secretaries.
+
+`init_round` lays out one submission folder (spec/dossier-format.md):
+``submission.yaml``, ``candidates/`` and ``attachments/``; `new_candidate`
+adds ``candidates/<id>.yaml`` for an individual or a collective.
+
+The files come from the YAML templates in ``dhtt_docs/scaffolds/``. Every
+field is there with a Vietnamese comment (what to write, an example):
+
+* required fields are present and blank, so `validate` on a fresh file names
+  each one that is still empty (file, line, key);
+* optional fields are present and blank (a blank optional value is valid);
+* list fields are blank, with commented example items below them: deleting
+  the leading ``# `` turns an example into a real item;
+* a few values that are nearly always the same are filled in (plan,
+  unit.parent, unit.code, the chair's role, the Tờ trình's recipient).
+
+Nothing here reads the clock: the CLI passes the current year.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+from .exceptions import DhttError
+from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
+from .vocab import match_kind
+
+ATTACHMENTS_DIR = "attachments"
+ATTACHMENTS_README = "README.txt"
+
+KIND_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
+
+
+def template_text(name: str) -> str:
+    """The text of one scaffold template shipped in the package (``scaffolds/<name>``)."""
+    return (resources.files("dhtt_docs") / "scaffolds" / name).read_text(encoding="utf-8")
+
+
+def slugify(text: str) -> str:
+    """'Nguyễn Văn An' -> 'nguyen-van-an': an id made of lowercase ASCII letters, digits and '-'."""
+    s = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+def check_id(cid: str) -> str:
+    """The id if it is usable as a file stem; else DhttError suggesting a slug."""
+    cid = unicodedata.normalize("NFC", str(cid)).strip()
+    if cid.endswith((".yaml", ".yml")):
+        cid = cid.rsplit(".", 1)[0]
+    if ID_RX.match(cid):
+        return cid
+    suggestion = slugify(cid)
+    msg = (f"Mã '{cid}' không dùng được: mã là tên tệp hồ sơ, chỉ gồm chữ thường không dấu (a-z), "
+           "chữ số và dấu '-', không có dấu cách")
+    msg += f". Hãy dùng, ví dụ: {suggestion}" if suggestion else ", ví dụ: nguyen-van-an"
+    raise DhttError(msg + ".")
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a file that must not exist yet (no silent overwrite, even in a race)."""
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise DhttError(f"Tệp '{path}' đã có: không ghi đè để khỏi mất nội dung đã điền. "
+                        "Hãy chọn tên khác, hoặc xóa/đổi tên tệp cũ nếu thật sự muốn làm lại.") from None
+
+
+def init_round(folder: Path, year: int) -> list[Path]:
+    """Lay out a new round folder; returns the paths created (files and folders), in order.
+
+    Refuses (DhttError) a folder that already has a submission.yaml. An existing
+    empty or unrelated folder is used as it is; existing candidates/ and
+    attachments/ folders are kept.
+    """
+    folder = Path(folder)
+    if isinstance(year, bool) or not isinstance(year, int) or not 1945 <= year <= 2100:
+        raise DhttError(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.")
+    sub = folder / SUBMISSION_FILE
+    if sub.exists():
+        raise DhttError(f"Thư mục '{folder}' đã có {SUBMISSION_FILE}: đây đã là một đợt xét, không tạo lại "
+                        "để khỏi ghi đè nội dung đã điền. Hãy chọn một thư mục mới, ví dụ "
+                        f"`dhtt-docs init bhxh-ten-tinh-{year}`, hoặc dùng `dhtt-docs new` để thêm hồ sơ.")
+    if folder.exists() and not folder.is_dir():
+        raise DhttError(f"'{folder}' là một tệp, không phải thư mục: hãy chọn tên khác cho thư mục đợt xét.")
+    created: list[Path] = []
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        created.append(folder)
+    _write_new(sub, template_text("submission.yaml").replace("{{year}}", str(year)))
+    created.append(sub)
+    for name in (CANDIDATES_DIR, ATTACHMENTS_DIR):
+        d = folder / name
+        if not d.is_dir():
+            d.mkdir()
+            created.append(d)
+    readme = folder / ATTACHMENTS_DIR / ATTACHMENTS_README
+    if not readme.exists():
+        _write_new(readme, template_text("attachments-README.txt"))
+        created.append(readme)
+    return created
+
+
+def new_candidate(kind: str, cid: str, folder: Path) -> Path:
+    """Write ``candidates/<cid>.yaml`` of a round folder from the commented template of `kind`.
+
+    `kind` is individual / collective / cá nhân / tập thể (any case, NFC or NFD).
+    `folder` is the round folder; given its ``candidates/`` folder instead, the
+    file goes there too. Refuses (DhttError) a bad id or an existing file.
+    """
+    k = match_kind(kind) if isinstance(kind, str) else None
+    if k is None:
+        raise DhttError(f"Loại hồ sơ '{kind}' không hợp lệ: ghi individual (cá nhân) hoặc collective (tập thể), "
+                        "ví dụ: dhtt-docs new individual nguyen-van-an")
+    cid = check_id(cid)
+    folder = Path(folder)
+    if folder.name == CANDIDATES_DIR and (folder.parent / SUBMISSION_FILE).is_file():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise DhttError(f"Không thấy thư mục đợt xét '{folder}'. Hãy tạo bằng `dhtt-docs init {folder}`, "
+                        "hoặc chỉ đúng thư mục bằng --in <thư mục>.")
+    cand_dir = folder / CANDIDATES_DIR
+    for other in (cand_dir / f"{cid}.yaml", cand_dir / f"{cid}.yml"):
+        if other.exists():
+            raise DhttError(f"Đã có hồ sơ mã '{cid}' (tệp {other.relative_to(folder).as_posix()}): không ghi đè "
+                            "để khỏi mất nội dung đã điền. Nếu là người/tập thể khác trùng tên, hãy thêm số "
+                            f"vào mã, ví dụ {cid}-2.")
+    cand_dir.mkdir(exist_ok=True)
+    path = cand_dir / f"{cid}.yaml"
+    _write_new(path, template_text(f"{k}.yaml").replace("{{id}}", cid))
+    return path
