@@ -527,3 +527,29 @@ def test_unoserver_all_listeners_down(tmp_path: Path) -> None:
     assert len(failures) == 1
     assert f"127.0.0.1:{dead}" in failures[0].reason and "unoserver" in failures[0].reason
 
+
+
+def test_kept_profiles_are_locked_per_worker(tmp_path: Path) -> None:
+    from dhtt_docs.convert import _KeptProfile
+
+    a = _KeptProfile.take(tmp_path)
+    b = _KeptProfile.take(tmp_path)
+    assert a is not None and b is not None and a.path != b.path
+    a.release()
+    c = _KeptProfile.take(tmp_path)
+    assert c is not None and c.path == a.path
+    b.release()
+    c.release()
+
+
+@needs_soffice
+def test_conversion_with_kept_profiles_reuses_them(tmp_path: Path) -> None:
+    src = tmp_path / "a.docx"
+    doc = Document()
+    doc.add_paragraph("Cộng hòa xã hội chủ nghĩa Việt Nam")
+    doc.save(src)
+    profiles = tmp_path / "profiles"
+    for i in range(2):
+        assert convert_many([(src, tmp_path / f"a{i}.pdf")], workers=1, profiles=profiles) == []
+    assert (profiles / "slot-0").is_dir() and not (profiles / "slot-1").exists()
+    assert len(PdfReader(tmp_path / "a1.pdf").pages) == 1

@@ -289,3 +289,17 @@ def test_encrypted_attachment(round_dir):
     round_dir.write("attachments/x.pdf", buf.getvalue())
     rep, (f,) = _attach(round_dir, "attachments/x.pdf")
     assert "mật khẩu" in f.message
+
+
+def test_raw_control_characters_are_dropped_with_line(round_dir):
+    round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng\x0b phòng\x1b[0m")
+    rnd = load_round(round_dir.root)
+    (f,) = rnd.findings
+    assert f.severity is Severity.WARNING and f.line == 7 and f.code == "value.invisible_chars"
+    assert rnd.candidate("an").model.position == "Trưởng phòng[0m"
+
+
+def test_very_deep_nesting_is_a_finding_not_a_crash(round_dir):
+    round_dir.write("candidates/an.yaml", "kind: " + "[" * 200_000)
+    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
+    assert f.code in ("yaml.depth", "yaml.syntax")

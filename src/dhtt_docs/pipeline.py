@@ -226,7 +226,8 @@ def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptio
         progress("convert", done, len(documents))
 
     failures = convert_many([(d.path, pdf) for d, pdf, _ in todo], workers=opts.jobs, timeout=opts.timeout,
-                            pdfa=opts.pdfa, backend=opts.converter, progress=tick) if todo else []
+                            pdfa=opts.pdfa, backend=opts.converter, progress=tick,
+                            profiles=cache.profiles_dir()) if todo else []
     for f in failures:
         result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
                                        clause="build", code="convert.failed"))
