@@ -39,6 +39,7 @@ def test_layout_follows_contract(built):
     expected = {"validation.json", "bundle/bhxh-thanh-hoa-2024.pdf", "bundle/bhxh-thanh-hoa-2024.zip"}
     for stem in DOCS + [f"bao-cao-thanh-tich-{r}" for r in REPORTS]:
         expected |= {f"documents/{stem}.docx", f"documents/{stem}.pdf"}
+    expected.add("documents/danh-sach.xlsx")
     assert expected <= names
     assert not [n for n in names if n.startswith(".") or "/." in n]
 
@@ -147,7 +148,7 @@ def test_docx_only_build_of_held_out_round(tmp_path):
     assert sorted(p.name for p in (out / "documents").iterdir()) == sorted(
         ["to-trinh.docx", "danh-sach.docx", "bien-ban-hop-hoi-dong.docx",
          "bao-cao-thanh-tich-bhxh-thanh-pho-dong-hoi.docx", "bao-cao-thanh-tich-dang-thi-thu-ha.docx",
-         "bao-cao-thanh-tich-vo-van-thanh.docx"])
+         "bao-cao-thanh-tich-vo-van-thanh.docx", "danh-sach.xlsx"])
     assert not list(out.rglob("*.pdf"))
     assert (out / "bundle/bhxh-quang-binh-2024.zip").is_file()
 
@@ -216,3 +217,11 @@ def test_broken_user_template_stops_build_naming_template_and_tag(tmp_path):
     proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine)
     assert proc.returncode == 1 and not out.exists()
     assert "danh-sach.docx" in proc.stderr and "so_phieu_sai" in proc.stderr
+
+
+def test_danh_sach_xlsx_lists_the_proposed(built):
+    from openpyxl import load_workbook
+    ws = load_workbook(built / "documents/danh-sach.xlsx").active
+    values = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    for name in ["Bảo hiểm xã hội huyện Hoằng Hóa", "Phòng Quản lý thu", "Lê Văn Hùng", "Trần Quốc Đạt"]:
+        assert name in values

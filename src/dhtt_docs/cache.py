@@ -89,6 +89,19 @@ class BuildCache:
         self.misses += 1
         return False
 
+    def holds(self, kind: str, key: str, path: Path) -> bool | None:
+        """Is `path` the document the cache holds for `key`? None when the cache has no entry for it."""
+        if self.root is None or not (self.root / kind).is_dir():
+            return None
+        entries = list((self.root / kind).glob(f"{key}-*.{kind}"))
+        if not entries:
+            return None
+        try:
+            actual = file_digest(path)
+        except OSError:
+            return False
+        return any(actual.startswith(e.stem.rsplit("-", 1)[1]) for e in entries)
+
     def store(self, kind: str, key: str, src: Path) -> None:
         if self.root is None:
             return

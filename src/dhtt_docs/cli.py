@@ -257,6 +257,136 @@ def templates_check(folder: Path) -> None:
     click.secho("Các mẫu dùng được.", fg="green")
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--year", type=click.IntRange(1945, 2100), default=None,
+              help="Năm xét (mặc định: năm nay).")
+def init(folder: Path, year: int | None) -> None:
+    """Tạo thư mục một đợt xét mới: submission.yaml có chú thích, candidates/, attachments/.
+
+    \b
+    Ví dụ:
+      dhtt-docs init dossiers/bhxh-thanh-hoa-2025
+      dhtt-docs init bhxh-quang-binh-2024 --year 2024
+    """
+    import datetime as _dt
+    from .scaffold import init_round
+
+    created = init_round(folder, year or _dt.date.today().year)
+    click.echo(f"Đã tạo đợt xét trong {folder}:")
+    for p in created:
+        click.echo(f"  {p.relative_to(folder.parent) if p != folder else p}")
+    click.echo("Tiếp theo: điền submission.yaml; thêm ứng viên bằng "
+               f"`dhtt-docs new individual <mã> --in {folder}` hoặc `dhtt-docs xlsx template ds.xlsx`; "
+               f"kiểm tra bằng `dhtt-docs validate {folder}`.")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["individual", "collective", "cá nhân", "tập thể"], case_sensitive=False))
+@click.argument("cid", metavar="ID")
+@click.option("--in", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Thư mục đợt xét.")
+def new(kind: str, cid: str, folder: Path) -> None:
+    """Thêm hồ sơ một ứng viên (tệp candidates/ID.yaml có chú thích từng trường).
+
+    ID: chữ thường không dấu, số và '-', ví dụ nguyen-van-an.
+
+    \b
+    Ví dụ:
+      dhtt-docs new individual nguyen-van-an --in dossiers/bhxh-thanh-hoa-2025
+      dhtt-docs new collective phong-quan-ly-thu
+    """
+    from .scaffold import new_candidate
+
+    path = new_candidate(kind, cid, folder)
+    click.echo(f"Đã tạo {path}. Điền các trường còn trống rồi chạy `dhtt-docs validate {folder}`.")
+
+
+@cli.group()
+def xlsx() -> None:
+    """Nhập danh sách ứng viên từ Excel."""
+
+
+@xlsx.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Ghi đè tệp đã có.")
+def xlsx_template(file: Path, overwrite: bool) -> None:
+    """Tạo tệp Excel mẫu (các sheet Cá nhân, Tập thể, Khen thưởng..., có danh mục chọn sẵn).
+
+    \b
+    Ví dụ:
+      dhtt-docs xlsx template danh-sach-2025.xlsx
+    """
+    from .exceptions import UsageProblem
+    from .xlsx import write_template
+
+    if file.exists() and not overwrite:
+        raise UsageProblem(f"Đã có tệp {file}: không ghi đè. Chọn tên khác hoặc thêm --overwrite.")
+    write_template(file)
+    click.echo(f"Đã tạo {file}. Đọc sheet 'Hướng dẫn', điền các sheet, rồi chạy "
+               f"`dhtt-docs xlsx import {file} <thư mục đợt xét>`.")
+
+
+@xlsx.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Ghi đè hồ sơ ứng viên đã có cùng mã.")
+def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
+    """Chuyển tệp Excel đã điền thành hồ sơ ứng viên (candidates/*.yaml).
+
+    Có lỗi ở ô nào thì không ghi tệp nào; mỗi lỗi ghi rõ sheet, dòng, cột.
+
+    \b
+    Ví dụ:
+      dhtt-docs xlsx import danh-sach-2025.xlsx dossiers/bhxh-thanh-hoa-2025
+    """
+    from .findings import Severity, sort_findings
+    from .xlsx import import_workbook
+
+    written, findings = import_workbook(file, folder, overwrite=overwrite)
+    for f in sort_findings(findings):
+        colour = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+        click.echo(click.style(f"{f.severity.label_vi:<9}", fg=colour) + f" {f.key or f.file}: {f.message}")
+    if any(f.severity is Severity.ERROR for f in findings):
+        click.secho("Chưa ghi tệp nào: sửa các ô báo LỖI rồi nhập lại.", fg="red")
+        sys.exit(1)
+    click.echo(f"Đã ghi {len(written)} hồ sơ vào {folder / 'candidates'}:")
+    for p in written:
+        click.echo(f"  {p.name}")
+    click.echo(f"Tiếp theo: `dhtt-docs validate {folder}`.")
+
+
+@cli.command()
+@click.argument("folder", type=FOLDER, default=".")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Thư mục kết quả của lệnh build (mặc định: FOLDER/build).")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Thư mục mẫu đã dùng khi build, nếu có.")
+def status(folder: Path, out: Path | None, templates_dir: Path | None) -> None:
+    """Một bảng cho cả đợt xét: kết quả, số phiếu, văn bản đã lập (mới hay cũ), đính kèm.
+
+    \b
+    Ví dụ:
+      dhtt-docs status dossiers/bhxh-thanh-hoa-2024
+    """
+    from .findings import Severity
+    from .pipeline import BuildOptions
+    from .status import format_table, status_table
+
+    report = evaluate(load_round(_check_folder(folder)))
+    opts = BuildOptions(out=out, templates=templates_dir)
+    header, rows = status_table(report, folder, opts)
+    click.echo(format_table(header, rows))
+    errors = sum(1 for f in report.all_findings() if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in report.all_findings() if f.severity is Severity.WARNING)
+    stale = sum(1 for r in rows if r[6] in ("cũ", "chưa lập") or r[7] == "cũ")
+    click.echo("")
+    click.echo(f"{len(report.verdicts)} ứng viên; {errors} lỗi, {warnings} cảnh báo "
+               f"(chi tiết: dhtt-docs validate {folder}); "
+               + (f"{stale} văn bản cần lập lại (dhtt-docs build {folder})." if stale else "văn bản đã mới nhất."))
+    sys.exit(0 if report.ok else 1)
+
+
 def main() -> None:
     try:
         cli(prog_name="dhtt-docs")

@@ -27,12 +27,13 @@ from .cache import DEFAULT_DIR as CACHE_DIR
 from .cache import BuildCache, file_digest, key_of
 from .loader import Round, load_round
 from .profile import profile_digest
-from .render import RenderedDocument
+from .render import DocumentJob, RenderedDocument
 from .rules import Report, evaluate
 
 DOCUMENTS = "documents"
 BUNDLE = "bundle"
 VALIDATION = "validation.json"
+DANH_SACH_XLSX = "danh-sach.xlsx"   # the Danh sách as a workbook, for the level above to sort and sum
 
 INSTALL_HINT = ("cài LibreOffice: sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui "
                 "fonts-liberation2 (hoặc chạy scripts/setup), hoặc thêm --no-pdf để chỉ lập tệp DOCX")
@@ -166,25 +167,42 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
             _make_bundle(stage, documents, pdfs, report, opts, result)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
+    with result.timed("render"):
+        from .xlsx import write_danh_sach_xlsx
+        write_danh_sach_xlsx(report, docs_dir / DANH_SACH_XLSX, draft=result.draft)
     (stage / VALIDATION).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n",
                                     encoding="utf-8")
     with result.timed("bag"):
         _make_bag(stage, report)
 
 
+def keyed_documents(report: Report, templates_dir: Path | None, draft: bool) -> list[tuple[DocumentJob, str]]:
+    """The round's documents with their cache keys: the hash of everything each one's bytes depend on."""
+    from .render import plan_documents, template_names
+
+    base = {"tool": __version__, "profile": profile_digest(report.profile.id) if report.profile else None}
+    templates: dict[Path, tuple[str, frozenset[str] | None]] = {}
+    out = []
+    for job in plan_documents(report, templates_dir=templates_dir, draft=draft):
+        if job.template not in templates:
+            templates[job.template] = (file_digest(job.template), template_names(job.template))
+        digest, names = templates[job.template]
+        out.append((job, key_of(base | {"template": digest, "document": job.fingerprint(names)})))
+    return out
+
+
+def pdf_key(docx_key: str, title: str, report: Report, opts: BuildOptions, engine: str) -> str:
+    """The cache key of a document's PDF: its DOCX, the converter, the PDF options and metadata."""
+    return key_of({"docx": docx_key, "pdfa": opts.pdfa, "engine": engine, "meta": _meta(report), "title": title,
+                   "when": submission_datetime(report).isoformat()})
+
+
 def _render(docs_dir: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
             cache: BuildCache) -> list[RenderedDocument]:
     """Every DOCX, from the cache when its key is known, rendered otherwise."""
-    from .render import plan_documents
-
-    jobs = plan_documents(report, templates_dir=opts.templates, draft=result.draft)
-    base = {"tool": __version__, "profile": profile_digest(report.profile.id) if report.profile else None}
-    template_digests: dict[Path, str] = {}
+    jobs = keyed_documents(report, opts.templates, result.draft)
     documents = []
-    for i, job in enumerate(jobs, 1):
-        if job.template not in template_digests:
-            template_digests[job.template] = file_digest(job.template)
-        key = key_of(base | {"template": template_digests[job.template], "document": job.fingerprint()})
+    for i, (job, key) in enumerate(jobs, 1):
         path = docs_dir / job.file_name
         if cache.fetch("docx", key, path):
             result.stats["docx_reused"] = result.stats.get("docx_reused", 0) + 1
@@ -210,8 +228,7 @@ def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptio
     todo: list[tuple[RenderedDocument, Path, str]] = []
     for d in documents:
         pdf = d.path.with_suffix(".pdf")
-        key = key_of({"docx": d.key, "pdfa": opts.pdfa, "engine": engine, "meta": meta, "title": d.title,
-                      "when": when.isoformat()})
+        key = pdf_key(d.key, d.title, report, opts, engine)
         pdfs[d.path] = pdf
         if cache.fetch("pdf", key, pdf):
             result.stats["pdf_reused"] = result.stats.get("pdf_reused", 0) + 1

@@ -403,6 +403,24 @@ def lint_template(path: Path, kind: str | None = None) -> list[Finding]:
     return out
 
 
+def template_names(path: Path) -> frozenset[str] | None:
+    """The top-level variables a template uses (body, headers, footers), or None if it cannot be parsed.
+
+    The build cache keys a document on these values only, so that a change a
+    document does not show (a vote, for a report) does not redo it.
+    """
+    try:
+        tpl = DocxTemplate(str(path))
+        names: set[str] = set()
+        env = _env()
+        for _where, el in _parts(tpl.get_docx()):
+            xml = tpl.patch_xml(etree.tostring(el, encoding="unicode"))
+            names |= meta.find_undeclared_variables(env.parse(xml))
+        return frozenset(names)
+    except Exception:  # noqa: BLE001 - then the key covers the whole context
+        return None
+
+
 def lint_templates(templates_dir: Path) -> list[Finding]:
     """Check every template of a folder: errors stop the build before anything is rendered."""
     templates_dir = Path(templates_dir)
@@ -529,10 +547,14 @@ class DocumentJob:
         return render_docx(self.template, self.context, draft=self.draft, title=self.title, author=self.author,
                            when=self.when, subject=self.subject)
 
-    def fingerprint(self) -> dict:
-        """Everything the document's bytes depend on, besides the code and the template file."""
+    def fingerprint(self, names: frozenset[str] | None = None) -> dict:
+        """Everything the document's bytes depend on, besides the code and the template file.
+
+        With `names` (the variables the template uses), only those values count.
+        """
+        context = self.context if names is None else {k: v for k, v in self.context.items() if k in names}
         return {"kind": self.kind, "template_kind": self.template_kind, "candidate": self.candidate_id,
-                "title": self.title, "file": self.file_name, "context": self.context, "draft": self.draft,
+                "title": self.title, "file": self.file_name, "context": context, "draft": self.draft,
                 "author": self.author, "when": self.when.isoformat(), "subject": self.subject}
 
 
