@@ -40,6 +40,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import janitor
+
 __all__ = [
     "PDFA_FILTER",
     "VIETNAMESE_LETTERS",
@@ -417,10 +419,12 @@ class _ProcessGroups:
     def add(self, pgid: int) -> None:
         with self._lock:
             self._groups.add(pgid)
+        janitor.watch_group(pgid)
 
     def discard(self, pgid: int) -> None:
         with self._lock:
             self._groups.discard(pgid)
+        janitor.forget_group(pgid)
 
     def kill_all(self) -> None:
         self.stopping.set()
@@ -565,7 +569,10 @@ class _SofficeWorker:
         self.pdfa = pdfa
         self.groups = groups
         self.root = Path(tempfile.mkdtemp(prefix="dhtt-soffice-"))
+        janitor.watch_dir(self.root)
         self.kept = kept
+        if kept is not None:
+            janitor.watch_dir(kept.path)   # a profile in use when the build dies may be half-written
         self._profile_no = 0
         self._batch_no = 0
 
@@ -584,7 +591,9 @@ class _SofficeWorker:
     def close(self) -> None:
         """Remove the scratch files and a temporary profile (processes are already dead)."""
         shutil.rmtree(self.root, ignore_errors=True)
+        janitor.forget_dir(self.root)
         if self.kept is not None:
+            janitor.forget_dir(self.kept.path)
             self.kept.release()
 
 

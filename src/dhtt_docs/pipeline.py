@@ -20,7 +20,8 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, janitor
+from .janitor import Janitor
 from .exceptions import ToolMissing, UsageProblem
 from .findings import Finding, Severity
 from .cache import DEFAULT_DIR as CACHE_DIR
@@ -136,20 +137,52 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     if any(f.severity is Severity.ERROR for f in lint):
         return result
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     cache = BuildCache((opts.cache_dir or folder / CACHE_DIR) if opts.cache else None)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        _build_into(stage, report, opts, result, progress, cache)
-        if any(f.severity is Severity.ERROR for f in result.findings):
+    with Janitor():
+        stage = _make_stage(out)
+        janitor.watch_dir(stage)
+        try:
+            _build_into(stage, report, opts, result, progress, cache)
+            if any(f.severity is Severity.ERROR for f in result.findings):
+                return result
+            _swap_in(stage, out)
+            cache.prune()
+            result.out = out
+            result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
             return result
-        _swap_in(stage, out)
-        cache.prune()
-        result.out = out
-        result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-        return result
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+            janitor.forget_dir(stage)
+
+
+def _make_stage(out: Path) -> Path:
+    """The temporary folder beside OUT that the build fills; stale ones of killed builds go first."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for stale in out.parent.glob(f".{out.name}.tmp-*"):
+            if stale.is_dir() and not _in_use(stale):
+                shutil.rmtree(stale, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    except OSError as e:
+        raise UsageProblem(f"Không ghi được vào '{out.parent}' ({e.strerror or e}): hãy chọn thư mục khác với -o, "
+                           "hoặc xin quyền ghi thư mục đó.") from None
+
+
+def _in_use(stage: Path) -> bool:
+    """Is the build that made `stage` still running? (its pid is in the name)"""
+    try:
+        pid = int(stage.name.split(".tmp-", 1)[1].split("-", 1)[0])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
