@@ -99,3 +99,25 @@ def test_installed_console_script_runs_without_traceback(round_dir):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert json.loads(proc.stdout)["ok"] is False
+
+
+def test_internal_error_is_one_line_unless_debug(round_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from dhtt_docs import cli as cli_module
+
+    def boom(*a, **k):
+        raise RuntimeError("hỏng giả")
+    monkeypatch.setattr(cli_module, "evaluate", boom)
+    runner = CliRunner()
+    plain = runner.invoke(cli_module.cli, ["validate", str(round_dir.root)])
+    assert plain.exit_code == 1
+    assert "Lỗi nội bộ" in plain.stderr and "--debug" in plain.stderr and "Traceback" not in plain.stderr
+    debug = runner.invoke(cli_module.cli, ["--debug", "validate", str(round_dir.root)])
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_output_folder_that_cannot_be_made_exits_2(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(SAMPLE_ROUND), "-o", "/proc/khong-ghi-duoc",
+                           "--no-pdf"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Không ghi được" in proc.stderr and "Traceback" not in proc.stderr

@@ -303,3 +303,11 @@ def test_very_deep_nesting_is_a_finding_not_a_crash(round_dir):
     round_dir.write("candidates/an.yaml", "kind: " + "[" * 200_000)
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code in ("yaml.depth", "yaml.syntax")
+
+
+def test_too_long_field_is_a_finding(round_dir):
+    round_dir.edit("candidates/an.yaml", "achievements: Hoàn thành xuất sắc nhiệm vụ.",
+                   "achievements: " + "Rất dài. " * 20_000)
+    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
+    assert f.code == "value.too_long" and f.key == "achievements" and f.line == 9
+    assert "tối đa" in f.message

@@ -709,3 +709,17 @@ def test_no_round_no_documents(tmp_path):
     (tmp_path / "r").mkdir()
     with pytest.raises(DhttError):
         render_documents(report_of(tmp_path / "r"), tmp_path / "out")
+
+
+def test_a_long_field_renders_whole(round_dir, tmp_path):
+    from dhtt_docs.render import plan_documents
+    long_text = "\n".join(f"Đoạn thứ {i}: kết quả công tác thu, chi, giám định." for i in range(400))
+    import yaml as _yaml
+    round_dir.edit("candidates/an.yaml", "achievements: Hoàn thành xuất sắc nhiệm vụ.",
+                   _yaml.safe_dump({"achievements": long_text}, allow_unicode=True, width=10**9).rstrip("\n"))
+    report = round_dir.report()
+    job = next(j for j in plan_documents(report) if j.candidate_id == "an")
+    out = tmp_path / job.file_name
+    out.write_bytes(job.render())
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "Đoạn thứ 0:" in text and "Đoạn thứ 399:" in text
