@@ -442,7 +442,7 @@ class RoundContext:
         ctx["header"] = self.headers[candidate_id or kind]
         if candidate_id is not None:
             ctx["candidate"] = self.candidates[candidate_id]
-        return sanitize(ctx)
+        return ctx   # parts already cleaned by build_context
 
 
 WIDE_ISSUER_PT = 170.0          # 6 cm
@@ -671,6 +671,11 @@ def build_context(report: Report, *, draft: bool = False) -> RoundContext:
         m = v.candidate.model
         ctx.candidates[v.id] = _candidate(v.id, m)
         ctx.headers[v.id] = _header(m.parent, m.name) if isinstance(m, Collective) else issuer
+    # Cleaned once here, not per document: every document shares `common`, and a
+    # per-document pass made a 1000-candidate round quadratic in time and memory.
+    ctx.common = sanitize(ctx.common)
+    ctx.candidates = {k: sanitize(v) for k, v in ctx.candidates.items()}
+    ctx.headers = {k: sanitize(v) for k, v in ctx.headers.items()}
     return ctx
 
 

@@ -131,8 +131,35 @@ _DICT_METHODS = {"items", "keys", "values", "get"}
 _ANY = object()
 
 
+class _Environment(jinja2.Environment):
+    """Compiles each template part once per process.
+
+    docxtpl calls `from_string` for the body, every header and footer of every
+    document; a round of 1000 candidates renders the same five templates 1003
+    times, so the compiled parts are kept (keyed by their source, which
+    includes every edit a user makes to a template).
+    """
+
+    _compiled: dict[tuple[str, bool], jinja2.Template] = {}
+    _LIMIT = 256
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        key = (source, bool(self.autoescape))
+        hit = self._compiled.get(key)
+        if hit is None:
+            if len(self._compiled) >= self._LIMIT:
+                self._compiled.clear()
+            hit = self._compiled[key] = super().from_string(source)
+        return hit
+
+
+_ENV = _Environment(autoescape=True, undefined=StrictUndefined)
+
+
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=StrictUndefined)
+    return _ENV
 
 
 def _finding(severity: Severity, file: str, tag: str | None, code: str, message: str) -> Finding:
