@@ -141,9 +141,13 @@ def _sort_key(name: str) -> bytes:
     return name.encode("utf-8")
 
 
+# Already-compressed formats are stored as they are: deflating them again costs time and saves nothing.
+_STORED_SUFFIXES = (".pdf", ".docx", ".xlsx", ".zip", ".jpg", ".jpeg", ".png")
+
+
 def _zipinfo(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(_STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
     info.create_system = 3  # Unix, whatever the host, so attributes mean the same
     info.external_attr = _FILE_MODE << 16
     return info

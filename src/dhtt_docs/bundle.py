@@ -508,6 +508,9 @@ def _check_pdfa_markers(path: Path) -> None:
 # --------------------------------------------------------------------------- writing
 
 
+_ID_PLACEHOLDER = bytes.fromhex("d447d447d447d447d447d447d447d447")
+
+
 def _write_reproducibly(writer: PdfWriter, out: Path) -> None:
     """Write with ``/ID`` = hash of the file's own bytes, atomically.
 
@@ -515,17 +518,27 @@ def _write_reproducibly(writer: PdfWriter, out: Path) -> None:
     SHA-256 of those bytes, so equal content gives equal IDs (and bytes)
     while different content still gets a different ID, as PDF readers expect.
     """
-    writer._ID = ArrayObject([ByteStringObject(bytes(16)), ByteStringObject(bytes(16))])
+    writer._ID = ArrayObject([ByteStringObject(_ID_PLACEHOLDER), ByteStringObject(_ID_PLACEHOLDER)])
     draft = io.BytesIO()
     writer.write(draft)
-    digest = hashlib.sha256(draft.getvalue()).digest()[:16]
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    final = io.BytesIO()
-    writer.write(final)
+    data = draft.getvalue()
+    digest = hashlib.sha256(data).digest()[:16]
+    # The ID is written as two fixed-length hex strings in the trailer: put the real
+    # one in place of the placeholder (same length, so every offset stays right)
+    # instead of writing the whole file a second time.
+    placeholder = _ID_PLACEHOLDER.hex().encode()
+    tail_at = data.rfind(b"trailer")
+    if tail_at >= 0 and data[tail_at:].count(placeholder) == 2:
+        payload = data[:tail_at] + data[tail_at:].replace(placeholder, digest.hex().encode())
+    else:  # no classic trailer (a cross-reference stream): write again with the ID
+        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        final = io.BytesIO()
+        writer.write(final)
+        payload = final.getvalue()
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.part")
     try:
-        partial.write_bytes(final.getvalue())
+        partial.write_bytes(payload)
         os.replace(partial, out)
     except OSError as err:
         partial.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 DEFAULT_DIR = ".dhtt-cache"
+KINDS = ("docx", "pdf", "xlsx", "json")   # entry kinds = folder names = file suffixes
 
 
 def digest(data: bytes) -> str:
@@ -89,6 +90,32 @@ class BuildCache:
         self.misses += 1
         return False
 
+    def fetch_json(self, key: str):
+        """A small cached fact (e.g. the variables a template uses), or None."""
+        if self.root is None:
+            return None
+        tmp = Path(tempfile.mkstemp(dir=self.root, prefix=".json-")[1])
+        try:
+            if not self.fetch("json", key, tmp):
+                self.misses -= 1   # facts are not documents: keep the counts about documents
+                return None
+            self.hits -= 1
+            return json.loads(tmp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def store_json(self, key: str, value) -> None:
+        if self.root is None:
+            return
+        tmp = Path(tempfile.mkstemp(dir=self.root, prefix=".json-")[1])
+        try:
+            tmp.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            self.store("json", key, tmp)
+        finally:
+            tmp.unlink(missing_ok=True)
+
     def holds(self, kind: str, key: str, path: Path) -> bool | None:
         """Is `path` the document the cache holds for `key`? None when the cache has no entry for it."""
         if self.root is None or not (self.root / kind).is_dir():
@@ -126,7 +153,7 @@ class BuildCache:
         if self.root is None:
             return 0
         removed = 0
-        for kind in ("docx", "pdf"):
+        for kind in KINDS:
             for entry in self._dir(kind).iterdir():
                 if entry not in self.used:
                     if entry.is_dir():

@@ -190,7 +190,8 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
     docs_dir = stage / DOCUMENTS
     docs_dir.mkdir()
     with result.timed("render"):
-        documents = _render(docs_dir, report, opts, result, progress, cache)
+        jobs = keyed_documents(report, opts.templates, result.draft, cache)
+        documents = _render(docs_dir, jobs, result, progress, cache)
     if opts.pdf:
         with result.timed("convert"):
             pdfs = _convert(documents, report, opts, result, progress, cache)
@@ -201,27 +202,42 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
     with result.timed("render"):
-        from .xlsx import write_danh_sach_xlsx
-        write_danh_sach_xlsx(report, docs_dir / DANH_SACH_XLSX, draft=result.draft)
+        _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, jobs, report, result, cache)
     (stage / VALIDATION).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n",
                                     encoding="utf-8")
     with result.timed("bag"):
         _make_bag(stage, report)
 
 
-def keyed_documents(report: Report, templates_dir: Path | None, draft: bool) -> list[tuple[DocumentJob, str]]:
+def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
+                    cache: BuildCache | None = None) -> list[tuple[DocumentJob, str]]:
     """The round's documents with their cache keys: the hash of everything each one's bytes depend on."""
-    from .render import plan_documents, template_names
+    from .render import plan_documents
 
     base = {"tool": __version__, "profile": profile_digest(report.profile.id) if report.profile else None}
     templates: dict[Path, tuple[str, frozenset[str] | None]] = {}
     out = []
     for job in plan_documents(report, templates_dir=templates_dir, draft=draft):
         if job.template not in templates:
-            templates[job.template] = (file_digest(job.template), template_names(job.template))
+            digest = file_digest(job.template)
+            templates[job.template] = (digest, _template_names(job.template, digest, cache))
         digest, names = templates[job.template]
         out.append((job, key_of(base | {"template": digest, "document": job.fingerprint(names)})))
     return out
+
+
+def _template_names(template: Path, digest: str, cache: BuildCache | None) -> frozenset[str] | None:
+    """The variables a template uses, remembered per template content (parsing one costs ~20 ms)."""
+    from .render import template_names
+
+    key = key_of({"tool": __version__, "template-names": digest})
+    known = cache.fetch_json(key) if cache is not None else None
+    if isinstance(known, list):
+        return frozenset(known)
+    names = template_names(template)
+    if names is not None and cache is not None:
+        cache.store_json(key, sorted(names))
+    return names
 
 
 def pdf_key(docx_key: str, title: str, report: Report, opts: BuildOptions, engine: str) -> str:
@@ -230,10 +246,9 @@ def pdf_key(docx_key: str, title: str, report: Report, opts: BuildOptions, engin
                    "when": submission_datetime(report).isoformat()})
 
 
-def _render(docs_dir: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
+def _render(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], result: BuildResult, progress: Progress,
             cache: BuildCache) -> list[RenderedDocument]:
     """Every DOCX, from the cache when its key is known, rendered otherwise."""
-    jobs = keyed_documents(report, opts.templates, result.draft)
     documents = []
     for i, (job, key) in enumerate(jobs, 1):
         path = docs_dir / job.file_name
@@ -246,6 +261,22 @@ def _render(docs_dir: Path, report: Report, opts: BuildOptions, result: BuildRes
         documents.append(RenderedDocument(job.kind, job.candidate_id, job.title, path, key))
         progress("render", i, len(jobs))
     return documents
+
+
+def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Report, result: BuildResult,
+                    cache: BuildCache) -> None:
+    """The Danh sách as a workbook; reused while the round's values are the same.
+
+    Keyed on the whole round context (not on the variables the Danh sách
+    template uses: a user's template may show less than the workbook does).
+    """
+    job = next(j for j, _ in jobs if j.kind == "danh-sach")
+    key = key_of({"xlsx": job.fingerprint(), "tool": __version__,
+                  "profile": profile_digest(report.profile.id) if report.profile else None})
+    if not cache.fetch("xlsx", key, path):
+        from .xlsx import write_danh_sach_xlsx
+        write_danh_sach_xlsx(report, path, draft=result.draft)
+        cache.store("xlsx", key, path)
 
 
 def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptions, result: BuildResult,

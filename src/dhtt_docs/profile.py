@@ -113,15 +113,13 @@ class Profile(_Strict):
 
     def match_award(self, name: str) -> CatalogueEntry | None:
         """The catalogue entry a typed award name stands for, or None."""
+        exact, prefixes = _award_index(self)
         key = norm(name)
-        for e in self.catalogue:
-            if key in {norm(n) for n in [e.name, *e.names]}:
+        if key in exact:
+            return exact[key]
+        for pk, e in prefixes:
+            if key == pk or key.startswith(pk + " "):
                 return e
-        for e in self.catalogue:
-            for p in e.prefixes:
-                pk = norm(p)
-                if key == pk or key.startswith(pk + " "):
-                    return e
         return None
 
     def known_award_names(self) -> list[str]:
@@ -134,6 +132,22 @@ class Profile(_Strict):
         """The canonical spelling of a discipline form, or None if unknown."""
         key = norm(form)
         return next((f for f in self.discipline.forms if norm(f) == key), None)
+
+
+_INDEXES: dict[int, tuple[dict[str, CatalogueEntry], list[tuple[str, CatalogueEntry]]]] = {}
+
+
+def _award_index(profile: Profile) -> tuple[dict[str, CatalogueEntry], list[tuple[str, CatalogueEntry]]]:
+    """The catalogue's names normalised once per profile (first entry wins, as in file order)."""
+    index = _INDEXES.get(id(profile))
+    if index is None or index[0] is None:
+        exact: dict[str, CatalogueEntry] = {}
+        for e in profile.catalogue:
+            for n in [e.name, *e.names]:
+                exact.setdefault(norm(n), e)
+        prefixes = [(norm(p), e) for e in profile.catalogue for p in e.prefixes]
+        index = _INDEXES[id(profile)] = (exact, prefixes)
+    return index
 
 
 def plan_file_name(plan_id: str) -> str:

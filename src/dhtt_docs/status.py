@@ -35,7 +35,7 @@ def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[Do
     cache = BuildCache(opts.cache_dir or folder / DEFAULT_DIR) if opts.cache else BuildCache(None)
     engine = converter_identity(opts.converter)
     states = []
-    for job, key in keyed_documents(report, opts.templates, draft=not report.ok):
+    for job, key in keyed_documents(report, opts.templates, not report.ok, cache):
         docx = out / job.file_name
         pdf = docx.with_suffix(".pdf")
         states.append(DocState(job.title, job.candidate_id,
