@@ -225,3 +225,23 @@ def test_danh_sach_xlsx_lists_the_proposed(built):
     values = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     for name in ["Bảo hiểm xã hội huyện Hoằng Hóa", "Phòng Quản lý thu", "Lê Văn Hùng", "Trần Quốc Đạt"]:
         assert name in values
+
+
+def test_duplex_and_pdfa_build_of_held_out_round(tmp_path):
+    out = tmp_path / "qb"
+    proc = run("build", QUANG_BINH, "-o", out, "--duplex", "--pdfa", "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    bundle = PdfReader(out / "bundle/bhxh-quang-binh-2024.pdf")
+    docs = sorted((out / "documents").glob("*.pdf"))
+    padded = sum(n + n % 2 for n in (len(PdfReader(p).pages) for p in docs))
+    assert len(bundle.pages) == padded
+    for o in bundle.outline:
+        if not isinstance(o, list):
+            assert bundle.get_destination_page_number(o) % 2 == 0   # every document starts on a front side
+    root = bundle.trailer["/Root"]
+    assert "/OutputIntents" in root
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfaid:part" in xmp and "2" in xmp.split("pdfaid:part")[1][:5]
+    for p in docs:
+        assert "/OutputIntents" in PdfReader(p).trailer["/Root"]
+    assert run("verify", out / "bundle/bhxh-quang-binh-2024.zip").returncode == 0
