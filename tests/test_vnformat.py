@@ -40,3 +40,16 @@ def test_numbers(x, text):
 @pytest.mark.parametrize("share, text", [(1.0, "100%"), (7 / 9, "77,8%"), (0.5, "50%")])
 def test_percent(share, text):
     assert format_percent(share) == text
+
+
+@pytest.mark.parametrize("text, value", [("1.234,5", 1234.5), ("1,5", 1.5), ("362500", 362500), ("1234.5", 1234.5),
+                                         ("1.234.567", 1234567), (" 2 500 ", 2500)])
+def test_parse_number(text, value):
+    from dhtt_docs.vnformat import parse_number
+    assert parse_number(text) == value
+
+
+def test_parse_number_refuses_words():
+    from dhtt_docs.vnformat import parse_number
+    with pytest.raises(ValueError):
+        parse_number("hai nghìn")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from pydantic_core import PydanticCustomError
 
 from . import vocab
+from .vnformat import parse_number
 
 # --- scalar types -----------------------------------------------------------
 
@@ -102,17 +103,11 @@ def _number(v: Any) -> float:
         raise _err("cần một con số")
     if isinstance(v, (int, float)):
         return v
-    s = str(v).strip().replace(" ", "")
-    # Vietnamese "1.234,5" or plain "1234.5"
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", s):
-        s = s.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d+,\d+", s):
-        s = s.replace(",", ".")
     try:
-        f = float(s)
+        f = parse_number(str(v))   # Vietnamese "1.234,5" or plain "1234.5"
     except ValueError:
         raise _err(f"'{v}' không phải một con số (viết 362500 hoặc 1,5)") from None
-    return int(f) if f.is_integer() and "." not in s else f
+    return int(f) if f.is_integer() else f
 
 
 def _flag(v: Any) -> bool:

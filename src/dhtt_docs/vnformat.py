@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 BLANK_NUMBER = " " * 5   # with the space after "Số:", the six blanks of the contract
@@ -82,3 +83,17 @@ def format_percent(share: float, decimals: int = 1) -> str:
     """0.875 -> 87,5%; 1.0 -> 100%; 2/3 -> 66,7%"""
     value = round(share * 100, decimals)
     return format_number(value, 0 if float(value).is_integer() else None) + "%"
+
+
+_VN_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+_VN_DECIMAL = re.compile(r"-?\d+,\d+")
+
+
+def parse_number(text: str) -> float:
+    """'1.234,5' -> 1234.5, '1,5' -> 1.5, '362500' and '1234.5' as they are; ValueError otherwise."""
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if _VN_THOUSANDS.fullmatch(s):
+        s = s.replace(".", "").replace(",", ".")
+    elif _VN_DECIMAL.fullmatch(s):
+        s = s.replace(",", ".")
+    return float(s)

@@ -42,6 +42,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
 from .docxfix import normalize_docx
+from .vnformat import parse_number
 from .findings import Finding, Severity
 from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
 from .profile import Profile, load_profile
@@ -501,13 +502,8 @@ def read_number(v: Any, number_format: str = "General") -> int | float:
         if "%" in (number_format or ""):
             v = v * 100          # 91,5% typed in a percentage cell is stored as 0.915
         return _integral(float(f"{v:.12g}"))
-    s = _clean(str(v)).replace("\u00a0", "").replace(" ", "").rstrip("%")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", s):
-        s = s.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d+,\d+", s):
-        s = s.replace(",", ".")
     try:
-        f = float(s)
+        f = parse_number(_clean(str(v)).strip().rstrip("%"))
     except ValueError:
         raise _CellError(f"'{v}' không phải một con số: ghi số, ví dụ 362500 hoặc 1,5") from None
     return _integral(float(f"{f:.12g}"))
