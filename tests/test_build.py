@@ -245,3 +245,20 @@ def test_duplex_and_pdfa_build_of_held_out_round(tmp_path):
     for p in docs:
         assert "/OutputIntents" in PdfReader(p).trailer["/Root"]
     assert run("verify", out / "bundle/bhxh-quang-binh-2024.zip").returncode == 0
+
+
+def test_build_with_relative_paths_as_typed_in_a_terminal(tmp_path):
+    """`cd dossiers && dhtt-docs build bhxh-thanh-hoa-2024`: relative folder, default OUT and cache."""
+    shutil.copytree(SAMPLE_ROUND, tmp_path / "bhxh-thanh-hoa-2024",
+                    ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):  # a development run from the source tree: keep it importable from elsewhere
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).absolute()) for p in env["PYTHONPATH"].split(os.pathsep))
+    proc = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", "bhxh-thanh-hoa-2024"], capture_output=True,
+                          text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "bhxh-thanh-hoa-2024/build/bundle/bhxh-thanh-hoa-2024.pdf").is_file()
+    again = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", "."], capture_output=True, text=True,
+                           cwd=tmp_path / "bhxh-thanh-hoa-2024", env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (tmp_path / "bhxh-thanh-hoa-2024/build/bundle/bhxh-thanh-hoa-2024.zip").is_file()

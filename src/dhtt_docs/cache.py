@@ -48,7 +48,7 @@ class BuildCache:
     """A content-addressed store of DOCX and PDF files; `root=None` stores nothing."""
 
     def __init__(self, root: Path | None):
-        self.root = Path(root) if root is not None else None
+        self.root = Path(root).absolute() if root is not None else None
         self.used: set[Path] = set()
         self.hits = 0
         self.misses = 0

@@ -538,6 +538,7 @@ class _KeptProfile:
         """The first free slot under `root`, or None (then the worker uses a temporary profile)."""
         import fcntl
 
+        root = Path(root).absolute()   # LibreOffice takes the profile as a file:// URI
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError:
