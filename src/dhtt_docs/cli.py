@@ -143,6 +143,11 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     click.echo(f"Đã lập {len(result.written)} tệp trong {result.out}:")
     for rel in result.written:
         click.echo(f"  {rel.as_posix()}")
+    from .findings import Severity
+    warnings = [f for f in report.all_findings() if f.severity is Severity.WARNING]
+    if warnings:
+        click.secho(f"Lưu ý: hồ sơ có {len(warnings)} cảnh báo để Hội đồng xem xét "
+                    f"(chi tiết: dhtt-docs validate {folder}).", fg="yellow")
     sys.exit(1 if result.draft else 0)
 
 
