@@ -399,6 +399,7 @@ def test_round_without_collective_is_iii1_error(round_dir):
     rep = round_dir.report()
     f = find(rep.findings, "round.too_few")
     assert f.clause == "III.1" and f.file == "submission.yaml" and f.severity is Severity.ERROR
+    assert f.line == 1 and f.key == "council"
     assert "tập thể" in f.message
 
 
@@ -470,3 +471,10 @@ def test_plan_defaults_to_1935(round_dir):
     round_dir.edit("submission.yaml", "plan: 1935/KH-BHXH\n", "")
     rep = round_dir.report()
     assert rep.ok and rep.profile.id == "1935/KH-BHXH"
+
+
+def test_unknown_award_always_names_the_closest_known_one(round_dir):
+    round_dir.edit("candidates/an.yaml", f"title: {TGD}", "title: Kỷ vật kháng chiến xyz")
+    rep, v = verdict(round_dir, "an")
+    f = find(v.findings, "award.unknown")
+    assert "Tên gần nhất trong danh mục: '" in f.message

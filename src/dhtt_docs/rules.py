@@ -10,7 +10,7 @@ another track carries it, only missed targets are listed (as `info`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .attachments import Attachment, check_attachments
@@ -152,12 +152,11 @@ def _check_honours(model, profile: Profile, qualifying: list[str], kind_word: st
     for field_name, i, h in _honours(model):
         entry = profile.match_award(h.title)
         if entry is None:
-            hint = closest(h.title, profile.known_award_names(), cutoff=0.5)
+            hint = closest(h.title, profile.known_award_names(), cutoff=0.0)
             col.add(Severity.WARNING, "award.unknown",
                     f"Không nhận ra danh hiệu/hình thức khen thưởng '{h.title}' trong danh mục của kế hoạch "
-                    f"{profile.id}, nên không tính vào tiêu chuẩn"
-                    + (f". Có phải '{hint}'? Hãy ghi đúng tên như trên quyết định." if hint else
-                       ". Hãy ghi đúng tên như trên quyết định."),
+                    f"{profile.id}, nên không tính vào tiêu chuẩn. Tên gần nhất trong danh mục: '{hint}'. "
+                    "Nếu đúng là danh hiệu đó, hãy ghi đúng tên như trên quyết định.",
                     field_name, i, "title")
             continue
         if submitted and h.decision.date > submitted:
@@ -465,6 +464,7 @@ def _check_round(rnd: Round, sub, profile: Profile, verdicts: list[Verdict], top
                   f"{rules.min_individuals:02d} cá nhân; đợt này còn thiếu {' và '.join(missing)} "
                   f"(hiện có {n_coll} tập thể, {n_ind} cá nhân). Hãy thêm hồ sơ vào thư mục candidates/.",
                   "council")
+        top[-1] = replace(top[-1], line=1)   # about the round as a whole: the file, from its first line
 
     # Members and ballots.
     total = len(council.members)

@@ -45,6 +45,9 @@ def closest(text: str, choices: list[str], cutoff: float = 0.6) -> str | None:
     """The choice most like `text` (compared normalised), for 'did you mean' hints."""
     keyed = {norm(c): c for c in choices}
     hit = difflib.get_close_matches(norm(text), list(keyed), n=1, cutoff=cutoff)
+    if not hit and cutoff <= 0 and keyed:  # always an answer: the most similar, however far
+        key = norm(text)
+        hit = [max(keyed, key=lambda k: difflib.SequenceMatcher(None, key, k).ratio())]
     return keyed[hit[0]] if hit else None
 
 
