@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .exceptions import DhttError
+from .i18n import LANGS, set_lang, tr
 from .loader import load_round
 from .rules import evaluate
 from .textreport import render_text
@@ -44,8 +45,10 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dhtt-docs")
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi (traceback), cho người bảo trì.")
+@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True,
+              help="Ngôn ngữ của thông báo: vi (mặc định) hoặc en. / Language of messages: vi (default) or en.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Lập hồ sơ điển hình tiên tiến (Kế hoạch 1935/KH-BHXH) từ các tệp YAML.
 
     \b
@@ -55,6 +58,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if lang:
+        set_lang(lang)
 
 
 def _check_folder(folder: Path) -> Path:
