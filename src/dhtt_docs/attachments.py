@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .findings import Finding, Severity
+from .i18n import tr
 from .loader import Candidate, Round
 
 MAX_ATTACHMENT_BYTES = 50_000_000
@@ -39,21 +40,26 @@ def declared(c: Candidate) -> list[tuple[tuple, str, str]]:
 
 
 def resolve_inside(folder: Path, rel: str) -> tuple[Path | None, str | None]:
-    """The file `rel` names inside `folder`, or None and why not (in Vietnamese)."""
+    """The file `rel` names inside `folder`, or None and why not (in the language of the run)."""
     if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive:
-        return None, ("là đường dẫn tuyệt đối; hãy chép tệp vào thư mục attachments/ của đợt xét và ghi "
-                      "'attachments/<tên tệp>.pdf'")
+        return None, tr("là đường dẫn tuyệt đối; hãy chép tệp vào thư mục attachments/ của đợt xét và ghi "
+                        "'attachments/<tên tệp>.pdf'",
+                        "is an absolute path; copy the file into the attachments/ folder of the round and write "
+                        "'attachments/<file name>.pdf'")
     parts = PurePosixPath(rel.replace("\\", "/")).parts
     if ".." in parts:
-        return None, "trỏ ra ngoài thư mục đợt xét ('..'); hãy chép tệp vào thư mục attachments/"
+        return None, tr("trỏ ra ngoài thư mục đợt xét ('..'); hãy chép tệp vào thư mục attachments/",
+                        "points outside the round folder ('..'); copy the file into the attachments/ folder")
     root = folder.resolve()
     candidate = root.joinpath(*parts)
     try:
         resolved = candidate.resolve(strict=False)
     except (OSError, RuntimeError):
-        return None, "không mở được (liên kết vòng?)"
+        return None, tr("không mở được (liên kết vòng?)", "cannot be opened (a link loop?)")
     if not resolved.is_relative_to(root):
-        return None, "là liên kết trỏ ra ngoài thư mục đợt xét; hãy chép tệp thật vào thư mục attachments/"
+        return None, tr("là liên kết trỏ ra ngoài thư mục đợt xét; hãy chép tệp thật vào thư mục attachments/",
+                        "is a link pointing outside the round folder; copy the real file into the attachments/ "
+                        "folder")
     return resolved, None
 
 
@@ -62,28 +68,34 @@ def pdf_problem(path: Path) -> str | None:
     try:
         size = path.stat().st_size
         if size == 0:
-            return "là tệp rỗng"
+            return tr("là tệp rỗng", "is an empty file")
         if size > MAX_ATTACHMENT_BYTES:
-            return f"quá lớn ({size // 1_000_000} MB; tối đa {MAX_ATTACHMENT_BYTES // 1_000_000} MB): hãy quét lại ở 200 dpi"
+            return tr(f"quá lớn ({size // 1_000_000} MB; tối đa {MAX_ATTACHMENT_BYTES // 1_000_000} MB): hãy quét lại ở 200 dpi",
+                      f"is too large ({size // 1_000_000} MB; at most {MAX_ATTACHMENT_BYTES // 1_000_000} MB): "
+                      "scan it again at 200 dpi")
         with open(path, "rb") as fh:
             head = fh.read(1024)
     except OSError as e:
-        return f"không đọc được ({e.strerror})"
+        return tr(f"không đọc được ({e.strerror})", f"cannot be read ({e.strerror})")
     if b"%PDF-" not in head:
-        return "không phải tệp PDF (hãy quét hoặc xuất bản sao quyết định ra PDF)"
+        return tr("không phải tệp PDF (hãy quét hoặc xuất bản sao quyết định ra PDF)",
+                  "is not a PDF file (scan the decision, or export a copy of it, as PDF)")
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
-            return "có mật khẩu (mã hóa): hãy lưu lại bản không đặt mật khẩu"
+            return tr("có mật khẩu (mã hóa): hãy lưu lại bản không đặt mật khẩu",
+                      "is password-protected (encrypted): save a copy without a password")
         n = len(reader.pages)
         if n == 0:
-            return "không có trang nào"
+            return tr("không có trang nào", "has no pages")
         reader.pages[0].mediabox  # noqa: B018 - touching the first page finds truncated files
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as e:
-        return f"bị hỏng hoặc không đầy đủ, không mở được ({type(e).__name__}): hãy quét hoặc tải lại tệp"
+        return tr(f"bị hỏng hoặc không đầy đủ, không mở được ({type(e).__name__}): hãy quét hoặc tải lại tệp",
+                  f"is damaged or incomplete and cannot be opened ({type(e).__name__}): "
+                  "scan or download the file again")
     return None
 
 
@@ -96,12 +108,14 @@ def check_attachments(rnd: Round) -> tuple[list[Attachment], dict[str, list[Find
             where = c.source.at(*path)
             resolved, why = resolve_inside(rnd.folder, rel)
             if resolved is not None and not resolved.is_file():
-                why = "không có trong thư mục đợt xét: hãy chép bản quét vào đó, hoặc sửa tên tệp"
+                why = tr("không có trong thư mục đợt xét: hãy chép bản quét vào đó, hoặc sửa tên tệp",
+                         "is not in the round folder: copy the scan there, or correct the file name")
             if resolved is not None and why is None:
                 why = pdf_problem(resolved)
             if why:
                 problems.setdefault(c.id, []).append(Finding(
-                    Severity.ERROR, f"Tệp đính kèm '{rel}' {why}.", clause="dossier",
+                    Severity.ERROR, tr(f"Tệp đính kèm '{rel}' {why}.", f"The attachment '{rel}' {why}."),
+                    clause="dossier",
                     code="attachment.unusable", **where))
             else:
                 good.append(Attachment(c.id, rel, resolved, title))

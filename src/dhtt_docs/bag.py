@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .i18n import tr
 
 __all__ = ["BagError", "make_bag_zip", "verify_bag_zip"]
 
@@ -41,7 +42,7 @@ _HASHES = ("sha512", "sha256", "sha1", "md5")  # manifests we can check, stronge
 
 
 class BagError(Exception):
-    """The bag cannot be written; the message (Vietnamese) says which input and why."""
+    """The bag cannot be written; the message (in the chosen language) says which input and why."""
 
 
 # --------------------------------------------------------------------------- writing
@@ -88,10 +89,12 @@ def make_bag_zip(out_zip: Path, payload: dict[str, Path], *, info: dict[str, str
         os.replace(partial, out_zip)
     except OSError as err:
         partial.unlink(missing_ok=True)
-        raise BagError(
+        raise BagError(tr(
             f"Không ghi được gói lưu trữ {out_zip}: {err.strerror or err}. "
-            "Hãy kiểm tra quyền ghi và dung lượng đĩa."
-        ) from err
+            "Hãy kiểm tra quyền ghi và dung lượng đĩa.",
+            f"Cannot write the archive bag {out_zip}: {err.strerror or err}. "
+            "Check write permission and free disk space.",
+        )) from err
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -103,15 +106,18 @@ def _collect_payload(payload: dict[str, Path]) -> list[_PayloadFile]:
     for raw, source in payload.items():
         name = _clean_payload_name(raw)
         if name in files:
-            raise BagError(
-                f"Hai tệp cùng tên {name!r} trong gói lưu trữ. Hãy đổi tên một trong hai tệp."
-            )
+            raise BagError(tr(
+                f"Hai tệp cùng tên {name!r} trong gói lưu trữ. Hãy đổi tên một trong hai tệp.",
+                f"Two files have the same name {name!r} in the archive bag. Rename one of them.",
+            ))
         source = Path(source)
         if not source.is_file():
-            raise BagError(
+            raise BagError(tr(
                 f"Không tìm thấy tệp {source} để đưa vào gói lưu trữ (data/{name}). "
-                "Hãy kiểm tra tệp còn tồn tại rồi chạy lại."
-            )
+                "Hãy kiểm tra tệp còn tồn tại rồi chạy lại.",
+                f"File {source} not found, so it cannot be put into the archive bag (data/{name}). "
+                "Check that the file still exists, then run again.",
+            ))
         files[name] = _PayloadFile(name, source, source.stat().st_size)
     return [files[n] for n in sorted(files, key=_sort_key)]
 
@@ -129,10 +135,12 @@ def _clean_payload_name(raw: str) -> str:
         or any(ord(ch) < 0x20 for ch in name)
     )
     if bad:
-        raise BagError(
+        raise BagError(tr(
             f"Tên tệp {raw!r} không dùng được trong gói lưu trữ: cần đường dẫn tương đối dạng "
-            "thư-mục/tệp, không có '..', '\\\\', ký tự điều khiển hay '/' ở đầu."
-        )
+            "thư-mục/tệp, không có '..', '\\\\', ký tự điều khiển hay '/' ở đầu.",
+            f"The file name {raw!r} cannot be used in the archive bag: it must be a relative path "
+            "like folder/file, without '..', '\\\\', control characters or a leading '/'.",
+        ))
     return name
 
 
@@ -169,10 +177,12 @@ def _write_file(zf: zipfile.ZipFile, name: str, item: _PayloadFile) -> str:
             dst.write(chunk)
             written += len(chunk)
     if written != item.size:
-        raise BagError(
+        raise BagError(tr(
             f"Tệp {item.source} thay đổi trong khi đóng gói. Hãy đóng chương trình đang sửa tệp "
-            "rồi chạy lại."
-        )
+            "rồi chạy lại.",
+            f"{item.source} changed while it was being packed. Close the program that is editing it, "
+            "then run again.",
+        ))
     return digest.hexdigest()
 
 
@@ -214,10 +224,12 @@ def _bag_info_text(info: dict[str, str], octets: int, count: int) -> str:
     fields: dict[str, str] = {"Bag-Software-Agent": f"dhtt-docs {__version__}"}
     for label, value in info.items():
         if not re.fullmatch(r"[^\s:]+", label or ""):
-            raise BagError(
+            raise BagError(tr(
                 f"Nhãn {label!r} không dùng được trong bag-info.txt: nhãn không được trống, "
-                "không có dấu ':' hay khoảng trắng."
-            )
+                "không có dấu ':' hay khoảng trắng.",
+                f"The label {label!r} cannot be used in bag-info.txt: a label must not be empty "
+                "and must not contain ':' or spaces.",
+            ))
         if label not in _COMPUTED:
             fields[label] = str(value)
     fields["Payload-Oxum"] = f"{octets}.{count}"
@@ -234,7 +246,7 @@ def _bag_info_text(info: dict[str, str], octets: int, count: int) -> str:
 
 
 def verify_bag_zip(zip_path: Path) -> list[str]:
-    """Check a zipped bag's fixity; return problems in Vietnamese (empty list = intact).
+    """Check a zipped bag's fixity; return problems in the chosen language (empty list = intact).
 
     Every missing, extra or altered file is named; a wrong Payload-Oxum,
     a missing ``bagit.txt`` or manifest, and unsafe entry names are reported.
@@ -243,12 +255,15 @@ def verify_bag_zip(zip_path: Path) -> list[str]:
     try:
         zf = zipfile.ZipFile(zip_path)
     except FileNotFoundError:
-        return [f"Không tìm thấy tệp {zip_path}. Hãy kiểm tra đường dẫn."]
+        return [tr(f"Không tìm thấy tệp {zip_path}. Hãy kiểm tra đường dẫn.",
+                   f"File {zip_path} not found. Check the path.")]
     except (zipfile.BadZipFile, OSError) as err:
-        return [
+        return [tr(
             f"Tệp {zip_path.name} không phải tệp ZIP đọc được ({err}). "
-            "Hãy lấy lại bản lưu trữ gốc."
-        ]
+            "Hãy lấy lại bản lưu trữ gốc.",
+            f"{zip_path.name} is not a readable ZIP file ({err}). "
+            "Get the original archive copy again.",
+        )]
     with zf:
         return _Verifier(zf, zip_path.name).run()
 
@@ -269,22 +284,27 @@ class _Verifier:
             return self.problems
         bag = {n[len(prefix):]: n for n in names if n.startswith(prefix)}
         for stray in sorted((n for n in names if not n.startswith(prefix)), key=_sort_key):
-            self.problems.append(f"Tệp lạ {stray} nằm ngoài thư mục gói {prefix or '(gốc)'}.")
+            self.problems.append(tr(f"Tệp lạ {stray} nằm ngoài thư mục gói {prefix or '(gốc)'}.",
+                                    f"Stray file {stray} lies outside the bag folder {prefix or '(root)'}."))
         self._check_bagit_txt(bag)
         payload = {p: n for p, n in bag.items() if p.startswith("data/")}
         manifests = self._manifests(bag, "manifest-")
         if not manifests:
-            self.problems.append(
+            self.problems.append(tr(
                 "Thiếu manifest (manifest-sha256.txt): không kiểm tra được tệp nào. "
-                "Gói không hợp lệ, hãy lấy lại bản lưu trữ gốc."
-            )
+                "Gói không hợp lệ, hãy lấy lại bản lưu trữ gốc.",
+                "The manifest (manifest-sha256.txt) is missing: no file can be checked. "
+                "The bag is invalid; get the original archive copy again.",
+            ))
         for alg, listed in manifests:
             self._check_listed(alg, listed, bag, "manifest")
             for path in sorted(set(payload) - set(listed), key=_sort_key):
-                self.problems.append(
+                self.problems.append(tr(
                     f"Tệp thừa {path}: có trong gói nhưng không có trong manifest-{alg}.txt "
-                    "(tệp được thêm sau khi đóng gói)."
-                )
+                    "(tệp được thêm sau khi đóng gói).",
+                    f"Extra file {path}: it is in the bag but not in manifest-{alg}.txt "
+                    "(it was added after the bag was made).",
+                ))
         for alg, listed in self._manifests(bag, "tagmanifest-"):
             self._check_listed(alg, listed, bag, "tagmanifest")
         self._check_oxum(bag, payload)
@@ -301,13 +321,16 @@ class _Verifier:
                 continue
             parts = name.split("/")
             if name.startswith("/") or "\\" in name or ".." in parts or re.match(r"^[A-Za-z]:", name):
-                self.problems.append(
+                self.problems.append(tr(
                     f"Tên tệp không an toàn trong gói: {name!r} (đường dẫn tuyệt đối hoặc có '..'). "
-                    "Không giải nén gói này; hãy lấy lại bản lưu trữ gốc."
-                )
+                    "Không giải nén gói này; hãy lấy lại bản lưu trữ gốc.",
+                    f"Unsafe file name in the bag: {name!r} (an absolute path or one with '..'). "
+                    "Do not unzip this bag; get the original archive copy again.",
+                ))
                 continue
             if name in self.entries:
-                self.problems.append(f"Tệp {name} xuất hiện hai lần trong gói.")
+                self.problems.append(tr(f"Tệp {name} xuất hiện hai lần trong gói.",
+                                        f"File {name} appears twice in the bag."))
                 continue
             self.entries[name] = info
             names.append(name)
@@ -320,34 +343,41 @@ class _Verifier:
             key=_sort_key,
         )
         if not candidates:
-            self.problems.append(
+            self.problems.append(tr(
                 f"Thiếu bagit.txt: {self.label} không phải gói BagIt (hoặc đã bị sửa). "
-                "Hãy lấy lại bản lưu trữ gốc."
-            )
+                "Hãy lấy lại bản lưu trữ gốc.",
+                f"bagit.txt is missing: {self.label} is not a BagIt bag (or it was altered). "
+                "Get the original archive copy again.",
+            ))
             return None
         if len(candidates) > 1:
-            self.problems.append(
+            self.problems.append(tr(
                 f"Gói có nhiều tệp bagit.txt ({', '.join(c + 'bagit.txt' for c in candidates)}); "
-                f"chỉ kiểm tra {candidates[0]}bagit.txt."
-            )
+                f"chỉ kiểm tra {candidates[0]}bagit.txt.",
+                f"The bag has several bagit.txt files ({', '.join(c + 'bagit.txt' for c in candidates)}); "
+                f"only {candidates[0]}bagit.txt is checked.",
+            ))
         return candidates[0]
 
     def _read_text(self, entry: str) -> str | None:
         try:
             return self.zf.read(self.entries[entry]).decode("utf-8")
         except UnicodeDecodeError:
-            self.problems.append(f"Tệp {entry} không phải văn bản UTF-8.")
+            self.problems.append(tr(f"Tệp {entry} không phải văn bản UTF-8.",
+                                    f"{entry} is not UTF-8 text."))
         except (zipfile.BadZipFile, OSError, EOFError) as err:
-            self.problems.append(f"Không đọc được {entry} trong gói ({err}).")
+            self.problems.append(tr(f"Không đọc được {entry} trong gói ({err}).",
+                                    f"Cannot read {entry} in the bag ({err})."))
         return None
 
     def _check_bagit_txt(self, bag: dict[str, str]) -> None:
         text = self._read_text(bag["bagit.txt"]) or ""
         fields = _parse_tag_fields(text)
         if "BagIt-Version" not in fields or "Tag-File-Character-Encoding" not in fields:
-            self.problems.append(
-                "bagit.txt thiếu dòng BagIt-Version hoặc Tag-File-Character-Encoding."
-            )
+            self.problems.append(tr(
+                "bagit.txt thiếu dòng BagIt-Version hoặc Tag-File-Character-Encoding.",
+                "bagit.txt lacks the BagIt-Version or Tag-File-Character-Encoding line.",
+            ))
 
     def _manifests(self, bag: dict[str, str], kind: str) -> list[tuple[str, dict[str, str]]]:
         """Parsed manifests of ``kind`` whose algorithm we know: (alg, path -> digest)."""
@@ -370,7 +400,8 @@ class _Verifier:
             match = re.match(r"^\s*(\S+)[ \t]+(.+)$", line)
             digest, path = (match.group(1), _decode_path(match.group(2))) if match else ("", "")
             if not digest or not path:
-                self.problems.append(f"Dòng {number} của {rel} viết sai: {line!r}.")
+                self.problems.append(tr(f"Dòng {number} của {rel} viết sai: {line!r}.",
+                                        f"Line {number} of {rel} is malformed: {line!r}."))
                 continue
             listed[path] = digest.lower()
         return listed
@@ -380,21 +411,26 @@ class _Verifier:
     def _check_listed(self, alg: str, listed: dict[str, str], bag: dict[str, str], kind: str) -> None:
         for path in sorted(listed, key=_sort_key):
             if kind == "manifest" and not path.startswith("data/"):
-                self.problems.append(f"manifest-{alg}.txt ghi tệp {path} nằm ngoài data/.")
+                self.problems.append(tr(f"manifest-{alg}.txt ghi tệp {path} nằm ngoài data/.",
+                                        f"manifest-{alg}.txt lists {path}, which is outside data/."))
                 continue
             entry = bag.get(path)
             if entry is None:
-                self.problems.append(
+                self.problems.append(tr(
                     f"Thiếu tệp {path}: có trong {kind}-{alg}.txt nhưng không có trong gói "
-                    "(tệp bị xóa hoặc đổi tên)."
-                )
+                    "(tệp bị xóa hoặc đổi tên).",
+                    f"Missing file {path}: it is listed in {kind}-{alg}.txt but is not in the bag "
+                    "(it was deleted or renamed).",
+                ))
                 continue
             actual = self._digest(entry, alg)
             if actual is not None and actual != listed[path]:
-                self.problems.append(
+                self.problems.append(tr(
                     f"Tệp {path} đã bị thay đổi: mã {alg} không khớp {kind}-{alg}.txt "
-                    f"(ghi {listed[path][:16]}…, thực tế {actual[:16]}…)."
-                )
+                    f"(ghi {listed[path][:16]}…, thực tế {actual[:16]}…).",
+                    f"File {path} has been altered: its {alg} checksum does not match {kind}-{alg}.txt "
+                    f"(listed {listed[path][:16]}…, actual {actual[:16]}…).",
+                ))
 
     def _digest(self, entry: str, alg: str) -> str | None:
         digest = hashlib.new(alg)
@@ -403,7 +439,8 @@ class _Verifier:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
         except (zipfile.BadZipFile, OSError, EOFError) as err:
-            self.problems.append(f"Không đọc được {entry} trong gói (dữ liệu ZIP hỏng: {err}).")
+            self.problems.append(tr(f"Không đọc được {entry} trong gói (dữ liệu ZIP hỏng: {err}).",
+                                    f"Cannot read {entry} in the bag (damaged ZIP data: {err})."))
             return None
         return digest.hexdigest()
 
@@ -417,10 +454,12 @@ class _Verifier:
         octets = sum(self.entries[n].file_size for n in payload.values())
         actual = f"{octets}.{len(payload)}"
         if oxum.strip() != actual:
-            self.problems.append(
+            self.problems.append(tr(
                 f"Payload-Oxum trong bag-info.txt là {oxum.strip()} nhưng dữ liệu thực tế là "
-                f"{actual} (số byte.số tệp): gói bị thêm, bớt hoặc sửa tệp."
-            )
+                f"{actual} (số byte.số tệp): gói bị thêm, bớt hoặc sửa tệp.",
+                f"Payload-Oxum in bag-info.txt is {oxum.strip()} but the actual data is "
+                f"{actual} (bytes.files): files were added to, removed from or changed in the bag.",
+            ))
 
 
 def _parse_tag_fields(text: str) -> dict[str, str]:

@@ -36,6 +36,8 @@ from pypdf.generic import (
     NameObject,
 )
 
+from .i18n import tr
+
 __all__ = [
     "PRODUCER",
     "BundleError",
@@ -55,7 +57,7 @@ _PDFA_CONFORMANCE = "B"
 
 
 class BundleError(Exception):
-    """A bundle cannot be made; the message (Vietnamese) names the file and the fix."""
+    """A bundle cannot be made; the message (in the chosen language) names the file and the fix."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def build_bundle(
     The file is written atomically; two runs with equal inputs give equal bytes.
     """
     if not parts:
-        raise BundleError("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.")
+        raise BundleError(tr("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.",
+                               "There are no documents to merge into the PDF bundle."))
     writer = PdfWriter()
     # pypdf makes the Info dictionary object 1, the first in the file; poppler
     # (Evince, pdftoppm) parses the first object with a short buffer to look for
@@ -207,33 +210,39 @@ def _open_pdf(path: Path) -> PdfReader:
     """Open and sanity-check one input PDF, turning every failure into a named BundleError."""
     path = Path(path)
     if not path.is_file():
-        raise BundleError(
-            f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ."
-        )
+        raise BundleError(tr(
+            f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
+            f"PDF file {path} not found. Check the attachment's path in the dossier.",
+        ))
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise BundleError(
+            raise BundleError(tr(
                 f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
-                "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại."
-            )
+                "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
+                f"{path} is password-protected, so it cannot be merged. Remove the password "
+                "(open the file and print/export it to a new PDF) and attach it again.",
+            ))
         count = len(reader.pages)
     except BundleError:
         raise
     except Exception as err:  # noqa: BLE001 - pypdf raises many kinds; all mean "unreadable"
         raise BundleError(_msg_unreadable(path, err)) from err
     if count == 0:
-        raise BundleError(
-            f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại."
-        )
+        raise BundleError(tr(
+            f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
+            f"{path} has no pages. Scan or export the PDF again, then attach it again.",
+        ))
     return reader
 
 
 def _msg_unreadable(path: Path, err: BaseException) -> str:
     detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return (
+    return tr(
         f"Không đọc được tệp PDF {path} (tệp hỏng, bị cắt cụt, được mã hóa hoặc không phải PDF: "
-        f"{detail}). Hãy mở tệp bằng trình đọc PDF, quét hoặc xuất lại thành PDF mới rồi đính kèm lại."
+        f"{detail}). Hãy mở tệp bằng trình đọc PDF, quét hoặc xuất lại thành PDF mới rồi đính kèm lại.",
+        f"Cannot read PDF file {path} (damaged, truncated, encrypted or not a PDF: "
+        f"{detail}). Open it in a PDF reader, scan or export it again to a new PDF, then attach it again.",
     )
 
 
@@ -441,15 +450,19 @@ def _carry_pdfa_markers(
         if has_intent and intents is None:
             intents = root["/OutputIntents"]
         if not has_intent or _pdfaid_of(reader) is None:
-            warnings.append(
+            warnings.append(tr(
                 f"Tệp {part.pdf} ({part.title}) không phải PDF/A: bộ hồ sơ có thể không đạt "
-                "PDF/A. Hãy xuất lại tệp đó dạng PDF/A-2b (ví dụ bằng LibreOffice) rồi đính kèm lại."
-            )
+                "PDF/A. Hãy xuất lại tệp đó dạng PDF/A-2b (ví dụ bằng LibreOffice) rồi đính kèm lại.",
+                f"{part.pdf} ({part.title}) is not PDF/A: the bundle may not conform to "
+                "PDF/A. Export that file again as PDF/A-2b (for example with LibreOffice), then attach it again.",
+            ))
     if intents is None:
-        raise BundleError(
+        raise BundleError(tr(
             "Không tệp nào trong bộ hồ sơ là PDF/A nên không giữ được dấu PDF/A. "
-            "Hãy tạo lại các PDF với tùy chọn --pdfa."
-        )
+            "Hãy tạo lại các PDF với tùy chọn --pdfa.",
+            "No file in the bundle is PDF/A, so the PDF/A markers cannot be kept. "
+            "Make the PDFs again with the --pdfa option.",
+        ))
     writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
     return warnings
 
@@ -499,10 +512,12 @@ def _check_pdfa_markers(path: Path) -> None:
     reader = PdfReader(path)
     root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
     if "/OutputIntents" not in root or _pdfaid_of(reader) != (_PDFA_PART, _PDFA_CONFORMANCE):
-        raise BundleError(
+        raise BundleError(tr(
             f"Bộ hồ sơ {path} mất dấu PDF/A sau khi ghép (lỗi chương trình). "
-            "Hãy báo lỗi kèm tệp này, hoặc chạy lại không có --pdfa."
-        )
+            "Hãy báo lỗi kèm tệp này, hoặc chạy lại không có --pdfa.",
+            f"The bundle {path} lost its PDF/A markers while merging (a program error). "
+            "Please report the bug with this file, or run again without --pdfa.",
+        ))
 
 
 # --------------------------------------------------------------------------- writing
@@ -542,7 +557,9 @@ def _write_reproducibly(writer: PdfWriter, out: Path) -> None:
         os.replace(partial, out)
     except OSError as err:
         partial.unlink(missing_ok=True)
-        raise BundleError(
+        raise BundleError(tr(
             f"Không ghi được {out}: {err.strerror or err}. "
-            "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra."
-        ) from err
+            "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",
+            f"Cannot write {out}: {err.strerror or err}. "
+            "Check write permission and free disk space in the output folder.",
+        )) from err

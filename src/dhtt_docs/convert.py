@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import janitor
+from .i18n import tr
 
 __all__ = [
     "PDFA_FILTER",
@@ -98,7 +99,7 @@ class ConversionError(Exception):
 
 @dataclass(frozen=True)
 class ConversionFailure:
-    """One document that has no PDF; ``reason`` says why and what to do (in Vietnamese)."""
+    """One document that has no PDF; ``reason`` says why and what to do (in the chosen language)."""
 
     source: Path
     reason: str
@@ -160,7 +161,7 @@ def convert_many(
     ``ValueError`` for a malformed ``backend``.
     """
     if timeout <= 0:
-        raise ValueError("timeout phải lớn hơn 0 giây.")
+        raise ValueError(tr("timeout phải lớn hơn 0 giây.", "timeout must be greater than 0 seconds."))
     endpoints = _parse_backend(backend)
     all_jobs = [_Job(i, Path(src), Path(dst)) for i, (src, dst) in enumerate(jobs)]
     notify = _serialised(progress)
@@ -179,7 +180,7 @@ def convert_many(
         if endpoints is None:
             exe = executable or find_soffice()
             if exe is None:
-                raise ConversionError(_MSG_NO_SOFFICE)
+                raise ConversionError(_msg_no_soffice())
             count = max(1, min(workers or os.cpu_count() or 1, len(runnable)))
             reasons.update(_convert_with_soffice(runnable, exe, count, timeout, pdfa, notify, profiles))
         else:
@@ -262,69 +263,89 @@ def parse_unoserver_url(url: str) -> list[UnoserverEndpoint]:
     """
     prefix = "unoserver://"
     if not url.lower().startswith(prefix):
-        raise ValueError(_bad_url(url, "địa chỉ phải bắt đầu bằng unoserver://"))
+        raise ValueError(_bad_url(url, tr("địa chỉ phải bắt đầu bằng unoserver://", "the address must start with unoserver://")))
     items = url[len(prefix):].split(",")
     endpoints: list[UnoserverEndpoint] = []
     for item in items:
         endpoints.append(_parse_endpoint(url, item.strip()))
     if len(set(endpoints)) != len(endpoints):
-        raise ValueError(_bad_url(url, "một máy chủ được ghi hai lần"))
+        raise ValueError(_bad_url(url, tr("một máy chủ được ghi hai lần", "a server is listed twice")))
     return endpoints
 
 
 # --------------------------------------------------------------------------- messages
 
-_MSG_NO_SOFFICE = (
-    "Không tìm thấy LibreOffice (lệnh soffice) để chuyển DOCX sang PDF. "
-    "Hãy cài đặt: sudo apt-get install -y --no-install-recommends "
-    "libreoffice-writer-nogui fonts-liberation2, hoặc chạy với --no-pdf để chỉ tạo DOCX."
-)
+
+def _msg_no_soffice() -> str:
+    return tr(
+        "Không tìm thấy LibreOffice (lệnh soffice) để chuyển DOCX sang PDF. "
+        "Hãy cài đặt: sudo apt-get install -y --no-install-recommends "
+        "libreoffice-writer-nogui fonts-liberation2, hoặc chạy với --no-pdf để chỉ tạo DOCX.",
+        "LibreOffice (the soffice command) was not found, so DOCX cannot be converted to PDF. "
+        "Install it: sudo apt-get install -y --no-install-recommends "
+        "libreoffice-writer-nogui fonts-liberation2, or run with --no-pdf to make DOCX only.",
+    )
 
 
 def _bad_url(url: str, why: str) -> str:
-    return (
+    return tr(
         f"Địa chỉ unoserver không hợp lệ: {url!r} ({why}). "
-        "Hãy viết dạng unoserver://máy:cổng[,máy:cổng...], ví dụ unoserver://127.0.0.1:2003."
+        "Hãy viết dạng unoserver://máy:cổng[,máy:cổng...], ví dụ unoserver://127.0.0.1:2003.",
+        f"Invalid unoserver address: {url!r} ({why}). "
+        "Write it as unoserver://host:port[,host:port...], for example unoserver://127.0.0.1:2003.",
     )
 
 
 def _msg_timeout(name: str, seconds: float) -> str:
-    return (
+    return tr(
         f"LibreOffice không chuyển xong {name} sang PDF trong {seconds:.0f} giây nên đã bị dừng. "
         "Hãy mở tệp bằng LibreOffice Writer để kiểm tra (tệp quá lớn hoặc hỏng), "
-        "hoặc chạy lại với thời gian chờ dài hơn / ít luồng hơn (-j 1)."
+        "hoặc chạy lại với thời gian chờ dài hơn / ít luồng hơn (-j 1).",
+        f"LibreOffice did not finish converting {name} to PDF within {seconds:.0f} seconds and was stopped. "
+        "Open the file in LibreOffice Writer to check it (it may be too large or damaged), "
+        "or run again with a longer timeout / fewer workers (-j 1).",
     )
 
 
 def _msg_not_loaded(name: str, detail: str) -> str:
-    tail = f" Chi tiết: {detail}" if detail else ""
-    return (
+    tail = tr(f" Chi tiết: {detail}", f" Details: {detail}") if detail else ""
+    return tr(
         f"LibreOffice không mở được {name} nên không tạo được PDF (tệp hỏng hoặc không phải "
         "định dạng Word). Hãy mở tệp bằng Word hoặc LibreOffice Writer, lưu lại dạng .docx "
-        f"rồi chạy lại.{tail}"
+        f"rồi chạy lại.{tail}",
+        f"LibreOffice could not open {name}, so no PDF was made (the file is damaged or not in "
+        "Word format). Open the file in Word or LibreOffice Writer, save it again as .docx, "
+        f"then run again.{tail}",
     )
 
 
 def _msg_empty_pdf(name: str) -> str:
-    return (
+    return tr(
         f"PDF tạo từ {name} không đọc được hoặc không có trang nào. "
-        "Hãy mở tệp bằng LibreOffice Writer, kiểm tra nội dung, lưu lại rồi chạy lại."
+        "Hãy mở tệp bằng LibreOffice Writer, kiểm tra nội dung, lưu lại rồi chạy lại.",
+        f"The PDF made from {name} is unreadable or has no pages. "
+        "Open the file in LibreOffice Writer, check its content, save it again, then run again.",
     )
 
 
 def _msg_crashed(name: str, code: int, detail: str) -> str:
-    tail = f" Chi tiết: {detail}" if detail else ""
-    return (
+    tail = tr(f" Chi tiết: {detail}", f" Details: {detail}") if detail else ""
+    return tr(
         f"LibreOffice dừng bất thường (mã {code}) khi chuyển {name} sang PDF. "
         "Hãy chạy 'dhtt-docs doctor' để kiểm tra cài đặt LibreOffice, rồi chạy lại."
-        f"{tail}"
+        f"{tail}",
+        f"LibreOffice stopped unexpectedly (exit code {code}) while converting {name} to PDF. "
+        "Run 'dhtt-docs doctor' to check the LibreOffice installation, then run again."
+        f"{tail}",
     )
 
 
 def _msg_write_failed(name: str, target: Path, err: OSError) -> str:
-    return (
+    return tr(
         f"Không ghi được PDF của {name} vào {target}: {err.strerror or err}. "
-        "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra."
+        "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",
+        f"Cannot write the PDF of {name} to {target}: {err.strerror or err}. "
+        "Check write permission and free disk space in the output folder.",
     )
 
 
@@ -334,9 +355,11 @@ def _msg_write_failed(name: str, target: Path, err: OSError) -> str:
 def _precheck(source: Path) -> str | None:
     """Reason a source cannot be converted at all, found before starting LibreOffice."""
     if not source.is_file():
-        return (
+        return tr(
             f"Không tìm thấy tệp {source}. Hãy kiểm tra đường dẫn, hoặc chạy lại lệnh build "
-            "để tạo lại tệp DOCX."
+            "để tạo lại tệp DOCX.",
+            f"File {source} not found. Check the path, or run the build command again "
+            "to recreate the DOCX file.",
         )
     if source.suffix.lower() != ".docx":
         return None
@@ -345,10 +368,13 @@ def _precheck(source: Path) -> str | None:
             if "word/document.xml" not in zf.namelist():
                 raise zipfile.BadZipFile("no word/document.xml")
     except (zipfile.BadZipFile, OSError, ValueError):
-        return (
+        return tr(
             f"Tệp {source.name} không phải tệp DOCX hợp lệ (hỏng hoặc chỉ đổi đuôi). "
             "Hãy mở tệp bằng Word hoặc LibreOffice Writer và lưu lại dạng .docx, "
-            "hoặc chạy lại lệnh build để tạo lại tệp."
+            "hoặc chạy lại lệnh build để tạo lại tệp.",
+            f"{source.name} is not a valid DOCX file (damaged, or only renamed to .docx). "
+            "Open it in Word or LibreOffice Writer and save it again as .docx, "
+            "or run the build command again to recreate it.",
         )
     return None
 
@@ -754,34 +780,39 @@ def _parse_backend(backend: str | None) -> list[UnoserverEndpoint] | None:
         return None
     if backend.strip().lower().startswith("unoserver://"):
         return parse_unoserver_url(backend.strip())
-    raise ValueError(
+    raise ValueError(tr(
         f"Cách chuyển PDF không hợp lệ: {backend!r}. Hãy dùng 'soffice' hoặc "
-        "'unoserver://máy:cổng[,máy:cổng...]', ví dụ unoserver://127.0.0.1:2003."
-    )
+        "'unoserver://máy:cổng[,máy:cổng...]', ví dụ unoserver://127.0.0.1:2003.",
+        f"Invalid PDF converter: {backend!r}. Use 'soffice' or "
+        "'unoserver://host:port[,host:port...]', for example unoserver://127.0.0.1:2003.",
+    ))
 
 
 def _parse_endpoint(url: str, item: str) -> UnoserverEndpoint:
     if not item:
-        raise ValueError(_bad_url(url, "thiếu tên máy"))
+        raise ValueError(_bad_url(url, tr("thiếu tên máy", "the host name is missing")))
     if any(ch in item for ch in "/?#@ "):
-        raise ValueError(_bad_url(url, f"phần {item!r} chỉ được có máy:cổng"))
+        raise ValueError(_bad_url(url, tr(f"phần {item!r} chỉ được có máy:cổng", f"the part {item!r} may only be host:port")))
     if item.startswith("["):
         host, sep, rest = item[1:].partition("]")
         if not sep or (rest and not rest.startswith(":")):
-            raise ValueError(_bad_url(url, f"địa chỉ IPv6 {item!r} viết sai"))
+            raise ValueError(_bad_url(url, tr(f"địa chỉ IPv6 {item!r} viết sai", f"the IPv6 address {item!r} is malformed")))
         port_text = rest[1:] if rest else ""
     elif item.count(":") > 1:
-        raise ValueError(_bad_url(url, f"địa chỉ IPv6 {item!r} phải đặt trong ngoặc vuông"))
+        raise ValueError(_bad_url(url, tr(f"địa chỉ IPv6 {item!r} phải đặt trong ngoặc vuông",
+                                         f"the IPv6 address {item!r} must be in square brackets")))
     else:
         host, _, port_text = item.partition(":")
         if ":" in item and not port_text:
-            raise ValueError(_bad_url(url, f"thiếu số cổng sau dấu ':' trong {item!r}"))
+            raise ValueError(_bad_url(url, tr(f"thiếu số cổng sau dấu ':' trong {item!r}",
+                                             f"the port number after ':' is missing in {item!r}")))
     if not host:
-        raise ValueError(_bad_url(url, f"thiếu tên máy trong {item!r}"))
+        raise ValueError(_bad_url(url, tr(f"thiếu tên máy trong {item!r}", f"the host name is missing in {item!r}")))
     if not port_text:
         return UnoserverEndpoint(host, _UNOSERVER_DEFAULT_PORT)
     if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-        raise ValueError(_bad_url(url, f"cổng {port_text!r} phải là số từ 1 đến 65535"))
+        raise ValueError(_bad_url(url, tr(f"cổng {port_text!r} phải là số từ 1 đến 65535",
+                                         f"the port {port_text!r} must be a number from 1 to 65535")))
     return UnoserverEndpoint(host, int(port_text))
 
 
@@ -820,10 +851,13 @@ def _expected_api() -> str:
 
 
 def _msg_listener_down(endpoint: UnoserverEndpoint, err: object) -> str:
-    return (
+    return tr(
         f"Không kết nối được unoserver tại {endpoint.host}:{endpoint.port} ({err}). "
         "Hãy kiểm tra unoserver đang chạy (ví dụ: unoserver --port "
-        f"{endpoint.port}), hoặc bỏ tùy chọn unoserver để dùng soffice."
+        f"{endpoint.port}), hoặc bỏ tùy chọn unoserver để dùng soffice.",
+        f"Cannot connect to unoserver at {endpoint.host}:{endpoint.port} ({err}). "
+        "Check that unoserver is running (for example: unoserver --port "
+        f"{endpoint.port}), or drop the unoserver option to use soffice.",
     )
 
 
@@ -849,9 +883,12 @@ class _Listener:
             return False
         api = str(info.get("api", "")) if isinstance(info, dict) else ""
         if api != _expected_api():
-            self.down = (
+            self.down = tr(
                 f"unoserver tại {self.endpoint.host}:{self.endpoint.port} dùng API {api or '?'}, "
-                f"cần API {_expected_api()}. Hãy cài cùng phiên bản unoserver ở máy chủ và máy này."
+                f"cần API {_expected_api()}. Hãy cài cùng phiên bản unoserver ở máy chủ và máy này.",
+                f"unoserver at {self.endpoint.host}:{self.endpoint.port} speaks API {api or '?'}, "
+                f"but API {_expected_api()} is needed. Install the same unoserver version on the server "
+                "and on this machine.",
             )
             return False
         return True

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from .i18n import tr
+
 
 class DhttError(click.ClickException):
     """A command cannot go on; the message says why and what to do. Exit 1."""
@@ -15,7 +17,7 @@ class DhttError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.secho(f"Lỗi: {self.format_message()}", err=True, fg="red")
+        click.secho(tr("Lỗi: ", "Error: ") + self.format_message(), err=True, fg="red")
 
 
 class ToolMissing(DhttError):

@@ -2,7 +2,7 @@
 
 A finding says how bad it is (severity), which clause of the plan or which part
 of the input contract it rests on (clause), where it is (file, line, key) and,
-in Vietnamese, what is wrong and how to fix it (message).
+in the chosen language (Vietnamese by default), what is wrong and how to fix it (message).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
+
+from .i18n import tr
 
 
 class Severity(str, Enum):
@@ -24,6 +26,15 @@ class Severity(str, Enum):
     @property
     def label_vi(self) -> str:
         return {"error": "LỖI", "warning": "CẢNH BÁO", "info": "LƯU Ý"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"error": "ERROR", "warning": "WARNING", "info": "NOTE"}[self.value]
+
+    @property
+    def label(self) -> str:
+        """The label in the chosen language (LỖI / ERROR, ...)."""
+        return tr(self.label_vi, self.label_en)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .findings import Finding, Severity
+from .i18n import tr
 from .schema import Collective, Individual, Submission
 from .vocab import match_kind
 from .yamlsource import SourceMap, path_to_key, read_yaml
@@ -68,20 +69,23 @@ class Round:
 
 # --- pydantic errors -> findings --------------------------------------------
 
-_TYPE_WORDS = {
-    "string_type": "cần một dòng chữ",
-    "int_type": "cần một số nguyên",
-    "int_parsing": "cần một số nguyên",
-    "float_type": "cần một con số",
-    "float_parsing": "cần một con số",
-    "bool_type": "cần true hoặc false",
-    "bool_parsing": "cần true hoặc false",
-    "list_type": "cần một danh sách (mỗi mục một dòng bắt đầu bằng '- ')",
-    "dict_type": "cần một nhóm trường (các dòng 'tên: giá trị' thụt vào)",
-    "model_type": "cần một nhóm trường (các dòng 'tên: giá trị' thụt vào)",
-    "model_attributes_type": "cần một nhóm trường (các dòng 'tên: giá trị' thụt vào)",
-    "too_short": "danh sách đang trống: cần ít nhất một mục",
-    "literal_error": "giá trị không hợp lệ",
+_GROUP = ("cần một nhóm trường (các dòng 'tên: giá trị' thụt vào)",
+          "must be a group of fields (indented 'name: value' lines)")
+_TYPE_WORDS = {   # (Vietnamese, English)
+    "string_type": ("cần một dòng chữ", "must be a line of text"),
+    "int_type": ("cần một số nguyên", "must be a whole number"),
+    "int_parsing": ("cần một số nguyên", "must be a whole number"),
+    "float_type": ("cần một con số", "must be a number"),
+    "float_parsing": ("cần một con số", "must be a number"),
+    "bool_type": ("cần true hoặc false", "must be true or false"),
+    "bool_parsing": ("cần true hoặc false", "must be true or false"),
+    "list_type": ("cần một danh sách (mỗi mục một dòng bắt đầu bằng '- ')",
+                  "must be a list (one item per line, each starting with '- ')"),
+    "dict_type": _GROUP,
+    "model_type": _GROUP,
+    "model_attributes_type": _GROUP,
+    "too_short": ("danh sách đang trống: cần ít nhất một mục", "the list is empty: add at least one item"),
+    "literal_error": ("giá trị không hợp lệ", "the value is not valid"),
 }
 
 
@@ -135,27 +139,30 @@ def validation_findings(err: ValidationError, model: type[BaseModel], source: So
         where = source.at(*loc)
         etype = e["type"]
         if etype == "missing":
-            msg = f"Thiếu trường bắt buộc '{loc[-1]}': hãy thêm dòng '{loc[-1]}: ...'"
+            msg = tr(f"Thiếu trường bắt buộc '{loc[-1]}': hãy thêm dòng '{loc[-1]}: ...'",
+                     f"Missing required field '{loc[-1]}': add a line '{loc[-1]}: ...'")
             parent = loc[:-1]
             if parent:
-                msg += f" trong nhóm '{path_to_key(parent)}'"
+                msg += tr(f" trong nhóm '{path_to_key(parent)}'", f" in the group '{path_to_key(parent)}'")
             msg += "."
             where = source.at(*parent) | {"key": key}
         elif etype == "extra_forbidden":
             owner = _model_at(model, loc[:-1])
             known = list(owner.model_fields) if owner else []
             hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
-            msg = f"Trường '{loc[-1]}' không có trong mẫu hồ sơ"
-            msg += f": có phải '{hint[0]}'?" if hint else (
-                f"; các trường hợp lệ ở đây: {', '.join(known)}." if known else ".")
+            msg = tr(f"Trường '{loc[-1]}' không có trong mẫu hồ sơ",
+                     f"Field '{loc[-1]}' is not part of the dossier template")
+            msg += tr(f": có phải '{hint[0]}'?", f": did you mean '{hint[0]}'?") if hint else (
+                tr(f"; các trường hợp lệ ở đây: {', '.join(known)}.", f"; the valid fields here are: {', '.join(known)}.")
+                if known else ".")
             if hint:
-                msg += f" Hãy sửa tên trường thành '{hint[0]}'."
+                msg += tr(f" Hãy sửa tên trường thành '{hint[0]}'.", f" Rename the field to '{hint[0]}'.")
         elif etype == "dhtt":
             msg = f"'{key}': {e['msg']}." if key else e["msg"] + "."
         else:
-            word = _TYPE_WORDS.get(etype, e["msg"])
+            word = tr(*_TYPE_WORDS[etype]) if etype in _TYPE_WORDS else e["msg"]
             got = e.get("input")
-            shown = "" if isinstance(got, (dict, list)) else f" (đang ghi '{got}')"
+            shown = "" if isinstance(got, (dict, list)) else tr(f" (đang ghi '{got}')", f" (currently '{got}')")
             msg = f"'{key}': {word}{shown}." if key else f"{word}."
         out.append(Finding(Severity.ERROR, msg[0].upper() + msg[1:], clause=clause,
                            code=f"schema.{etype}", **where))
@@ -165,8 +172,10 @@ def validation_findings(err: ValidationError, model: type[BaseModel], source: So
 def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any, list[Finding]]:
     if not isinstance(data, dict):
         return None, [Finding(Severity.ERROR,
-                              "Tệp phải là một nhóm trường 'tên: giá trị' (mỗi trường một dòng), "
-                              "không phải một danh sách hay một dòng chữ.",
+                              tr("Tệp phải là một nhóm trường 'tên: giá trị' (mỗi trường một dòng), "
+                                 "không phải một danh sách hay một dòng chữ.",
+                                 "The file must be a group of 'name: value' fields (one field per line), "
+                                 "not a list or a single line of text."),
                               file=source.file, line=1, clause="dossier", code="schema.root")]
     try:
         return model.model_validate(data), []
@@ -193,8 +202,10 @@ def load_candidate(path: Path, folder: Path) -> tuple[Candidate, list[Finding]]:
             if raw_kind is None:
                 findings.append(Finding(
                     Severity.ERROR,
-                    "Thiếu trường 'kind': ghi 'kind: individual' (cá nhân) hoặc 'kind: collective' (tập thể) "
-                    "ở dòng đầu tệp.", file=rel, line=1, key="kind", clause="dossier", code="schema.missing"))
+                    tr("Thiếu trường 'kind': ghi 'kind: individual' (cá nhân) hoặc 'kind: collective' (tập thể) "
+                       "ở dòng đầu tệp.",
+                       "Missing field 'kind': write 'kind: individual' or 'kind: collective' "
+                       "on the first line of the file."), file=rel, line=1, key="kind", clause="dossier", code="schema.missing"))
                 data = dict(doc.data, kind=guess) if guess else doc.data
             else:
                 data = doc.data  # the schema reports the bad kind
@@ -217,8 +228,10 @@ def load_round(folder: Path) -> Round:
     if not sub_path.is_file():
         findings.append(Finding(
             Severity.ERROR,
-            f"Không thấy tệp {SUBMISSION_FILE} trong thư mục '{folder}'. Hãy chạy lệnh trong thư mục của đợt xét, "
-            "hoặc tạo đợt mới bằng `dhtt-docs init <thư mục>`.",
+            tr(f"Không thấy tệp {SUBMISSION_FILE} trong thư mục '{folder}'. Hãy chạy lệnh trong thư mục của đợt xét, "
+               "hoặc tạo đợt mới bằng `dhtt-docs init <thư mục>`.",
+               f"No {SUBMISSION_FILE} file in the folder '{folder}'. Run the command in the folder of the round, "
+               "or create a new round with `dhtt-docs init <folder>`."),
             file=SUBMISSION_FILE, line=None, clause="dossier", code="file.missing"))
     else:
         doc = read_yaml(sub_path, SUBMISSION_FILE)
@@ -238,26 +251,35 @@ def load_round(folder: Path) -> Round:
         if path.suffix.lower() not in (".yaml", ".yml"):
             findings.append(Finding(
                 Severity.WARNING,
-                f"Tệp '{path.name}' trong candidates/ không phải tệp .yaml nên bị bỏ qua. "
-                "Hồ sơ mỗi ứng viên là một tệp .yaml; bản quét hãy để trong attachments/.",
+                tr(f"Tệp '{path.name}' trong candidates/ không phải tệp .yaml nên bị bỏ qua. "
+                   "Hồ sơ mỗi ứng viên là một tệp .yaml; bản quét hãy để trong attachments/.",
+                   f"The file '{path.name}' in candidates/ is not a .yaml file, so it was skipped. "
+                   "Each candidate dossier is one .yaml file; put scans in attachments/."),
                 file=rel, line=None, clause="dossier", code="file.ignored"))
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
             findings.append(Finding(
-                Severity.ERROR, f"Tệp '{rel}' là liên kết trỏ ra ngoài thư mục đợt xét: hãy chép tệp thật vào đây.",
+                Severity.ERROR, tr(f"Tệp '{rel}' là liên kết trỏ ra ngoài thư mục đợt xét: hãy chép tệp thật vào đây.",
+                                   f"The file '{rel}' is a link pointing outside the round folder: "
+                                   "copy the real file here instead."),
                 file=rel, line=None, clause="dossier", code="file.outside"))
             continue
         if not ID_RX.match(path.stem):
             suggestion = _slug(path.stem)
             findings.append(Finding(
                 Severity.ERROR,
-                f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
-                + (f" (ví dụ '{suggestion}{path.suffix}')" if suggestion else "") + ". Hãy đổi tên tệp.",
+                tr(f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
+                   + (f" (ví dụ '{suggestion}{path.suffix}')" if suggestion else "") + ". Hãy đổi tên tệp.",
+                   f"The file name '{path.name}' cannot be used as a candidate id: use only lowercase letters "
+                   "without diacritics, digits and '-'"
+                   + (f" (for example '{suggestion}{path.suffix}')" if suggestion else "") + ". Rename the file."),
                 file=rel, line=None, key=None, clause="dossier", code="file.bad_id"))
             continue
         if any(c.id == path.stem for c in rnd.candidates):
             findings.append(Finding(
-                Severity.ERROR, f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
+                Severity.ERROR, tr(f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
+                                   f"The id '{path.stem}' is used by another file too (.yaml and .yml): "
+                                   "delete one of the two files."),
                 file=rel, line=None, clause="dossier", code="file.duplicate_id"))
             continue
         cand, errs = load_candidate(path, folder)
@@ -265,8 +287,10 @@ def load_round(folder: Path) -> Round:
         findings.extend(errs)
     if not cand_dir.is_dir() and sub_path.is_file():
         findings.append(Finding(
-            Severity.ERROR, "Chưa có thư mục candidates/ (mỗi ứng viên một tệp .yaml): hãy tạo thư mục đó "
-            "hoặc dùng `dhtt-docs new individual <mã>`.", file=CANDIDATES_DIR, line=None, clause="III.1",
+            Severity.ERROR, tr("Chưa có thư mục candidates/ (mỗi ứng viên một tệp .yaml): hãy tạo thư mục đó "
+                               "hoặc dùng `dhtt-docs new individual <mã>`.",
+                               "There is no candidates/ folder yet (one .yaml file per candidate): create it "
+                               "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="III.1",
             code="file.no_candidates"))
     rnd.findings = findings
     return rnd

@@ -24,6 +24,7 @@ from . import __version__, janitor
 from .janitor import Janitor
 from .exceptions import ToolMissing, UsageProblem
 from .findings import Finding, Severity
+from .i18n import tr
 from .cache import DEFAULT_DIR as CACHE_DIR
 from .cache import BuildCache, file_digest, key_of
 from .loader import Round, load_round
@@ -38,6 +39,13 @@ DANH_SACH_XLSX = "danh-sach.xlsx"   # the Danh sách as a workbook, for the leve
 
 INSTALL_HINT = ("cài LibreOffice: sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui "
                 "fonts-liberation2 (hoặc chạy scripts/setup), hoặc thêm --no-pdf để chỉ lập tệp DOCX")
+INSTALL_HINT_EN = ("install LibreOffice: sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui "
+                   "fonts-liberation2 (or run scripts/setup), or add --no-pdf to make only the DOCX files")
+
+
+def install_hint() -> str:
+    """How to get LibreOffice, in the chosen language."""
+    return tr(INSTALL_HINT, INSTALL_HINT_EN)
 
 
 @dataclass
@@ -92,13 +100,16 @@ def output_dir(folder: Path, opts: BuildOptions) -> Path:
 def check_output(out: Path) -> None:
     """OUT must be a folder we can write (or create) — said before any work is done."""
     if out.exists() and not out.is_dir():
-        raise UsageProblem(f"'{out}' là một tệp, không phải thư mục: hãy chọn thư mục khác với -o.")
+        raise UsageProblem(tr(f"'{out}' là một tệp, không phải thư mục: hãy chọn thư mục khác với -o.",
+                              f"'{out}' is a file, not a folder: choose another folder with -o."))
     parent = out.parent
     while not parent.exists():
         parent = parent.parent
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageProblem(f"Không ghi được vào '{parent}': hãy chọn thư mục khác với -o, "
-                           "hoặc xin quyền ghi thư mục đó.")
+        raise UsageProblem(tr(f"Không ghi được vào '{parent}': hãy chọn thư mục khác với -o, "
+                              "hoặc xin quyền ghi thư mục đó.",
+                              f"Cannot write to '{parent}': choose another folder with -o, "
+                              "or get permission to write to that folder."))
 
 
 def check_converter(opts: BuildOptions) -> None:
@@ -107,8 +118,13 @@ def check_converter(opts: BuildOptions) -> None:
     from .convert import SOFFICE_ENV, find_soffice
     if find_soffice() is None:
         chosen = os.environ.get(SOFFICE_ENV)
-        where = f" ở {SOFFICE_ENV}={chosen}" if chosen is not None else ""
-        raise ToolMissing(f"Không tìm thấy LibreOffice (soffice){where} để lập PDF: {INSTALL_HINT}.")
+        if chosen is None:
+            raise ToolMissing(tr(f"Không tìm thấy LibreOffice (soffice) để lập PDF: {INSTALL_HINT}.",
+                                 f"LibreOffice (soffice), needed to make PDFs, was not found: {INSTALL_HINT_EN}."))
+        raise ToolMissing(tr(f"Không tìm thấy LibreOffice (soffice) ở {SOFFICE_ENV}={chosen} để lập PDF: "
+                             f"{INSTALL_HINT}.",
+                             f"LibreOffice (soffice), needed to make PDFs, was not found at {SOFFICE_ENV}={chosen}: "
+                             f"{INSTALL_HINT_EN}."))
 
 
 def submission_datetime(report: Report) -> datetime:
@@ -164,8 +180,10 @@ def _make_stage(out: Path) -> Path:
                 shutil.rmtree(stale, ignore_errors=True)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     except OSError as e:
-        raise UsageProblem(f"Không ghi được vào '{out.parent}' ({e.strerror or e}): hãy chọn thư mục khác với -o, "
-                           "hoặc xin quyền ghi thư mục đó.") from None
+        raise UsageProblem(tr(f"Không ghi được vào '{out.parent}' ({e.strerror or e}): hãy chọn thư mục khác "
+                              "với -o, hoặc xin quyền ghi thư mục đó.",
+                              f"Cannot write to '{out.parent}' ({e.strerror or e}): choose another folder with -o, "
+                              "or get permission to write to that folder.")) from None
 
 
 def _in_use(stage: Path) -> bool:

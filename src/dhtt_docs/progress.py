@@ -11,12 +11,26 @@ import sys
 
 import click
 
+from .i18n import tr
+
 STAGE_LABELS = {
     "render": "Lập văn bản DOCX",
     "convert": "Chuyển sang PDF ",
     "bundle": "Ghép hồ sơ PDF  ",
     "bag": "Đóng gói lưu trữ",
 }
+STAGE_LABELS_EN = {
+    "render": "Rendering DOCX   ",
+    "convert": "Converting to PDF",
+    "bundle": "Merging PDF      ",
+    "bag": "Packing archive  ",
+}
+
+
+def stage_label(stage: str) -> str:
+    """The label of a stage's progress bar, in the chosen language."""
+    return tr(STAGE_LABELS.get(stage, stage), STAGE_LABELS_EN.get(stage, stage))
+
 MIN_ITEMS = 4
 
 
@@ -36,7 +50,7 @@ class TerminalProgress:
         if stage != self._stage:
             self.close()
             self._stage = stage
-            self._bar = click.progressbar(length=total, label=STAGE_LABELS.get(stage, stage), file=self.stream,
+            self._bar = click.progressbar(length=total, label=stage_label(stage), file=self.stream,
                                           show_pos=True, show_eta=total >= 20)
             self._bar.__enter__()
             self._shown = 0

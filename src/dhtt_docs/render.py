@@ -47,6 +47,7 @@ from .context import (
 from .docxfix import normalize_docx
 from .exceptions import DhttError
 from .findings import Finding, Severity
+from .i18n import tr
 from .rules import Report
 
 # Template kind -> file name (in templates/ and in a user's --templates folder).
@@ -109,8 +110,11 @@ def export_templates(dest: Path, *, overwrite: bool = False) -> list[Path]:
     targets = [dest / name for name in TEMPLATE_FILES.values()] + [dest / VARIABLES_FILE]
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
-        raise DhttError(f"Thư mục '{dest}' đã có {', '.join(t.name for t in existing)}: không ghi đè. "
-                        "Hãy chọn thư mục khác, hoặc xóa (đổi tên) các tệp đó rồi chạy lại.")
+        names = ", ".join(t.name for t in existing)
+        raise DhttError(tr(f"Thư mục '{dest}' đã có {names}: không ghi đè. "
+                           "Hãy chọn thư mục khác, hoặc xóa (đổi tên) các tệp đó rồi chạy lại.",
+                           f"The folder '{dest}' already has {names}: not overwriting. "
+                           "Choose another folder, or delete (rename) those files and run again."))
     dest.mkdir(parents=True, exist_ok=True)
     for name in TEMPLATE_FILES.values():
         shutil.copyfile(src / name, dest / name)
@@ -168,10 +172,10 @@ def _finding(severity: Severity, file: str, tag: str | None, code: str, message:
 
 def _parts(doc) -> list[tuple[str, etree._Element]]:
     """(name, element) of the body and of every header and footer."""
-    out = [("văn bản", doc.element.body)]
+    out = [(tr("văn bản", "body"), doc.element.body)]
     for rel in sorted(doc.part.rels.values(), key=lambda r: r.rId):
         if rel.reltype in (HEADER_REL, FOOTER_REL) and not rel.is_external:
-            where = "đầu trang" if rel.reltype == HEADER_REL else "chân trang"
+            where = tr("đầu trang", "header") if rel.reltype == HEADER_REL else tr("chân trang", "footer")
             out.append((where, etree.fromstring(rel.target_part.blob)))
     return out
 
@@ -195,24 +199,33 @@ def _split_findings(file: str, el: etree._Element) -> list[Finding]:
         if para_tag and text.replace(para_tag.group(0), "").strip():
             out.append(_finding(
                 Severity.WARNING, file, para_tag.group(0), "paragraph_text",
-                f"Mẫu {file}: đoạn có thẻ {para_tag.group(0)} còn chữ khác ('{text.strip()[:50]}'): cả đoạn bị thay "
-                "bằng thẻ khi lập văn bản nên phần chữ đó mất. Hãy để thẻ {%p ...%} đứng một mình một đoạn."))
+                tr(f"Mẫu {file}: đoạn có thẻ {para_tag.group(0)} còn chữ khác ('{text.strip()[:50]}'): cả đoạn bị thay "
+                   "bằng thẻ khi lập văn bản nên phần chữ đó mất. Hãy để thẻ {%p ...%} đứng một mình một đoạn.",
+                   f"Template {file}: the paragraph with the tag {para_tag.group(0)} has other text "
+                   f"('{text.strip()[:50]}'): the whole paragraph is replaced by the tag when the document is made, "
+                   "so that text is lost. Put the {%p ...%} tag alone in its own paragraph.")))
         covered = []
         for m in _TAG.finditer(text):
             covered.append((m.start(), m.end()))
             if any(m.start() < b < m.end() for b in bounds):
                 out.append(_finding(
                     Severity.WARNING, file, m.group(0), "split",
-                    f"Mẫu {file}: thẻ {m.group(0)} bị Word tách thành nhiều đoạn định dạng (run). Hãy xóa cả thẻ "
-                    "rồi gõ lại một lần, không đổi định dạng (đậm, nghiêng, cỡ chữ) giữa chừng."))
+                    tr(f"Mẫu {file}: thẻ {m.group(0)} bị Word tách thành nhiều đoạn định dạng (run). Hãy xóa cả thẻ "
+                       "rồi gõ lại một lần, không đổi định dạng (đậm, nghiêng, cỡ chữ) giữa chừng.",
+                       f"Template {file}: Word split the tag {m.group(0)} into several formatting runs. Delete the "
+                       "whole tag and type it again in one go, without changing the formatting (bold, italic, "
+                       "font size) in the middle.")))
         for m in _OPEN.finditer(text):
             if not any(s <= m.start() < e for s, e in covered):
                 frag = text[m.start():m.start() + 40]
                 closing = _CLOSE[m.group(0)]
                 out.append(_finding(
                     Severity.ERROR, file, frag, "unclosed",
-                    f"Mẫu {file}: thẻ bắt đầu bằng '{frag}' không đóng trong cùng đoạn (thiếu '{closing}', "
-                    "hoặc thẻ bị ngắt xuống dòng). Mỗi thẻ phải nằm trọn trong một đoạn."))
+                    tr(f"Mẫu {file}: thẻ bắt đầu bằng '{frag}' không đóng trong cùng đoạn (thiếu '{closing}', "
+                       "hoặc thẻ bị ngắt xuống dòng). Mỗi thẻ phải nằm trọn trong một đoạn.",
+                       f"Template {file}: the tag starting with '{frag}' is not closed in the same paragraph "
+                       f"('{closing}' is missing, or the tag was broken across lines). Each tag must lie entirely "
+                       "within one paragraph.")))
     return out
 
 
@@ -254,7 +267,8 @@ def _tag_error(tag: str, env: jinja2.Environment) -> str | None:
         elif word in _SIMPLE_STATEMENTS:
             source = clean
         else:
-            return f"không có lệnh '{word}' (dùng for, if, elif, else, endfor, endif, set)"
+            return tr(f"không có lệnh '{word}' (dùng for, if, elif, else, endfor, endif, set)",
+                      f"there is no statement '{word}' (use for, if, elif, else, endfor, endif, set)")
     try:
         env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
@@ -271,21 +285,27 @@ def _structure_error(tags: list[str]) -> tuple[str, str] | None:
             stack.append((word, level, tag))
         elif word in ("else", "elif"):
             if not stack or stack[-1][0] not in ("if", "for"):
-                return tag, f"thẻ {tag} không nằm trong khối if/for nào"
+                return tag, tr(f"thẻ {tag} không nằm trong khối if/for nào",
+                               f"the tag {tag} is not inside any if/for block")
         elif word.startswith("end") and word[3:] in _BLOCKS:
             if not stack:
-                return tag, f"thẻ đóng {tag} không có thẻ mở tương ứng: hãy xóa thẻ này"
+                return tag, tr(f"thẻ đóng {tag} không có thẻ mở tương ứng: hãy xóa thẻ này",
+                               f"the closing tag {tag} has no matching opening tag: delete it")
             open_word, open_level, open_tag = stack.pop()
             if _BLOCKS[open_word] != word:
-                return open_tag, f"khối {open_tag} chưa đóng thì đã gặp {tag}: hãy thêm thẻ đóng {_BLOCKS[open_word]}"
+                return open_tag, tr(f"khối {open_tag} chưa đóng thì đã gặp {tag}: hãy thêm thẻ đóng {_BLOCKS[open_word]}",
+                                    f"the block {open_tag} is not closed before {tag}: add the closing tag "
+                                    f"{_BLOCKS[open_word]}")
             if open_level != level:
                 want = "{%" + (open_level + " " if open_level else " ") + word + " %}"
-                return open_tag, (f"khối {open_tag} phải đóng bằng {want} (cùng loại p/tr/tc), "
-                                  f"không phải {tag}")
+                return open_tag, tr(f"khối {open_tag} phải đóng bằng {want} (cùng loại p/tr/tc), "
+                                    f"không phải {tag}",
+                                    f"the block {open_tag} must be closed with {want} (the same p/tr/tc kind), "
+                                    f"not {tag}")
     if stack:
         word, level, tag = stack[-1]
         want = "{%" + (level + " " if level else " ") + _BLOCKS[word] + " %}"
-        return tag, f"khối {tag} không có thẻ đóng {want}"
+        return tag, tr(f"khối {tag} không có thẻ đóng {want}", f"the block {tag} has no closing tag {want}")
     return None
 
 
@@ -377,9 +397,12 @@ def lint_template(path: Path, kind: str | None = None) -> list[Finding]:
         parts = _parts(doc)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a finding, not a crash
         return [_finding(Severity.ERROR, file, None, "unreadable",
-                         f"Không mở được mẫu {file} ({type(exc).__name__}): tệp phải là văn bản Word .docx. "
-                         "Hãy lưu lại bằng Word/LibreOffice dạng .docx, hoặc xuất lại mẫu gốc bằng "
-                         "`dhtt-docs templates export`.")]
+                         tr(f"Không mở được mẫu {file} ({type(exc).__name__}): tệp phải là văn bản Word .docx. "
+                            "Hãy lưu lại bằng Word/LibreOffice dạng .docx, hoặc xuất lại mẫu gốc bằng "
+                            "`dhtt-docs templates export`.",
+                            f"Cannot open the template {file} ({type(exc).__name__}): it must be a Word .docx "
+                            "document. Save it again as .docx with Word/LibreOffice, or export the original "
+                            "templates again with `dhtt-docs templates export`."))]
     known = set(ROUND_NAMES) | ({"candidate"} if kind in REPORT_KINDS or kind is None else set())
     scope = {name: VARIABLES[name] for name in known}
     env = _env()
@@ -390,12 +413,15 @@ def lint_template(path: Path, kind: str | None = None) -> list[Finding]:
         problems = [(t, err) for t in raw_tags if (err := _tag_error(t, env))]
         for tag, err in problems:
             out.append(_finding(Severity.ERROR, file, tag, "syntax",
-                                f"Mẫu {file} ({where}): thẻ {tag} viết sai ({err}). Viết như {{{{ unit.name }}}} "
-                                "hoặc {%p for x in danh_sach %} ... {%p endfor %}."))
+                                tr(f"Mẫu {file} ({where}): thẻ {tag} viết sai ({err}). Viết như {{{{ unit.name }}}} "
+                                   "hoặc {%p for x in danh_sach %} ... {%p endfor %}.",
+                                   f"Template {file} ({where}): the tag {tag} is malformed ({err}). Write it like "
+                                   "{{ unit.name }} or {%p for x in danh_sach %} ... {%p endfor %}.")))
         structure = None if problems else _structure_error(raw_tags)
         if structure:
             tag, err = structure
-            out.append(_finding(Severity.ERROR, file, tag, "syntax", f"Mẫu {file} ({where}): {err}."))
+            out.append(_finding(Severity.ERROR, file, tag, "syntax",
+                                tr(f"Mẫu {file} ({where}): {err}.", f"Template {file} ({where}): {err}.")))
         if problems or structure:
             continue
         xml = tpl.patch_xml(etree.tostring(el, encoding="unicode"))
@@ -408,25 +434,37 @@ def lint_template(path: Path, kind: str | None = None) -> list[Finding]:
             tags = _line_tags(lines, exc.lineno)
             tag = tags[-1] if tags else None
             out.append(_finding(Severity.ERROR, file, tag, "syntax",
-                                f"Mẫu {file} ({where}): thẻ {tag or '(không rõ)'} viết sai ({exc.message}). "
-                                "Kiểm tra chính tả của for/if/endfor/endif và các ngoặc."))
+                                tr(f"Mẫu {file} ({where}): thẻ {tag or '(không rõ)'} viết sai ({exc.message}). "
+                                   "Kiểm tra chính tả của for/if/endfor/endif và các ngoặc.",
+                                   f"Template {file} ({where}): the tag {tag or '(unknown)'} is malformed "
+                                   f"({exc.message}). Check the spelling of for/if/endfor/endif and the brackets.")))
             continue
         for name in sorted(meta.find_undeclared_variables(ast) - known):
             tag = next((t for t in all_tags if re.search(rf"\b{re.escape(name)}\b", t)), None)
             hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-            extra = ("; biến 'candidate' chỉ có trong mẫu báo cáo thành tích." if name == "candidate" else
-                     f"; có phải '{hint[0]}'?" if hint else ".")
+            extra = (tr("; biến 'candidate' chỉ có trong mẫu báo cáo thành tích.",
+                        "; the variable 'candidate' exists only in the achievement report templates.")
+                     if name == "candidate" else
+                     tr(f"; có phải '{hint[0]}'?", f"; did you mean '{hint[0]}'?") if hint else ".")
             out.append(_finding(Severity.ERROR, file, tag, "unknown",
-                                f"Mẫu {file} ({where}): thẻ {tag} dùng biến '{name}' không có trong dữ liệu{extra} "
-                                f"Danh sách biến: tệp {VARIABLES_FILE} (xuất cùng mẫu) hoặc docs/{VARIABLES_FILE}."))
+                                tr(f"Mẫu {file} ({where}): thẻ {tag} dùng biến '{name}' không có trong dữ liệu{extra} "
+                                   f"Danh sách biến: tệp {VARIABLES_FILE} (xuất cùng mẫu) hoặc docs/{VARIABLES_FILE}.",
+                                   f"Template {file} ({where}): the tag {tag} uses the variable '{name}', which is "
+                                   f"not in the data{extra} List of variables: the file {VARIABLES_FILE} (exported "
+                                   f"with the templates) or docs/{VARIABLES_FILE}.")))
         for path_text, attr, fields, lineno in _check_paths(ast, scope):
             tags = [t for t in _line_tags(lines, lineno) if attr in t] or _line_tags(lines, lineno)
             tag = tags[0] if tags else path_text
             hint = difflib.get_close_matches(attr, fields, n=1, cutoff=0.6)
             out.append(_finding(Severity.ERROR, file, tag, "unknown",
-                                f"Mẫu {file} ({where}): thẻ {tag} dùng '{path_text}', nhưng không có trường '{attr}'"
-                                + (f"; có phải '{hint[0]}'?" if hint else f" (có: {', '.join(fields)}).")
-                                + f" Danh sách biến: {VARIABLES_FILE}."))
+                                tr(f"Mẫu {file} ({where}): thẻ {tag} dùng '{path_text}', nhưng không có trường '{attr}'"
+                                   + (f"; có phải '{hint[0]}'?" if hint else f" (có: {', '.join(fields)}).")
+                                   + f" Danh sách biến: {VARIABLES_FILE}.",
+                                   f"Template {file} ({where}): the tag {tag} uses '{path_text}', but there is no "
+                                   f"field '{attr}'"
+                                   + (f"; did you mean '{hint[0]}'?" if hint else
+                                      f" (available: {', '.join(fields)}).")
+                                   + f" List of variables: {VARIABLES_FILE}.")))
     return out
 
 
@@ -453,8 +491,10 @@ def lint_templates(templates_dir: Path) -> list[Finding]:
     templates_dir = Path(templates_dir)
     if not templates_dir.is_dir():
         return [_finding(Severity.ERROR, str(templates_dir), None, "no_folder",
-                         f"Không thấy thư mục mẫu '{templates_dir}'. Tạo bằng `dhtt-docs templates export "
-                         f"{templates_dir}`.")]
+                         tr(f"Không thấy thư mục mẫu '{templates_dir}'. Tạo bằng `dhtt-docs templates export "
+                            f"{templates_dir}`.",
+                            f"Template folder '{templates_dir}' not found. Create it with "
+                            f"`dhtt-docs templates export {templates_dir}`."))]
     by_name = {name: kind for kind, name in TEMPLATE_FILES.items()}
     out: list[Finding] = []
     for path in sorted(templates_dir.glob("*.docx")):
@@ -464,15 +504,19 @@ def lint_templates(templates_dir: Path) -> list[Finding]:
         if kind is None:
             hint = difflib.get_close_matches(path.name, list(by_name), n=1, cutoff=0.6)
             out.append(_finding(Severity.WARNING, path.name, None, "unused",
-                                f"Tệp {path.name} trong thư mục mẫu không được dùng: tên mẫu phải là một trong "
-                                f"{', '.join(TEMPLATE_FILES.values())}"
-                                + (f" (có phải '{hint[0]}'?)." if hint else ".")))
+                                tr(f"Tệp {path.name} trong thư mục mẫu không được dùng: tên mẫu phải là một trong "
+                                   f"{', '.join(TEMPLATE_FILES.values())}"
+                                   + (f" (có phải '{hint[0]}'?)." if hint else "."),
+                                   f"{path.name} in the template folder is not used: a template must be named one of "
+                                   f"{', '.join(TEMPLATE_FILES.values())}"
+                                   + (f" (did you mean '{hint[0]}'?)." if hint else "."))))
             continue
         out += lint_template(path, kind)
     for kind, name in TEMPLATE_FILES.items():
         if not (templates_dir / name).is_file():
             out.append(_finding(Severity.INFO, name, None, "builtin",
-                                f"Thư mục mẫu không có {name}: dùng mẫu có sẵn."))
+                                tr(f"Thư mục mẫu không có {name}: dùng mẫu có sẵn.",
+                                   f"The template folder has no {name}: using the built-in template.")))
     return out
 
 
@@ -543,9 +587,12 @@ def render_docx(template: Path, context: dict, *, draft: bool, title: str, autho
         tpl.render(context, jinja_env=_env(), autoescape=True)
     except jinja2.TemplateError as exc:
         tag = _error_tag(exc, template)
-        raise TemplateProblem(f"Mẫu {template.name}: lỗi khi điền thẻ {tag or '(không rõ)'}: {exc}. "
-                              "Kiểm tra mẫu bằng `dhtt-docs build --templates ...` (báo lỗi trước khi lập văn bản)"
-                              f" và danh sách biến trong {VARIABLES_FILE}.") from exc
+        raise TemplateProblem(tr(f"Mẫu {template.name}: lỗi khi điền thẻ {tag or '(không rõ)'}: {exc}. "
+                                 "Kiểm tra mẫu bằng `dhtt-docs build --templates ...` (báo lỗi trước khi lập văn bản)"
+                                 f" và danh sách biến trong {VARIABLES_FILE}.",
+                                 f"Template {template.name}: error while filling the tag {tag or '(unknown)'}: {exc}. "
+                                 "Check the template with `dhtt-docs build --templates ...` (it reports errors before "
+                                 f"making any document) and the list of variables in {VARIABLES_FILE}.")) from exc
     _fill_empty_cells(tpl.docx)
     if draft:
         _mark_draft(tpl.docx)

@@ -15,6 +15,7 @@ from datetime import date
 
 from .attachments import Attachment, check_attachments
 from .findings import Finding, Severity, sort_findings
+from .i18n import tr
 from .loader import Candidate, Round
 from .profile import DEFAULT_PLAN, Profile, available_plans, load_profile
 from .schema import Collective, Honour, Individual
@@ -24,6 +25,13 @@ from .yamlsource import SourceMap
 
 TRACKS = ("performance", "awards")
 TRACK_LABELS = {"performance": "thành tích", "awards": "khen thưởng"}
+TRACK_LABELS_EN = {"performance": "performance", "awards": "awards"}
+
+
+def track_label(track: str) -> str:
+    """The name of a track in the chosen language (TRACK_LABELS stays Vietnamese, for the documents)."""
+    return tr(TRACK_LABELS[track], TRACK_LABELS_EN[track])
+
 # Failed conditions still listed (as info) when another track carries the
 # candidate: the rules ask for every missed target to be named.
 _LISTED_WHEN_ELIGIBLE = {"track.performance.target_missed"}
@@ -127,12 +135,26 @@ def longest_run(years: list[int]) -> list[int]:
     return best
 
 
-def _years(ys: list[int]) -> str:
-    return ", ".join(str(y) for y in sorted(ys)) or "không có"
+def _years(ys: list[int], none: str = "không có") -> str:
+    return ", ".join(str(y) for y in sorted(ys)) or none
+
+
+def _years_msg(ys: list[int]) -> str:
+    """`_years` for a message: 'none' in English."""
+    return _years(ys, tr("không có", "none"))
 
 
 def _decision_text(h: Honour) -> str:
     return f"Quyết định số {h.decision.number} ngày {format_date_short(h.decision.date)}"
+
+
+def _decision_msg(h: Honour) -> str:
+    """`_decision_text` for a message, in the chosen language (the documents keep `_decision_text`)."""
+    return tr(_decision_text(h), f"Decision No. {h.decision.number} of {format_date_short(h.decision.date)}")
+
+
+def _quoted(names) -> str:
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def _honours(model: Individual | Collective) -> list[tuple[str, int, Honour]]:
@@ -154,32 +176,45 @@ def _check_honours(model, profile: Profile, qualifying: list[str], kind_word: st
         if entry is None:
             hint = closest(h.title, profile.known_award_names(), cutoff=0.0)
             col.add(Severity.WARNING, "award.unknown",
-                    f"Không nhận ra danh hiệu/hình thức khen thưởng '{h.title}' trong danh mục của kế hoạch "
-                    f"{profile.id}, nên không tính vào tiêu chuẩn. Tên gần nhất trong danh mục: '{hint}'. "
-                    "Nếu đúng là danh hiệu đó, hãy ghi đúng tên như trên quyết định.",
+                    tr(f"Không nhận ra danh hiệu/hình thức khen thưởng '{h.title}' trong danh mục của kế hoạch "
+                       f"{profile.id}, nên không tính vào tiêu chuẩn. Tên gần nhất trong danh mục: '{hint}'. "
+                       "Nếu đúng là danh hiệu đó, hãy ghi đúng tên như trên quyết định.",
+                       f"Title or award '{h.title}' is not in the catalogue of plan {profile.id}, so it does not "
+                       f"count towards the criteria. Closest name in the catalogue: '{hint}'. If it is that "
+                       "award, write its name exactly as on the decision."),
                     field_name, i, "title")
             continue
         if submitted and h.decision.date > submitted:
             col.add(Severity.ERROR, "award.after_submission",
-                    f"{_decision_text(h)} sau ngày Tờ trình ({format_date_short(submitted)}): "
-                    "quyết định chưa có khi trình thì không được kê khai. Hãy kiểm tra lại ngày.",
+                    tr(f"{_decision_text(h)} sau ngày Tờ trình ({format_date_short(submitted)}): "
+                       "quyết định chưa có khi trình thì không được kê khai. Hãy kiểm tra lại ngày.",
+                       f"{_decision_msg(h)} is dated after the submission (Tờ trình, "
+                       f"{format_date_short(submitted)}): a decision that did not exist when the dossier was "
+                       "submitted cannot be declared. Check the date."),
                     field_name, i, "decision", "date", clause=window.clause)
             continue
         if entry.id not in qualifying:
             if entry.id in profile.individual.awards.qualifying + profile.collective.awards.qualifying:
-                near.append(f"'{h.title}' chỉ tính cho {'cá nhân' if kind_word == 'tập thể' else 'tập thể'}, "
-                            f"không tính cho {kind_word}")
+                other_en, this_en = (("individuals", "collectives") if kind_word == "tập thể"
+                                     else ("collectives", "individuals"))
+                near.append(tr(f"'{h.title}' chỉ tính cho {'cá nhân' if kind_word == 'tập thể' else 'tập thể'}, "
+                               f"không tính cho {kind_word}",
+                               f"'{h.title}' counts only for {other_en}, not for {this_en}"))
             continue
         if h.decision.date.year not in window:
-            near.append(f"'{h.title}' theo {_decision_text(h)} ban hành ngoài thời gian "
-                        f"{window.text()}")
+            near.append(tr(f"'{h.title}' theo {_decision_text(h)} ban hành ngoài thời gian "
+                           f"{window.text()}",
+                           f"'{h.title}' by {_decision_msg(h)} was issued outside the period {window.text()}"))
             continue
         found.append(f"{h.title} ({_decision_text(h)})")
     if found:
         return found, []
     names = "; ".join(profile.entry(q).name for q in qualifying)
-    msg = (f"Chưa đạt tiêu chuẩn khen thưởng: cần một trong các danh hiệu, hình thức khen thưởng "
-           f"({names}) có quyết định ban hành trong thời gian {window.text()}")
+    names_en = "; ".join(f"'{profile.entry(q).name}'" for q in qualifying)
+    msg = tr(f"Chưa đạt tiêu chuẩn khen thưởng: cần một trong các danh hiệu, hình thức khen thưởng "
+             f"({names}) có quyết định ban hành trong thời gian {window.text()}",
+             f"Awards criterion not met: one of these titles or awards is needed ({names_en}), "
+             f"with a decision issued in the period {window.text()}")
     msg += (". " + "; ".join(near) + ".") if near else "."
     path = ("awards",) if model.awards else ("emulation_titles",) if model.emulation_titles else ()
     return [], [_Failure("track.awards", msg, path)]
@@ -198,19 +233,22 @@ def _check_individual(c: Candidate, m: Individual, profile: Profile, year: int,
         if profile.discipline_form(d.form) is None:
             hint = closest(d.form, profile.discipline.forms)
             col.add(Severity.ERROR, "discipline.unknown_form",
-                    f"Hình thức kỷ luật '{d.form}' không có trong danh mục"
-                    + (f": có phải '{hint}'?" if hint else f" ({', '.join(profile.discipline.forms)}).")
-                    , "discipline", i, "form", clause="dossier")
+                    _unknown_form(d.form, hint, profile), "discipline", i, "form", clause="dossier")
     for y, code in sorted(m.ratings.items()):
         if y > year:
             col.add(Severity.ERROR, "rating.future",
-                    f"Xếp loại năm {y} sau năm xét {year}: năm đó chưa được đánh giá. Hãy xóa dòng này.",
+                    tr(f"Xếp loại năm {y} sau năm xét {year}: năm đó chưa được đánh giá. Hãy xóa dòng này.",
+                       f"Rating for {y} is after the round year {year}: that year has not been assessed yet. "
+                       "Delete this line."),
                     "ratings", y)
         if code == "HTXSNV" and y in disciplined:
             col.add(Severity.ERROR, "rating.disciplined_year",
-                    f"Năm {y} được xếp loại hoàn thành xuất sắc nhiệm vụ nhưng cũng bị kỷ luật "
-                    f"({disciplined[y].form}): năm bị kỷ luật không thể xếp loại HTXSNV. "
-                    "Hãy kiểm tra lại xếp loại hoặc kỷ luật năm đó.", "ratings", y)
+                    tr(f"Năm {y} được xếp loại hoàn thành xuất sắc nhiệm vụ nhưng cũng bị kỷ luật "
+                       f"({disciplined[y].form}): năm bị kỷ luật không thể xếp loại HTXSNV. "
+                       "Hãy kiểm tra lại xếp loại hoặc kỷ luật năm đó.",
+                       f"{y} is rated 'excellently completed duties' (HTXSNV) but also has a disciplinary "
+                       f"measure ('{disciplined[y].form}'): a year with a disciplinary measure cannot be rated "
+                       "HTXSNV. Check the rating or the discipline of that year."), "ratings", y)
     for i, ini in enumerate(m.initiatives):
         _check_initiative(ini, i, col, submitted)
 
@@ -227,29 +265,40 @@ def _check_individual(c: Candidate, m: Individual, profile: Profile, year: int,
     else:
         failures.append(_Failure(
             "track.performance.ratings",
-            f"Chưa có {need:02d} năm liên tục được xếp loại hoàn thành xuất sắc nhiệm vụ trong giai đoạn "
-            f"{window.first_year}-{last} (các năm HTXSNV đã ghi: {_years(excellent)}). "
-            "Nếu có, hãy bổ sung vào 'ratings'.", ("ratings",)))
+            tr(f"Chưa có {need:02d} năm liên tục được xếp loại hoàn thành xuất sắc nhiệm vụ trong giai đoạn "
+               f"{window.first_year}-{last} (các năm HTXSNV đã ghi: {_years(excellent)}). "
+               "Nếu có, hãy bổ sung vào 'ratings'.",
+               f"Fewer than {need} consecutive years rated 'excellently completed duties' (HTXSNV) in "
+               f"{window.first_year}-{last} (HTXSNV years recorded: {_years_msg(excellent)}). "
+               "If there are more, add them under 'ratings'."), ("ratings",)))
     n_ini = len(m.initiatives)
     if n_ini >= perf.min_initiatives:
         basis.append(f"{n_ini:02d} sáng kiến, giải pháp được công nhận")
         if n_ini < perf.warn_initiatives_below:
             col.add(Severity.WARNING, "initiatives.few",
-                    f"Chỉ có {n_ini:02d} sáng kiến, giải pháp được công nhận, trong khi kế hoạch yêu cầu "
-                    "\"có nhiều sáng kiến, giải pháp được công nhận\": Hội đồng cần xem xét. "
-                    "Nếu còn sáng kiến khác đã được công nhận, hãy bổ sung vào 'initiatives'.", "initiatives")
+                    tr(f"Chỉ có {n_ini:02d} sáng kiến, giải pháp được công nhận, trong khi kế hoạch yêu cầu "
+                       "\"có nhiều sáng kiến, giải pháp được công nhận\": Hội đồng cần xem xét. "
+                       "Nếu còn sáng kiến khác đã được công nhận, hãy bổ sung vào 'initiatives'.",
+                       f"Only {n_ini} recognised initiative{'s' if n_ini != 1 else ''} or solution"
+                       f"{'s' if n_ini != 1 else ''}, while the plan asks for \"many recognised initiatives and "
+                       "solutions\": the council must consider this. If other initiatives have been recognised, "
+                       "add them under 'initiatives'."), "initiatives")
     else:
         failures.append(_Failure(
             "track.performance.initiatives",
-            "Chưa có sáng kiến, giải pháp nào được công nhận: hãy ghi vào 'initiatives' "
-            "(tên sáng kiến và quyết định công nhận).", ("initiatives",)))
+            tr("Chưa có sáng kiến, giải pháp nào được công nhận: hãy ghi vào 'initiatives' "
+               "(tên sáng kiến và quyết định công nhận).",
+               "No recognised initiative or solution yet: add it under 'initiatives' "
+               "(the initiative's title and its recognition decision)."), ("initiatives",)))
     if len(m.activities) >= perf.min_activities:
         basis.append("tích cực tham gia đoàn thể, phong trào")
     else:
         failures.append(_Failure(
             "track.performance.activities",
-            "Chưa ghi hoạt động đoàn thể hoặc giải thưởng trong các cuộc thi, hoạt động văn hóa, văn nghệ, "
-            "thể dục thể thao: hãy ghi vào 'activities'.", ("activities",)))
+            tr("Chưa ghi hoạt động đoàn thể hoặc giải thưởng trong các cuộc thi, hoạt động văn hóa, văn nghệ, "
+               "thể dục thể thao: hãy ghi vào 'activities'.",
+               "No activity in mass organisations (đoàn thể) and no prize in competitions or cultural, arts or "
+               "sports events recorded yet: add them under 'activities'."), ("activities",)))
     perf_ok = not failures
 
     awards_found, award_failures = _check_honours(m, profile, rules.awards.qualifying, "cá nhân", col, submitted)
@@ -261,12 +310,17 @@ def _check_individual(c: Candidate, m: Individual, profile: Profile, year: int,
 def _check_initiative(ini, i: int, col: _Collector, submitted: date | None) -> None:
     if ini.recognition is None:
         col.add(Severity.WARNING, "initiative.no_recognition",
-                f"Sáng kiến '{ini.title}' chưa ghi quyết định công nhận: kế hoạch chỉ tính sáng kiến, giải pháp "
-                "được công nhận. Hãy ghi 'recognition' (số, ngày, cơ quan ban hành).", "initiatives", i)
+                tr(f"Sáng kiến '{ini.title}' chưa ghi quyết định công nhận: kế hoạch chỉ tính sáng kiến, giải pháp "
+                   "được công nhận. Hãy ghi 'recognition' (số, ngày, cơ quan ban hành).",
+                   f"Initiative '{ini.title}' has no recognition decision: the plan counts only recognised "
+                   "initiatives and solutions. Add 'recognition' (number, date, issuing body)."), "initiatives", i)
     elif submitted and ini.recognition.date > submitted:
         col.add(Severity.ERROR, "initiative.after_submission",
-                f"Quyết định công nhận sáng kiến '{ini.title}' có ngày {format_date_short(ini.recognition.date)}, "
-                f"sau ngày Tờ trình ({format_date_short(submitted)}). Hãy kiểm tra lại ngày.",
+                tr(f"Quyết định công nhận sáng kiến '{ini.title}' có ngày {format_date_short(ini.recognition.date)}, "
+                   f"sau ngày Tờ trình ({format_date_short(submitted)}). Hãy kiểm tra lại ngày.",
+                   f"The recognition decision of initiative '{ini.title}' is dated "
+                   f"{format_date_short(ini.recognition.date)}, after the submission (Tờ trình, "
+                   f"{format_date_short(submitted)}). Check the date."),
                 "initiatives", i, "recognition", "date")
 
 
@@ -287,7 +341,9 @@ def _check_collective(c: Candidate, m: Collective, profile: Profile, year: int,
     for i, t in enumerate(m.targets):
         if t.year > year:
             col.add(Severity.ERROR, "target.future",
-                    f"Chỉ tiêu năm {t.year} sau năm xét {year}: năm đó chưa có kết quả. Hãy xóa mục này.",
+                    tr(f"Chỉ tiêu năm {t.year} sau năm xét {year}: năm đó chưa có kết quả. Hãy xóa mục này.",
+                       f"Target for {t.year} is after the round year {year}: that year has no results yet. "
+                       "Delete this entry."),
                     "targets", i, "year")
             continue
         if not window.first_year <= t.year <= last:
@@ -297,8 +353,11 @@ def _check_collective(c: Candidate, m: Collective, profile: Profile, year: int,
             word = "không vượt quá" if t.direction == "at_most" else "đạt"
             misses.append(_Failure(
                 "track.performance.target_missed",
-                f"Năm {t.year}, chỉ tiêu '{t.name}' chưa hoàn thành: kế hoạch {word} {_num(t.plan)}"
-                f"{_unit(t.unit)}, thực hiện {_num(t.actual)}{_unit(t.unit)}.",
+                tr(f"Năm {t.year}, chỉ tiêu '{t.name}' chưa hoàn thành: kế hoạch {word} {_num(t.plan)}"
+                   f"{_unit(t.unit)}, thực hiện {_num(t.actual)}{_unit(t.unit)}.",
+                   f"{t.year}: target '{t.name}' not met: planned "
+                   f"{'at most ' if t.direction == 'at_most' else ''}{_num(t.plan)}{_unit(t.unit)}, "
+                   f"achieved {_num(t.actual)}{_unit(t.unit)}."),
                 ("targets", i)))
     met_years = [y for y, ok in years_met.items() if ok]
     need = rules.performance.consecutive_target_years
@@ -309,32 +368,37 @@ def _check_collective(c: Candidate, m: Collective, profile: Profile, year: int,
     elif not misses:
         failures.append(_Failure(
             "track.performance.targets",
-            f"Chưa chứng minh được {need:02d} năm liên tục hoàn thành vượt mức chỉ tiêu trong giai đoạn "
-            f"{window.first_year}-{last} (các năm có chỉ tiêu: {_years(list(years_met))}). "
-            "Hãy ghi các chỉ tiêu được giao và kết quả từng năm vào 'targets'.", ("targets",)))
+            tr(f"Chưa chứng minh được {need:02d} năm liên tục hoàn thành vượt mức chỉ tiêu trong giai đoạn "
+               f"{window.first_year}-{last} (các năm có chỉ tiêu: {_years(list(years_met))}). "
+               "Hãy ghi các chỉ tiêu được giao và kết quả từng năm vào 'targets'.",
+               f"{need} consecutive years of exceeding the assigned targets in {window.first_year}-{last} are "
+               f"not shown (years with targets: {_years_msg(list(years_met))}). Record each year's assigned "
+               "targets and results under 'targets'."), ("targets",)))
     if len(m.initiatives) >= rules.performance.min_initiatives:
         basis.append(f"{len(m.initiatives):02d} giải pháp, sáng kiến, mô hình mới")
     else:
         failures.append(_Failure(
             "track.performance.initiatives",
-            "Chưa có giải pháp, sáng kiến, cách làm hay, mô hình mới nào: hãy ghi vào 'initiatives'.",
+            tr("Chưa có giải pháp, sáng kiến, cách làm hay, mô hình mới nào: hãy ghi vào 'initiatives'.",
+               "No solution, initiative, good practice or new model yet: add it under 'initiatives'."),
             ("initiatives",)))
     disqualified = []
     for i, d in enumerate(m.staff_discipline):
         if profile.discipline_form(d.form) is None:
             hint = closest(d.form, profile.discipline.forms)
             col.add(Severity.ERROR, "discipline.unknown_form",
-                    f"Hình thức kỷ luật '{d.form}' không có trong danh mục"
-                    + (f": có phải '{hint}'?" if hint else f" ({', '.join(profile.discipline.forms)})."),
-                    "staff_discipline", i, "form", clause="dossier")
+                    _unknown_form(d.form, hint, profile), "staff_discipline", i, "form", clause="dossier")
             continue
         if profile.is_disqualifying(d.form) and d.year in window:
             disqualified.append((i, d))
     for i, d in disqualified:
         failures.append(_Failure(
             "track.performance.discipline",
-            f"Năm {d.year}, {d.person} bị kỷ luật hình thức {d.form}: tập thể có công chức, viên chức, "
-            "người lao động bị kỷ luật từ hình thức cảnh cáo trở lên thì không đạt tiêu chuẩn thành tích.",
+            tr(f"Năm {d.year}, {d.person} bị kỷ luật hình thức {d.form}: tập thể có công chức, viên chức, "
+               "người lao động bị kỷ luật từ hình thức cảnh cáo trở lên thì không đạt tiêu chuẩn thành tích.",
+               f"In {d.year}, {d.person} received the disciplinary measure '{d.form}': a collective with a civil "
+               "servant, public employee or worker disciplined with a formal warning ('cảnh cáo') or anything heavier does "
+               "not meet the performance criterion."),
             ("staff_discipline", i)))
     perf_ok = not failures
 
@@ -342,15 +406,30 @@ def _check_collective(c: Candidate, m: Collective, profile: Profile, year: int,
     if awards_found and not perf_ok and disqualified:
         i, d = disqualified[0]
         col.add(Severity.WARNING, "awards.with_discipline",
-                f"Tập thể đạt tiêu chuẩn khen thưởng, nhưng năm {d.year} có {d.person} bị kỷ luật hình thức "
-                f"{d.form}: Hội đồng cần xem xét trước khi lựa chọn.", "staff_discipline", i)
+                tr(f"Tập thể đạt tiêu chuẩn khen thưởng, nhưng năm {d.year} có {d.person} bị kỷ luật hình thức "
+                   f"{d.form}: Hội đồng cần xem xét trước khi lựa chọn.",
+                   f"The collective meets the awards criterion, but in {d.year} {d.person} received the "
+                   f"disciplinary measure '{d.form}': the council must consider this before selecting it."),
+                "staff_discipline", i)
     tracks = {"performance": perf_ok, "awards": bool(awards_found)}
     return tracks, (basis if perf_ok else []) + awards_found, failures + award_failures
+
+
+def _unknown_form(form: str, hint: str | None, profile: Profile) -> str:
+    forms = profile.discipline.forms
+    return tr(f"Hình thức kỷ luật '{form}' không có trong danh mục"
+              + (f": có phải '{hint}'?" if hint else f" ({', '.join(forms)})."),
+              f"Disciplinary measure '{form}' is not in the catalogue"
+              + (f": did you mean '{hint}'?" if hint else f" ({_quoted(forms)})."))
 
 
 def _num(x: float) -> str:
     from .vnformat import format_number
     return format_number(x)
+
+
+def _count_en(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _unit(u: str | None) -> str:
@@ -378,8 +457,10 @@ def evaluate(rnd: Round, profile: Profile | None = None) -> Report:
         if profile is None:
             top.append(Finding(
                 Severity.ERROR,
-                f"Không có bộ tiêu chí cho kế hoạch '{sub.plan}'. Các kế hoạch có sẵn: "
-                f"{', '.join(available_plans())}. Hãy sửa trường 'plan'.",
+                tr(f"Không có bộ tiêu chí cho kế hoạch '{sub.plan}'. Các kế hoạch có sẵn: "
+                   f"{', '.join(available_plans())}. Hãy sửa trường 'plan'.",
+                   f"There is no set of criteria for plan '{sub.plan}'. Available plans: "
+                   f"{', '.join(available_plans())}. Fix the 'plan' field."),
                 clause="dossier", code="plan.unknown", **rnd.submission_source.at("plan")))
     elif profile is None:
         profile = load_profile(DEFAULT_PLAN)
@@ -404,9 +485,12 @@ def evaluate(rnd: Round, profile: Profile | None = None) -> Report:
         if not v.eligible:
             v.findings.insert(len(per_file.get(c.file, [])), Finding(
                 Severity.ERROR,
-                f"{c.name} không đạt tiêu chuẩn điển hình tiên tiến theo mục {clause} của kế hoạch "
-                f"{profile.id}: không đạt tiêu chuẩn thành tích, cũng không đạt tiêu chuẩn khen thưởng "
-                "(lý do ở các dòng dưới).", clause=clause, code="verdict.ineligible", file=c.file, line=1,
+                tr(f"{c.name} không đạt tiêu chuẩn điển hình tiên tiến theo mục {clause} của kế hoạch "
+                   f"{profile.id}: không đạt tiêu chuẩn thành tích, cũng không đạt tiêu chuẩn khen thưởng "
+                   "(lý do ở các dòng dưới).",
+                   f"{c.name} does not meet the advanced-model (điển hình tiên tiến) criteria of clause {clause} "
+                   f"of plan {profile.id}: meets neither the performance criterion nor the awards criterion "
+                   "(the reasons are in the lines below)."), clause=clause, code="verdict.ineligible", file=c.file, line=1,
                 key=None))
 
     attachments, problems = check_attachments(rnd)
@@ -427,22 +511,32 @@ def _check_leaders(rnd: Round, verdicts: list[Verdict], profile: Profile) -> Non
         col = _Collector(v.candidate.source, profile.individual.clause, v.findings)
         if m.leader:
             col.add(Severity.INFO, "leader.qualities",
-                    "Cá nhân giữ chức vụ lãnh đạo, quản lý: Hội đồng xem xét thêm trách nhiệm người đứng đầu, "
-                    "khả năng quy tụ, đổi mới, dân chủ, công tâm (mục II.2.b, đoạn 2 của kế hoạch).", "leader")
+                    tr("Cá nhân giữ chức vụ lãnh đạo, quản lý: Hội đồng xem xét thêm trách nhiệm người đứng đầu, "
+                       "khả năng quy tụ, đổi mới, dân chủ, công tâm (mục II.2.b, đoạn 2 của kế hoạch).",
+                       "The individual holds a leadership or management post: the council also weighs their "
+                       "responsibility as head, ability to unite people, innovation, democracy and fairness "
+                       "(II.2.b, paragraph 2 of the plan)."), "leader")
         if m.leads:
             target = by_id.get(m.leads)
             if target is None or not target.candidate.is_collective:
                 ids = [x.id for x in verdicts if x.candidate.is_collective]
                 hint = closest(m.leads, ids)
                 col.add(Severity.WARNING, "leader.unknown_collective",
-                        f"'leads: {m.leads}' không phải mã một tập thể trong đợt xét này"
-                        + (f": có phải '{hint}'?" if hint else ".")
-                        + " Nếu tập thể không được đề nghị trong đợt này, hãy xóa dòng 'leads'.", "leads")
+                        tr(f"'leads: {m.leads}' không phải mã một tập thể trong đợt xét này"
+                           + (f": có phải '{hint}'?" if hint else ".")
+                           + " Nếu tập thể không được đề nghị trong đợt này, hãy xóa dòng 'leads'.",
+                           f"'leads: {m.leads}' is not the id of a collective in this round"
+                           + (f": did you mean '{hint}'?" if hint else ".")
+                           + " If the collective is not proposed in this round, delete the 'leads' line."),
+                        "leads")
             elif not target.eligible:
                 col.add(Severity.WARNING, "leader.collective_ineligible",
-                        f"Cá nhân lãnh đạo {target.candidate.name} ({m.leads}), nhưng tập thể này không đạt tiêu "
-                        "chuẩn điển hình tiên tiến: kế hoạch yêu cầu người lãnh đạo \"gắn với tiêu chuẩn ĐHTT của "
-                        "tập thể\". Hội đồng cần xem xét.", "leads")
+                        tr(f"Cá nhân lãnh đạo {target.candidate.name} ({m.leads}), nhưng tập thể này không đạt tiêu "
+                           "chuẩn điển hình tiên tiến: kế hoạch yêu cầu người lãnh đạo \"gắn với tiêu chuẩn ĐHTT của "
+                           "tập thể\". Hội đồng cần xem xét.",
+                           f"The individual leads {target.candidate.name} ({m.leads}), but that collective does not "
+                           "meet the advanced-model (ĐHTT) criteria: the plan ties a leader to \"the ĐHTT criteria "
+                           "of the collective\". The council must consider this."), "leads")
 
 
 def _check_round(rnd: Round, sub, profile: Profile, verdicts: list[Verdict], top: list[Finding]) -> None:
@@ -455,14 +549,21 @@ def _check_round(rnd: Round, sub, profile: Profile, verdicts: list[Verdict], top
     n_ind = sum(1 for v in verdicts if v.candidate.is_individual)
     if n_coll < rules.min_collectives or n_ind < rules.min_individuals:
         missing = []
+        missing_en = []
         if n_coll < rules.min_collectives:
             missing.append(f"{rules.min_collectives:02d} tập thể")
+            missing_en.append(_count_en(rules.min_collectives, "collective"))
         if n_ind < rules.min_individuals:
             missing.append(f"{rules.min_individuals:02d} cá nhân")
+            missing_en.append(_count_en(rules.min_individuals, "individual"))
         c_col.add(Severity.ERROR, "round.too_few",
-                  f"Hội đồng phải lựa chọn ít nhất {rules.min_collectives:02d} tập thể và "
-                  f"{rules.min_individuals:02d} cá nhân; đợt này còn thiếu {' và '.join(missing)} "
-                  f"(hiện có {n_coll} tập thể, {n_ind} cá nhân). Hãy thêm hồ sơ vào thư mục candidates/.",
+                  tr(f"Hội đồng phải lựa chọn ít nhất {rules.min_collectives:02d} tập thể và "
+                     f"{rules.min_individuals:02d} cá nhân; đợt này còn thiếu {' và '.join(missing)} "
+                     f"(hiện có {n_coll} tập thể, {n_ind} cá nhân). Hãy thêm hồ sơ vào thư mục candidates/.",
+                     f"The council must select at least {_count_en(rules.min_collectives, 'collective')} and "
+                     f"{_count_en(rules.min_individuals, 'individual')}; this round is short of "
+                     f"{' and '.join(missing_en)} (it has {_count_en(n_coll, 'collective')} and "
+                     f"{_count_en(n_ind, 'individual')}). Add dossiers to the candidates/ folder."),
                   "council")
         top[-1] = replace(top[-1], line=1)   # about the round as a whole: the file, from its first line
 
@@ -472,28 +573,38 @@ def _check_round(rnd: Round, sub, profile: Profile, verdicts: list[Verdict], top
     for i, m in enumerate(council.members):
         if not m.present and not m.written_opinion:
             c_col.add(Severity.WARNING, "council.absent_no_opinion",
-                      f"Thành viên {m.name} vắng mặt và chưa có ý kiến bằng văn bản: Biên bản phải ghi ý kiến của "
-                      "thành viên vắng mặt. Nếu đã có, ghi 'written_opinion: true'.", "council", "members", i)
+                      tr(f"Thành viên {m.name} vắng mặt và chưa có ý kiến bằng văn bản: Biên bản phải ghi ý kiến của "
+                         "thành viên vắng mặt. Nếu đã có, ghi 'written_opinion: true'.",
+                         f"Council member {m.name} is absent and has given no written opinion: the minutes "
+                         "(Biên bản) must record the opinions of absent members. If there is one, write "
+                         "'written_opinion: true'."), "council", "members", i)
     if council.chair.name not in {m.name for m in council.members}:
         c_col.add(Severity.WARNING, "council.chair_not_member",
-                  f"Chủ tịch Hội đồng {council.chair.name} không có trong danh sách 'members': "
-                  "danh sách phải ghi mọi thành viên, kể cả Chủ tịch.", "council", "chair", "name")
+                  tr(f"Chủ tịch Hội đồng {council.chair.name} không có trong danh sách 'members': "
+                     "danh sách phải ghi mọi thành viên, kể cả Chủ tịch.",
+                     f"Council chair {council.chair.name} is not in the 'members' list: the list must name every "
+                     "member, the chair included."), "council", "chair", "name")
     b = council.ballots
     if b.issued > total:
         c_col.add(Severity.ERROR, "ballots.issued_over_members",
-                  f"Số phiếu phát ra ({b.issued}) nhiều hơn số thành viên Hội đồng ({total}). Hãy kiểm tra lại.",
+                  tr(f"Số phiếu phát ra ({b.issued}) nhiều hơn số thành viên Hội đồng ({total}). Hãy kiểm tra lại.",
+                     f"More ballots issued ({b.issued}) than council members ({total}). Check the numbers."),
                   "council", "ballots", "issued")
     elif b.issued != len(present):
         c_col.add(Severity.WARNING, "ballots.issued_vs_present",
-                  f"Số phiếu phát ra ({b.issued}) khác số thành viên có mặt ({len(present)}). Hãy kiểm tra lại "
-                  "số phiếu hoặc trường 'present' của các thành viên.", "council", "ballots", "issued")
+                  tr(f"Số phiếu phát ra ({b.issued}) khác số thành viên có mặt ({len(present)}). Hãy kiểm tra lại "
+                     "số phiếu hoặc trường 'present' của các thành viên.",
+                     f"Ballots issued ({b.issued}) differ from the members present ({len(present)}). Check the "
+                     "ballot count or the members' 'present' field."), "council", "ballots", "issued")
     if b.returned > b.issued:
         c_col.add(Severity.ERROR, "ballots.returned_over_issued",
-                  f"Số phiếu thu về ({b.returned}) nhiều hơn số phiếu phát ra ({b.issued}). Hãy sửa lại.",
+                  tr(f"Số phiếu thu về ({b.returned}) nhiều hơn số phiếu phát ra ({b.issued}). Hãy sửa lại.",
+                     f"More ballots returned ({b.returned}) than issued ({b.issued}). Fix the numbers."),
                   "council", "ballots", "returned")
     if b.valid > b.returned:
         c_col.add(Severity.ERROR, "ballots.valid_over_returned",
-                  f"Số phiếu hợp lệ ({b.valid}) nhiều hơn số phiếu thu về ({b.returned}). Hãy sửa lại.",
+                  tr(f"Số phiếu hợp lệ ({b.valid}) nhiều hơn số phiếu thu về ({b.returned}). Hãy sửa lại.",
+                     f"More valid ballots ({b.valid}) than ballots returned ({b.returned}). Fix the numbers."),
                   "council", "ballots", "valid")
 
     # Votes against files, approval.
@@ -502,45 +613,63 @@ def _check_round(rnd: Round, sub, profile: Profile, verdicts: list[Verdict], top
         if cid not in ids:
             hint = closest(cid, sorted(ids))
             c_col.add(Severity.ERROR, "votes.no_file",
-                      f"Có số phiếu cho '{cid}' nhưng không có tệp candidates/{cid}.yaml"
-                      + (f": có phải '{hint}'?" if hint else ". Hãy thêm hồ sơ hoặc xóa dòng này."),
+                      tr(f"Có số phiếu cho '{cid}' nhưng không có tệp candidates/{cid}.yaml"
+                         + (f": có phải '{hint}'?" if hint else ". Hãy thêm hồ sơ hoặc xóa dòng này."),
+                         f"Votes are recorded for '{cid}' but there is no file candidates/{cid}.yaml"
+                         + (f": did you mean '{hint}'?" if hint else ". Add the dossier or delete this line.")),
                       "council", "votes", cid)
     for v in verdicts:
         votes = council.votes.get(v.id)
         vc = _Collector(src, rules.clause, v.findings)
         if votes is None:
             vc.add(Severity.ERROR, "votes.missing",
-                   f"Chưa có số phiếu bầu cho {v.candidate.name}: hãy thêm dòng '{v.id}: <số phiếu>' "
-                   "vào 'council.votes'.", "council", "votes")
+                   tr(f"Chưa có số phiếu bầu cho {v.candidate.name}: hãy thêm dòng '{v.id}: <số phiếu>' "
+                      "vào 'council.votes'.",
+                      f"No vote count for {v.candidate.name} yet: add the line '{v.id}: <votes>' "
+                      "under 'council.votes'."), "council", "votes")
             continue
         v.votes = votes
         v.approval = votes / total if total else 0.0
         v.approved = rules.approves(v.approval)
         if votes > b.valid:
             vc.add(Severity.ERROR, "votes.over_valid",
-                   f"{v.candidate.name} có {votes} phiếu, nhiều hơn số phiếu hợp lệ ({b.valid}). Hãy sửa lại.",
+                   tr(f"{v.candidate.name} có {votes} phiếu, nhiều hơn số phiếu hợp lệ ({b.valid}). Hãy sửa lại.",
+                      f"{v.candidate.name} has {votes} votes, more than the valid ballots ({b.valid}). "
+                      "Fix the number."),
                    "council", "votes", v.id)
         elif not v.approved:
             word = "trên" if rules.approval_strictly_above else "từ"
+            word_en = "more than" if rules.approval_strictly_above else "at least"
             vc.add(Severity.ERROR, "votes.below_threshold",
-                   f"{v.candidate.name} được {votes}/{total} thành viên Hội đồng đồng ý "
-                   f"({format_percent(v.approval)}), chưa {word} {format_percent(rules.approval_threshold)} "
-                   f"tổng số thành viên ({rules.approval_clause}). Không thể đề nghị; nếu số phiếu ghi nhầm, "
-                   "hãy sửa lại.", "council", "votes", v.id)
+                   tr(f"{v.candidate.name} được {votes}/{total} thành viên Hội đồng đồng ý "
+                      f"({format_percent(v.approval)}), chưa {word} {format_percent(rules.approval_threshold)} "
+                      f"tổng số thành viên ({rules.approval_clause}). Không thể đề nghị; nếu số phiếu ghi nhầm, "
+                      "hãy sửa lại.",
+                      f"{v.candidate.name} is approved by {votes}/{total} council members "
+                      f"({format_percent(v.approval)}), not {word_en} {format_percent(rules.approval_threshold)} "
+                      f"of all members ({rules.approval_clause}). The candidate cannot be proposed; if the vote "
+                      "count was mistyped, fix it."), "council", "votes", v.id)
 
     # Date order.
     meeting = council.meeting
     if meeting.end is not None and meeting.end <= meeting.start:
         c_col.add(Severity.ERROR, "meeting.end_before_start",
-                  "Giờ kết thúc cuộc họp không sau giờ bắt đầu. Hãy sửa 'end' (năm-tháng-ngày giờ:phút).",
+                  tr("Giờ kết thúc cuộc họp không sau giờ bắt đầu. Hãy sửa 'end' (năm-tháng-ngày giờ:phút).",
+                     "The meeting does not end after it starts. Fix 'end' (year-month-day hour:minute)."),
                   "council", "meeting", "end", clause="dossier")
     if meeting.start.date() > sub.submission.date:
         c_col.add(Severity.ERROR, "meeting.after_submission",
-                  f"Cuộc họp Hội đồng ({format_date_short(meeting.start.date())}) sau ngày Tờ trình "
-                  f"({format_date_short(sub.submission.date)}): Tờ trình phải căn cứ Biên bản đã họp. "
-                  "Hãy sửa ngày.", "submission", "date", clause="dossier")
+                  tr(f"Cuộc họp Hội đồng ({format_date_short(meeting.start.date())}) sau ngày Tờ trình "
+                     f"({format_date_short(sub.submission.date)}): Tờ trình phải căn cứ Biên bản đã họp. "
+                     "Hãy sửa ngày.",
+                     f"The council meeting ({format_date_short(meeting.start.date())}) is after the submission "
+                     f"(Tờ trình, {format_date_short(sub.submission.date)}): the Tờ trình must rest on the "
+                     "minutes (Biên bản) of a meeting already held. Fix the date."),
+                  "submission", "date", clause="dossier")
     if sub.year not in profile.window:
         _Collector(src, profile.window.clause, top).add(
             Severity.WARNING, "round.year_outside_plan",
-            f"Năm xét {sub.year} ngoài giai đoạn của kế hoạch {profile.id} ({profile.window.text()}). "
-            "Hãy kiểm tra 'year' và 'plan'.", "year")
+            tr(f"Năm xét {sub.year} ngoài giai đoạn của kế hoạch {profile.id} ({profile.window.text()}). "
+               "Hãy kiểm tra 'year' và 'plan'.",
+               f"Round year {sub.year} is outside the period of plan {profile.id} ({profile.window.text()}). "
+               "Check 'year' and 'plan'."), "year")

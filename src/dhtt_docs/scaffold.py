@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from .exceptions import DhttError
+from .i18n import tr
 from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
 from .vocab import match_kind
 
@@ -55,9 +56,12 @@ def check_id(cid: str) -> str:
     if ID_RX.match(cid):
         return cid
     suggestion = slugify(cid)
-    msg = (f"Mã '{cid}' không dùng được: mã là tên tệp hồ sơ, chỉ gồm chữ thường không dấu (a-z), "
-           "chữ số và dấu '-', không có dấu cách")
-    msg += f". Hãy dùng, ví dụ: {suggestion}" if suggestion else ", ví dụ: nguyen-van-an"
+    msg = tr(f"Mã '{cid}' không dùng được: mã là tên tệp hồ sơ, chỉ gồm chữ thường không dấu (a-z), "
+             "chữ số và dấu '-', không có dấu cách",
+             f"The id '{cid}' cannot be used: the id is the name of the dossier file and may contain only "
+             "lowercase letters without diacritics (a-z), digits and '-', with no spaces")
+    msg += (tr(f". Hãy dùng, ví dụ: {suggestion}", f". Use, for example: {suggestion}") if suggestion
+            else tr(", ví dụ: nguyen-van-an", ", for example: nguyen-van-an"))
     raise DhttError(msg + ".")
 
 
@@ -67,8 +71,11 @@ def _write_new(path: Path, text: str) -> None:
         with open(path, "x", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     except FileExistsError:
-        raise DhttError(f"Tệp '{path}' đã có: không ghi đè để khỏi mất nội dung đã điền. "
-                        "Hãy chọn tên khác, hoặc xóa/đổi tên tệp cũ nếu thật sự muốn làm lại.") from None
+        raise DhttError(tr(f"Tệp '{path}' đã có: không ghi đè để khỏi mất nội dung đã điền. "
+                           "Hãy chọn tên khác, hoặc xóa/đổi tên tệp cũ nếu thật sự muốn làm lại.",
+                           f"The file '{path}' already exists: it is not overwritten, so that nothing already "
+                           "filled in is lost. Choose another name, or delete or rename the old file if you "
+                           "really want to start over.")) from None
 
 
 def init_round(folder: Path, year: int) -> list[Path]:
@@ -80,14 +87,21 @@ def init_round(folder: Path, year: int) -> list[Path]:
     """
     folder = Path(folder)
     if isinstance(year, bool) or not isinstance(year, int) or not 1945 <= year <= 2100:
-        raise DhttError(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.")
+        raise DhttError(tr(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.",
+                           f"The round year '{year}' is not plausible: it must be a 4-digit year, "
+                           "for example 2024."))
     sub = folder / SUBMISSION_FILE
     if sub.exists():
-        raise DhttError(f"Thư mục '{folder}' đã có {SUBMISSION_FILE}: đây đã là một đợt xét, không tạo lại "
-                        "để khỏi ghi đè nội dung đã điền. Hãy chọn một thư mục mới, ví dụ "
-                        f"`dhtt-docs init bhxh-ten-tinh-{year}`, hoặc dùng `dhtt-docs new` để thêm hồ sơ.")
+        raise DhttError(tr(f"Thư mục '{folder}' đã có {SUBMISSION_FILE}: đây đã là một đợt xét, không tạo lại "
+                           "để khỏi ghi đè nội dung đã điền. Hãy chọn một thư mục mới, ví dụ "
+                           f"`dhtt-docs init bhxh-ten-tinh-{year}`, hoặc dùng `dhtt-docs new` để thêm hồ sơ.",
+                           f"The folder '{folder}' already has a {SUBMISSION_FILE}: it is already a round, and it "
+                           "is not created again so that nothing already filled in is overwritten. Choose a new "
+                           f"folder, for example `dhtt-docs init bhxh-ten-tinh-{year}`, or use `dhtt-docs new` "
+                           "to add a dossier."))
     if folder.exists() and not folder.is_dir():
-        raise DhttError(f"'{folder}' là một tệp, không phải thư mục: hãy chọn tên khác cho thư mục đợt xét.")
+        raise DhttError(tr(f"'{folder}' là một tệp, không phải thư mục: hãy chọn tên khác cho thư mục đợt xét.",
+                           f"'{folder}' is a file, not a folder: choose another name for the round folder."))
     created: list[Path] = []
     if not folder.exists():
         folder.mkdir(parents=True)
@@ -115,21 +129,29 @@ def new_candidate(kind: str, cid: str, folder: Path) -> Path:
     """
     k = match_kind(kind) if isinstance(kind, str) else None
     if k is None:
-        raise DhttError(f"Loại hồ sơ '{kind}' không hợp lệ: ghi individual (cá nhân) hoặc collective (tập thể), "
-                        "ví dụ: dhtt-docs new individual nguyen-van-an")
+        raise DhttError(tr(f"Loại hồ sơ '{kind}' không hợp lệ: ghi individual (cá nhân) hoặc collective (tập thể), "
+                           "ví dụ: dhtt-docs new individual nguyen-van-an",
+                           f"The dossier kind '{kind}' is not valid: write individual or collective, "
+                           "for example: dhtt-docs new individual nguyen-van-an"))
     cid = check_id(cid)
     folder = Path(folder)
     if folder.name == CANDIDATES_DIR and (folder.parent / SUBMISSION_FILE).is_file():
         folder = folder.parent
     if not folder.is_dir():
-        raise DhttError(f"Không thấy thư mục đợt xét '{folder}'. Hãy tạo bằng `dhtt-docs init {folder}`, "
-                        "hoặc chỉ đúng thư mục bằng --in <thư mục>.")
+        raise DhttError(tr(f"Không thấy thư mục đợt xét '{folder}'. Hãy tạo bằng `dhtt-docs init {folder}`, "
+                           "hoặc chỉ đúng thư mục bằng --in <thư mục>.",
+                           f"The round folder '{folder}' was not found. Create it with `dhtt-docs init {folder}`, "
+                           "or point to the right folder with --in <folder>."))
     cand_dir = folder / CANDIDATES_DIR
     for other in (cand_dir / f"{cid}.yaml", cand_dir / f"{cid}.yml"):
         if other.exists():
-            raise DhttError(f"Đã có hồ sơ mã '{cid}' (tệp {other.relative_to(folder).as_posix()}): không ghi đè "
-                            "để khỏi mất nội dung đã điền. Nếu là người/tập thể khác trùng tên, hãy thêm số "
-                            f"vào mã, ví dụ {cid}-2.")
+            raise DhttError(tr(f"Đã có hồ sơ mã '{cid}' (tệp {other.relative_to(folder).as_posix()}): không ghi đè "
+                               "để khỏi mất nội dung đã điền. Nếu là người/tập thể khác trùng tên, hãy thêm số "
+                               f"vào mã, ví dụ {cid}-2.",
+                               f"A dossier with the id '{cid}' already exists (file "
+                               f"{other.relative_to(folder).as_posix()}): it is not overwritten, so that nothing "
+                               "already filled in is lost. If this is another person or collective with the same "
+                               f"name, add a number to the id, for example {cid}-2."))
     cand_dir.mkdir(exist_ok=True)
     path = cand_dir / f"{cid}.yaml"
     _write_new(path, template_text(f"{k}.yaml").replace("{{id}}", cid))

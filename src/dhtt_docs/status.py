@@ -14,10 +14,19 @@ from pathlib import Path
 
 from .attachments import declared
 from .cache import DEFAULT_DIR, BuildCache
+from .i18n import tr
 from .pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
-from .rules import Report, Verdict
+from .rules import Report, Verdict, track_label
 
+# A document's state, as `document_states` gives it (Vietnamese, language-independent);
+# `state_label` turns it into the chosen language for the table.
 FRESH, STALE, MISSING, UNKNOWN = "mới", "cũ", "chưa lập", "không rõ"
+_STATE_EN = {FRESH: "up to date", STALE: "stale", MISSING: "not built", UNKNOWN: "unknown"}
+
+
+def state_label(state: str) -> str:
+    """A document state (FRESH, STALE, ...) in the chosen language."""
+    return tr(state, _STATE_EN.get(state, state))
 
 
 @dataclass
@@ -56,11 +65,11 @@ def _state(cache: BuildCache, kind: str, key: str, path: Path) -> str:
 
 def _verdict(v: Verdict) -> str:
     if v.candidate.model is None:
-        return "hồ sơ lỗi"
+        return tr("hồ sơ lỗi", "dossier error")
     if not v.eligible:
-        return "KHÔNG ĐẠT"
-    held = [{"performance": "thành tích", "awards": "khen thưởng"}[t] for t, ok in v.tracks.items() if ok]
-    return "ĐẠT (" + ", ".join(held) + ")"
+        return tr("KHÔNG ĐẠT", "NOT ELIGIBLE")
+    held = [track_label(t) for t, ok in v.tracks.items() if ok]
+    return tr("ĐẠT (", "ELIGIBLE (") + ", ".join(held) + ")"
 
 
 def _attachments(v: Verdict, report: Report) -> str:
@@ -68,7 +77,7 @@ def _attachments(v: Verdict, report: Report) -> str:
     if not named:
         return "-"
     usable = sum(1 for a in report.attachments if a.candidate == v.id)
-    return f"{usable}/{named}" + ("" if usable == named else " (thiếu/hỏng)")
+    return f"{usable}/{named}" + ("" if usable == named else tr(" (thiếu/hỏng)", " (missing/broken)"))
 
 
 def status_table(report: Report, folder: Path, opts: BuildOptions) -> tuple[list[str], list[list[str]]]:
@@ -77,16 +86,20 @@ def status_table(report: Report, folder: Path, opts: BuildOptions) -> tuple[list
 
     all_states = document_states(report, folder, opts) if report.round.submission else []
     states = {s.candidate_id: s for s in all_states if s.candidate_id}
-    header = ["Mã", "Tên", "Loại", "Kết quả", "Phiếu", "Tỷ lệ", "Báo cáo DOCX", "PDF", "Đính kèm"]
+    header = [tr(vi, en) for vi, en in zip(
+        ["Mã", "Tên", "Loại", "Kết quả", "Phiếu", "Tỷ lệ", "Báo cáo DOCX", "PDF", "Đính kèm"],
+        ["ID", "Name", "Kind", "Result", "Votes", "Share", "Report DOCX", "PDF", "Attachments"])]
+    kinds = {"individual": tr("cá nhân", "individual"), "collective": tr("tập thể", "collective")}
     rows = []
     for v in report.verdicts:
         s = states.get(v.id)
-        rows.append([v.id, v.candidate.name, {"individual": "cá nhân", "collective": "tập thể"}.get(v.candidate.kind, "?"),
+        rows.append([v.id, v.candidate.name, kinds.get(v.candidate.kind, "?"),
                      _verdict(v), "-" if v.votes is None else str(v.votes),
                      "-" if v.approval is None else format_percent(v.approval),
-                     s.docx if s else "-", s.pdf if s else "-", _attachments(v, report)])
+                     state_label(s.docx) if s else "-", state_label(s.pdf) if s else "-", _attachments(v, report)])
     for s in (x for x in all_states if x.candidate_id is None):
-        rows.append(["", s.title, "văn bản chung", "", "", "", s.docx, s.pdf, ""])
+        rows.append(["", s.title, tr("văn bản chung", "round document"), "", "", "",
+                     state_label(s.docx), state_label(s.pdf), ""])
     return header, rows
 
 

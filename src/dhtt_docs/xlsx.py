@@ -44,6 +44,7 @@ from pydantic import ValidationError
 from .docxfix import normalize_docx
 from .vnformat import parse_number
 from .findings import Finding, Severity
+from .i18n import tr
 from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
 from .profile import Profile, load_profile
 from .scaffold import slugify
@@ -421,6 +422,11 @@ def _write_guide(ws, layout: dict[str, list[Column]], profile: Profile) -> None:
 # --- reading cells --------------------------------------------------------------
 
 
+def _quoted(values, sep: str = ", ") -> str:
+    """Values quoted for an English message ('Có', 'Không'): they stay Vietnamese, as in the workbook."""
+    return sep.join(f"'{v}'" for v in values)
+
+
 class _CellError(Exception):
     """A cell that cannot be read; the message says what to write instead."""
 
@@ -445,8 +451,10 @@ def read_text(v: Any, *, multiline: bool = False) -> str:
     if isinstance(v, bool):
         return "Có" if v else "Không"
     if isinstance(v, datetime | date):
-        raise _CellError("Excel đã tự đổi ô này thành ngày tháng. Hãy định dạng ô là Text "
-                         "(chuột phải → Format Cells → Text) rồi gõ lại")
+        raise _CellError(tr("Excel đã tự đổi ô này thành ngày tháng. Hãy định dạng ô là Text "
+                            "(chuột phải → Format Cells → Text) rồi gõ lại",
+                            "Excel turned this cell into a date by itself. Format the cell as Text "
+                            "(right-click → Format Cells → Text) and type it again"))
     if isinstance(v, float):
         return str(_integral(v))
     s = _clean(str(v))
@@ -472,10 +480,13 @@ def read_date(v: Any) -> date:
         return v
     if isinstance(v, int | float) and not isinstance(v, bool):
         if 1900 <= v <= 2100:
-            raise _CellError(f"'{_integral(v)}' mới là năm: ghi đủ ngày/tháng/năm, ví dụ 25/11/{_integral(v)}")
+            raise _CellError(tr(f"'{_integral(v)}' mới là năm: ghi đủ ngày/tháng/năm, ví dụ 25/11/{_integral(v)}",
+                                f"'{_integral(v)}' is only a year: write the full day/month/year, "
+                                f"for example 25/11/{_integral(v)}"))
         if 14611 <= v <= 73415:          # a date serial (1940..2100) in a cell formatted as a number
             return from_excel(v).date()
-        raise _CellError(f"'{v}' không phải ngày: ghi ngày/tháng/năm, ví dụ 25/11/2024")
+        raise _CellError(tr(f"'{v}' không phải ngày: ghi ngày/tháng/năm, ví dụ 25/11/2024",
+                            f"'{v}' is not a date: write day/month/year, for example 25/11/2024"))
     s = _clean(str(v))
     m = _DMY_RX.match(s)
     if m:
@@ -483,21 +494,25 @@ def read_date(v: Any) -> date:
     else:
         m = _YMD_RX.match(s)
         if not m:
-            raise _CellError(f"'{s}' không phải ngày: ghi ngày/tháng/năm, ví dụ 25/11/2024")
+            raise _CellError(tr(f"'{s}' không phải ngày: ghi ngày/tháng/năm, ví dụ 25/11/2024",
+                                f"'{s}' is not a date: write day/month/year, for example 25/11/2024"))
         y, mo, d = map(int, m.groups())
     try:
         return date(y, mo, d)
     except ValueError:
         if not 1 <= mo <= 12:
-            raise _CellError(f"ngày '{s}' có tháng {mo} không có thật: ghi ngày/tháng/năm, ví dụ 25/11/2024") \
-                from None
-        raise _CellError(f"ngày '{s}' không có thật (tháng {mo} năm {y} không có ngày {d}): hãy sửa lại") from None
+            raise _CellError(tr(f"ngày '{s}' có tháng {mo} không có thật: ghi ngày/tháng/năm, ví dụ 25/11/2024",
+                                f"the date '{s}' has month {mo}, which does not exist: write day/month/year, "
+                                "for example 25/11/2024")) from None
+        raise _CellError(tr(f"ngày '{s}' không có thật (tháng {mo} năm {y} không có ngày {d}): hãy sửa lại",
+                            f"the date '{s}' does not exist (month {mo} of {y} has no day {d}): correct it")) \
+            from None
 
 
 def read_number(v: Any, number_format: str = "General") -> int | float:
     """A number cell, or Vietnamese text '1.234,5' / '1,5' / '91,5%' (plain '1234.5' too)."""
     if isinstance(v, bool):
-        raise _CellError("cần một con số")
+        raise _CellError(tr("cần một con số", "a number is needed"))
     if isinstance(v, int | float):
         if "%" in (number_format or ""):
             v = v * 100          # 91,5% typed in a percentage cell is stored as 0.915
@@ -505,26 +520,33 @@ def read_number(v: Any, number_format: str = "General") -> int | float:
     try:
         f = parse_number(_clean(str(v)).strip().rstrip("%"))
     except ValueError:
-        raise _CellError(f"'{v}' không phải một con số: ghi số, ví dụ 362500 hoặc 1,5") from None
+        raise _CellError(tr(f"'{v}' không phải một con số: ghi số, ví dụ 362500 hoặc 1,5",
+                            f"'{v}' is not a number: write a number, for example 362500 or 1,5")) from None
     return _integral(float(f"{f:.12g}"))
 
 
-def read_int(v: Any, what: str = "số") -> int:
+def read_int(v: Any, what: str | None = None) -> int:
+    """A whole number; `what` names it in the message (default: "số" / "a number")."""
+    def bad() -> _CellError:
+        name = tr("số", "a number") if what is None else what
+        return _CellError(tr(f"'{v}' không phải {name}: ghi một số nguyên", f"'{v}' is not {name}: write a whole number"))
+
     try:
         n = read_number(v)
     except _CellError:
-        raise _CellError(f"'{v}' không phải {what}: ghi một số nguyên") from None
+        raise bad() from None
     if not isinstance(n, int):
-        raise _CellError(f"'{v}' không phải {what}: ghi một số nguyên")
+        raise bad()
     return n
 
 
 def read_year(v: Any) -> int:
     if isinstance(v, datetime | date):
         return v.year
-    y = read_int(v, "năm")
+    y = read_int(v, tr("năm", "a year"))
     if not 1945 <= y <= 2100:
-        raise _CellError(f"năm {y} không hợp lý: ghi năm có 4 chữ số, ví dụ 2023")
+        raise _CellError(tr(f"năm {y} không hợp lý: ghi năm có 4 chữ số, ví dụ 2023",
+                            f"the year {y} is not plausible: write a 4-digit year, for example 2023"))
     return y
 
 
@@ -538,13 +560,15 @@ def read_flag(v: Any) -> bool:
         return True
     if key in ("không", "khong", "false", "no", "0", ""):
         return False
-    raise _CellError(f"'{v}' không hợp lệ: chọn Có hoặc Không")
+    raise _CellError(tr(f"'{v}' không hợp lệ: chọn Có hoặc Không",
+                        f"'{v}' is not valid: choose 'Có' (yes) or 'Không' (no)"))
 
 
 def read_gender(v: Any) -> str:
     g = match_gender(str(v)) if isinstance(v, str) else None
     if not g:
-        raise _CellError(f"giới tính '{v}' không hợp lệ: chọn Nam hoặc Nữ")
+        raise _CellError(tr(f"giới tính '{v}' không hợp lệ: chọn Nam hoặc Nữ",
+                            f"the gender '{v}' is not valid: choose 'Nam' (male) or 'Nữ' (female)"))
     return g
 
 
@@ -553,8 +577,10 @@ def read_rating(v: Any) -> str:
     if not code:
         names = [n for n, _ in RATINGS.values()]
         hint = closest(str(v), names, cutoff=0.5)
-        raise _CellError(f"xếp loại '{v}' không có trong danh sách ({'; '.join(names)})"
-                         + (f": có phải '{hint}'?" if hint else ": hãy chọn trong danh sách"))
+        raise _CellError(tr(f"xếp loại '{v}' không có trong danh sách ({'; '.join(names)})"
+                            + (f": có phải '{hint}'?" if hint else ": hãy chọn trong danh sách"),
+                            f"the rating '{v}' is not in the list ({_quoted(names, '; ')})"
+                            + (f": did you mean '{hint}'?" if hint else ": choose one from the list")))
     return RATINGS[code][0]
 
 
@@ -567,7 +593,9 @@ def read_honour_kind(v: Any) -> str:
         return "emulation_titles"
     if "khen thưởng" in key or "hình thức" in key:
         return "awards"
-    raise _CellError(f"'{v}' không hợp lệ: chọn Danh hiệu thi đua hoặc Hình thức khen thưởng")
+    raise _CellError(tr(f"'{v}' không hợp lệ: chọn Danh hiệu thi đua hoặc Hình thức khen thưởng",
+                        f"'{v}' is not valid: choose 'Danh hiệu thi đua' (emulation title) "
+                        "or 'Hình thức khen thưởng' (award)"))
 
 
 def read_direction(v: Any) -> str:
@@ -579,7 +607,9 @@ def read_direction(v: Any) -> str:
         return "at_least"
     if key in ("<=", "≤", "thấp", "giảm"):
         return "at_most"
-    raise _CellError(f"'{v}' không hợp lệ: chọn Càng cao càng tốt hoặc Càng thấp càng tốt")
+    raise _CellError(tr(f"'{v}' không hợp lệ: chọn Càng cao càng tốt hoặc Càng thấp càng tốt",
+                        f"'{v}' is not valid: choose 'Càng cao càng tốt' (higher is better) "
+                        "or 'Càng thấp càng tốt' (lower is better)"))
 
 
 # --- import -----------------------------------------------------------------------
@@ -597,7 +627,8 @@ class CellRef:
         return f"{self.sheet}!{self.column}{self.row}"
 
     def where(self) -> str:
-        return f"Trang '{self.sheet}', dòng {self.row}, cột {self.column} ({self.header})"
+        return tr(f"Trang '{self.sheet}', dòng {self.row}, cột {self.column} ({self.header})",
+                  f"Sheet '{self.sheet}', row {self.row}, column {self.column} ({self.header})")
 
 
 @dataclass
@@ -688,17 +719,23 @@ class _Import:
 
     def open(self):
         if not self.path.is_file():
-            self.error("xlsx.missing", f"Không thấy tệp '{self.path}'. Hãy kiểm tra tên và đường dẫn tệp Excel.")
+            self.error("xlsx.missing", tr(f"Không thấy tệp '{self.path}'. Hãy kiểm tra tên và đường dẫn tệp Excel.",
+                                          f"File '{self.path}' not found. Check the Excel file's name and path."))
             return None
         raw = self.path.read_bytes()
         if raw[:4] == b"\xd0\xcf\x11\xe0":
-            self.error("xlsx.format", f"Tệp '{self.file}' là bảng tính Excel 97-2003 (.xls) hoặc có đặt mật khẩu. "
-                       "Hãy mở bằng Excel, bỏ mật khẩu nếu có, rồi Lưu thành (Save As) dạng "
-                       "\"Excel Workbook (*.xlsx)\" và nhập lại tệp .xlsx.")
+            self.error("xlsx.format", tr(f"Tệp '{self.file}' là bảng tính Excel 97-2003 (.xls) hoặc có đặt mật khẩu. "
+                                         "Hãy mở bằng Excel, bỏ mật khẩu nếu có, rồi Lưu thành (Save As) dạng "
+                                         "\"Excel Workbook (*.xlsx)\" và nhập lại tệp .xlsx.",
+                                         f"The file '{self.file}' is an Excel 97-2003 workbook (.xls) or is "
+                                         "password-protected. Open it in Excel, remove the password if there is one, "
+                                         "then Save As \"Excel Workbook (*.xlsx)\" and import the .xlsx file."))
             return None
         if raw[:4] != b"PK\x03\x04":
-            self.error("xlsx.format", f"Tệp '{self.file}' không phải bảng tính Excel .xlsx. Hãy dùng mẫu tạo bằng "
-                       "`dhtt-docs xlsx template`, điền và lưu dạng .xlsx.")
+            self.error("xlsx.format", tr(f"Tệp '{self.file}' không phải bảng tính Excel .xlsx. Hãy dùng mẫu tạo bằng "
+                                         "`dhtt-docs xlsx template`, điền và lưu dạng .xlsx.",
+                                         f"The file '{self.file}' is not an Excel .xlsx workbook. Use the template "
+                                         "made with `dhtt-docs xlsx template`, fill it in and save it as .xlsx."))
             return None
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as z:
@@ -706,14 +743,19 @@ class _Import:
         except zipfile.BadZipFile:
             mimetype = ""
         if "opendocument" in mimetype:
-            self.error("xlsx.format", f"Tệp '{self.file}' là bảng tính OpenDocument (.ods). Hãy mở bằng "
-                       "LibreOffice Calc và Lưu thành (Save As) dạng \"Excel 2007-365 (.xlsx)\".")
+            self.error("xlsx.format", tr(f"Tệp '{self.file}' là bảng tính OpenDocument (.ods). Hãy mở bằng "
+                                         "LibreOffice Calc và Lưu thành (Save As) dạng \"Excel 2007-365 (.xlsx)\".",
+                                         f"The file '{self.file}' is an OpenDocument spreadsheet (.ods). Open it in "
+                                         "LibreOffice Calc and Save As \"Excel 2007-365 (.xlsx)\"."))
             return None
         try:
             return load_workbook(io.BytesIO(raw), data_only=True)
         except Exception:   # noqa: BLE001 - any unreadable file is one finding, never a traceback
-            self.error("xlsx.format", f"Không đọc được tệp '{self.file}' như một bảng tính Excel .xlsx (tệp hỏng "
-                       "hoặc là loại tệp khác đổi tên). Hãy mở bằng Excel và lưu lại dạng .xlsx.")
+            self.error("xlsx.format", tr(f"Không đọc được tệp '{self.file}' như một bảng tính Excel .xlsx (tệp hỏng "
+                                         "hoặc là loại tệp khác đổi tên). Hãy mở bằng Excel và lưu lại dạng .xlsx.",
+                                         f"Cannot read the file '{self.file}' as an Excel .xlsx workbook (it is "
+                                         "damaged, or another kind of file renamed). Open it in Excel and save it "
+                                         "again as .xlsx."))
             return None
 
     def sheets(self, wb) -> dict[str, Any]:
@@ -725,13 +767,19 @@ class _Import:
             if key in known and known[key] not in out:
                 out[known[key]] = ws
             elif key not in skipped:
+                names = list(sheet_columns(self.profile))
                 self.add(Severity.WARNING, "xlsx.unknown_sheet",
-                         f"Trang '{ws.title}' không thuộc mẫu nên bị bỏ qua. Các trang được đọc: "
-                         f"{', '.join(sheet_columns(self.profile))}.", sheet=ws.title)
+                         tr(f"Trang '{ws.title}' không thuộc mẫu nên bị bỏ qua. Các trang được đọc: "
+                            f"{', '.join(names)}.",
+                            f"Sheet '{ws.title}' is not part of the template, so it is skipped. The sheets read are: "
+                            f"{_quoted(names)}."), sheet=ws.title)
         if SHEET_INDIVIDUALS not in out and SHEET_COLLECTIVES not in out:
-            self.error("xlsx.no_sheets", f"Tệp '{self.file}' không có trang '{SHEET_INDIVIDUALS}' hay "
-                       f"'{SHEET_COLLECTIVES}'. Hãy dùng mẫu tạo bằng `dhtt-docs xlsx template` "
-                       "(không đổi tên các trang).")
+            self.error("xlsx.no_sheets", tr(f"Tệp '{self.file}' không có trang '{SHEET_INDIVIDUALS}' hay "
+                                            f"'{SHEET_COLLECTIVES}'. Hãy dùng mẫu tạo bằng `dhtt-docs xlsx template` "
+                                            "(không đổi tên các trang).",
+                                            f"The file '{self.file}' has no sheet '{SHEET_INDIVIDUALS}' or "
+                                            f"'{SHEET_COLLECTIVES}'. Use the template made with "
+                                            "`dhtt-docs xlsx template` (without renaming its sheets)."))
         return out
 
     def columns(self, sheet: str, ws, cols: list[Column]) -> dict[int, Column] | None:
@@ -755,19 +803,24 @@ class _Import:
             ref = CellRef(sheet, 1, cell.column_letter, str(cell.value))
             if col is None:
                 self.add(Severity.WARNING, "xlsx.unknown_column",
-                         f"cột '{cell.value}' không thuộc mẫu nên bị bỏ qua.", ref)
+                         tr(f"cột '{cell.value}' không thuộc mẫu nên bị bỏ qua.",
+                            f"the column '{cell.value}' is not part of the template, so it is skipped."), ref)
                 continue
             if col.field in seen:
                 self.add(Severity.WARNING, "xlsx.duplicate_column",
-                         f"cột '{col.header}' có hai lần; chỉ đọc cột đầu tiên.", ref)
+                         tr(f"cột '{col.header}' có hai lần; chỉ đọc cột đầu tiên.",
+                            f"the column '{col.header}' appears twice; only the first one is read."), ref)
                 continue
             seen.add(col.field)
             found[cell.column] = col
         missing = [c.header for c in cols if c.required and c.field not in seen]
         if missing:
             self.error("xlsx.missing_column",
-                       f"Trang '{sheet}' thiếu cột bắt buộc: {', '.join(missing)}. Hãy thêm lại cột với đúng tiêu đề "
-                       "ở dòng 1 (xem trang Hướng dẫn), hoặc dùng mẫu mới tạo bằng `dhtt-docs xlsx template`.",
+                       tr(f"Trang '{sheet}' thiếu cột bắt buộc: {', '.join(missing)}. Hãy thêm lại cột với đúng tiêu đề "
+                          "ở dòng 1 (xem trang Hướng dẫn), hoặc dùng mẫu mới tạo bằng `dhtt-docs xlsx template`.",
+                          f"Sheet '{sheet}' lacks required columns: {_quoted(missing)}. Add the "
+                          f"columns back with exactly these headers in row 1 (see the '{SHEET_GUIDE}' sheet), or use "
+                          "a new template made with `dhtt-docs xlsx template`."),
                        sheet=sheet)
             return None
         return found
@@ -807,8 +860,11 @@ class _Import:
             s = read_text(v)
             if not ID_RX.match(s):
                 hint = slugify(s)
-                raise _CellError(f"mã '{s}' không dùng được: chỉ gồm chữ thường không dấu, số và dấu '-'"
-                                 + (f", ví dụ '{hint}'" if hint else "") + ". Hoặc để trống để tự đặt theo tên")
+                raise _CellError(tr(f"mã '{s}' không dùng được: chỉ gồm chữ thường không dấu, số và dấu '-'"
+                                    + (f", ví dụ '{hint}'" if hint else "") + ". Hoặc để trống để tự đặt theo tên",
+                                    f"the ID '{s}' cannot be used: use only lowercase letters without accents, "
+                                    "digits and '-'" + (f", for example '{hint}'" if hint else "")
+                                    + ". Or leave it empty to have one made from the name"))
             return s
         if k == "long":
             return read_text(v, multiline=True)
@@ -837,9 +893,12 @@ class _Import:
             form = self.profile.discipline_form(s)
             if form is None:
                 hint = closest(s, self.profile.discipline.forms, cutoff=0.5)
-                raise _CellError(f"hình thức kỷ luật '{s}' không có trong danh sách"
-                                 + (f": có phải '{hint}'?" if hint else
-                                    f" ({', '.join(self.profile.discipline.forms)})"))
+                forms = self.profile.discipline.forms
+                raise _CellError(tr(f"hình thức kỷ luật '{s}' không có trong danh sách"
+                                    + (f": có phải '{hint}'?" if hint else f" ({', '.join(forms)})"),
+                                    f"the discipline form '{s}' is not in the list"
+                                    + (f": did you mean '{hint}'?" if hint else
+                                       f" ({_quoted(forms)})")))
             return form
         raise AssertionError(k)
 
@@ -857,7 +916,9 @@ class _Import:
                 cid = row.values.get("id") or slugify(name)
                 if not cid:
                     if "id" not in row.bad:
-                        self.error("xlsx.no_id", "chưa có mã hồ sơ: hãy ghi cột Mã, hoặc ghi tên để tự đặt mã.",
+                        self.error("xlsx.no_id", tr("chưa có mã hồ sơ: hãy ghi cột Mã, hoặc ghi tên để tự đặt mã.",
+                                                    "the record has no ID: fill in the 'Mã' column, or write the "
+                                                    "name to have an ID made from it."),
                                    row.cell(name_field))
                     continue
                 drafts.append(_Draft(cid, kind, name, row))
@@ -869,8 +930,11 @@ class _Import:
                 by_id[d.id] = d
                 continue
             self.error("xlsx.duplicate_id",
-                       f"mã '{d.id}' trùng với trang '{first.row.sheet}', dòng {first.row.row}: hai hồ sơ sẽ ghi đè "
-                       f"nhau. Hãy ghi cột Mã khác nhau, ví dụ {d.id}-2.", d.id_cell)
+                       tr(f"mã '{d.id}' trùng với trang '{first.row.sheet}', dòng {first.row.row}: hai hồ sơ sẽ ghi đè "
+                          f"nhau. Hãy ghi cột Mã khác nhau, ví dụ {d.id}-2.",
+                          f"the ID '{d.id}' is the same as on sheet '{first.row.sheet}', row {first.row.row}: the two "
+                          f"records would overwrite each other. Write different IDs in the 'Mã' column, for example "
+                          f"{d.id}-2."), d.id_cell)
         return list(by_id.values())
 
     def resolve(self, value: str, drafts: list[_Draft], cell: CellRef, kinds: tuple[str, ...]) -> _Draft | None:
@@ -882,20 +946,32 @@ class _Import:
             hit = [d for d in pool if d.id == slugify(value)]
         if len(hit) == 1:
             return hit[0]
-        where = " hoặc ".join({"individual": f"trang '{SHEET_INDIVIDUALS}'",
-                               "collective": f"trang '{SHEET_COLLECTIVES}'"}[k] for k in kinds)
+        where = tr(" hoặc ".join({"individual": f"trang '{SHEET_INDIVIDUALS}'",
+                                  "collective": f"trang '{SHEET_COLLECTIVES}'"}[k] for k in kinds),
+                   " or ".join({"individual": f"sheet '{SHEET_INDIVIDUALS}'",
+                                "collective": f"sheet '{SHEET_COLLECTIVES}'"}[k] for k in kinds))
         if len(hit) > 1:
-            self.error("xlsx.ambiguous_ref", f"'{value}' trùng tên nhiều hồ sơ ({', '.join(d.id for d in hit)}): "
-                       "hãy ghi mã hồ sơ thay cho tên.", cell)
+            ids = ", ".join(d.id for d in hit)
+            self.error("xlsx.ambiguous_ref", tr(f"'{value}' trùng tên nhiều hồ sơ ({ids}): "
+                                                "hãy ghi mã hồ sơ thay cho tên.",
+                                                f"'{value}' matches the names of several records ({ids}): "
+                                                "write the record's ID instead of the name."), cell)
             return None
         others = [d for d in drafts if d not in pool and (d.id == value or norm(d.name) == norm(value))]
         if others:
-            self.error("xlsx.wrong_kind_ref", f"'{value}' không phải hồ sơ ở {where}: trang này chỉ dành cho "
-                       + ("tập thể." if kinds == ("collective",) else "cá nhân."), cell)
+            self.error("xlsx.wrong_kind_ref", tr(f"'{value}' không phải hồ sơ ở {where}: trang này chỉ dành cho "
+                                                 + ("tập thể." if kinds == ("collective",) else "cá nhân."),
+                                                 f"'{value}' is not a record on {where}: this sheet is only for "
+                                                 + ("collectives." if kinds == ("collective",) else "individuals.")),
+                       cell)
             return None
         hint = closest(value, [d.id for d in pool] + [d.name for d in pool], cutoff=0.5)
-        self.error("xlsx.unknown_ref", f"không thấy hồ sơ '{value}' ở {where}"
-                   + (f": có phải '{hint}'?" if hint else ": hãy ghi đúng mã hoặc tên như ở trang đó."), cell)
+        self.error("xlsx.unknown_ref", tr(f"không thấy hồ sơ '{value}' ở {where}"
+                                          + (f": có phải '{hint}'?" if hint else
+                                             ": hãy ghi đúng mã hoặc tên như ở trang đó."),
+                                          f"no record '{value}' found on {where}"
+                                          + (f": did you mean '{hint}'?" if hint else
+                                             ": write the ID or the name exactly as on that sheet.")), cell)
         return None
 
     def build(self, sheets: dict[str, Any]) -> list[_Draft]:
@@ -914,7 +990,9 @@ class _Import:
                 ref = row.values.get("ref")
                 if ref is None:
                     if "ref" not in row.bad:
-                        self.error("xlsx.no_ref", "chưa ghi mã hoặc tên ứng viên của dòng này.", row.cell("ref"))
+                        self.error("xlsx.no_ref", tr("chưa ghi mã hoặc tên ứng viên của dòng này.",
+                                                     "the candidate's ID or name is missing on this row."),
+                                   row.cell("ref"))
                     continue
                 d = self.resolve(ref, drafts, row.cell("ref"), kinds)
                 if d is not None:
@@ -956,9 +1034,13 @@ class _Import:
         cell = d.row.cell("leads")
         hint = closest(value, [x.id for x in self._drafts if x.kind == "collective"]
                        + [x.name for x in self._drafts if x.kind == "collective"], cutoff=0.5)
-        self.error("xlsx.unknown_ref", f"không thấy tập thể '{value}' ở trang '{SHEET_COLLECTIVES}'"
-                   + (f": có phải '{hint}'?" if hint else ": ghi mã hồ sơ của tập thể (ví dụ phong-quan-ly-thu) "
-                      "hoặc để trống."), cell)
+        self.error("xlsx.unknown_ref", tr(f"không thấy tập thể '{value}' ở trang '{SHEET_COLLECTIVES}'"
+                                          + (f": có phải '{hint}'?" if hint else
+                                             ": ghi mã hồ sơ của tập thể (ví dụ phong-quan-ly-thu) hoặc để trống."),
+                                          f"no collective '{value}' found on sheet '{SHEET_COLLECTIVES}'"
+                                          + (f": did you mean '{hint}'?" if hint else
+                                             ": write the collective's record ID (for example phong-quan-ly-thu) "
+                                             "or leave it empty.")), cell)
         d.bad.add(cell)
         return value
 
@@ -986,16 +1068,21 @@ class _Import:
         list_name = row.values.get("list")
         if list_name is None:
             if "list" not in row.bad:
-                self.error("xlsx.cell", "còn trống: chọn Danh hiệu thi đua hoặc Hình thức khen thưởng.",
+                self.error("xlsx.cell", tr("còn trống: chọn Danh hiệu thi đua hoặc Hình thức khen thưởng.",
+                                           "empty: choose 'Danh hiệu thi đua' (emulation title) or "
+                                           "'Hình thức khen thưởng' (award)."),
                            row.cell("list"))
             return
         title = row.values.get("title")
         if title and self.profile.match_award(title) is None:
             hint = closest(title, self.profile.known_award_names(), cutoff=0.5)
             self.add(Severity.WARNING, "xlsx.award_unknown",
-                     f"'{title}' không có trong danh mục khen thưởng của kế hoạch {self.profile.id}, nên không được "
-                     "tính vào tiêu chuẩn" + (f". Có phải '{hint}'?" if hint else ".")
-                     + " Nếu đúng tên trên quyết định thì giữ nguyên.", row.cell("title"))
+                     tr(f"'{title}' không có trong danh mục khen thưởng của kế hoạch {self.profile.id}, nên không được "
+                        "tính vào tiêu chuẩn" + (f". Có phải '{hint}'?" if hint else ".")
+                        + " Nếu đúng tên trên quyết định thì giữ nguyên.",
+                        f"'{title}' is not in the award catalogue of the plan {self.profile.id}, so it does not count "
+                        "towards the criteria" + (f". Did you mean '{hint}'?" if hint else ".")
+                        + " If it is the exact name on the decision, keep it."), row.cell("title"))
         self._item(d, row, list_name, ["year", "title", "decision.number", "decision.date", "decision.issuer",
                                        "attachment"])
 
@@ -1012,7 +1099,9 @@ class _Import:
         if d.kind == "collective":
             if "person" not in row.values:
                 if "person" not in row.bad:
-                    self.error("xlsx.cell", f"còn trống: ghi họ tên cán bộ của {d.name} bị kỷ luật.",
+                    self.error("xlsx.cell", tr(f"còn trống: ghi họ tên cán bộ của {d.name} bị kỷ luật.",
+                                               f"empty: write the full name of the staff member of '{d.name}' "
+                                               "who was disciplined."),
                                row.cell("person", "ref"))
                 return
             self._item(d, row, "staff_discipline", ["year", "person", "form", "decision.number",
@@ -1020,8 +1109,11 @@ class _Import:
             return
         if "person" in row.values and norm(row.values["person"]) != norm(d.name):
             self.add(Severity.WARNING, "xlsx.person_ignored",
-                     f"cột này chỉ dùng cho tập thể; hồ sơ '{d.id}' là cá nhân nên '{row.values['person']}' bị "
-                     "bỏ qua. Nếu là cán bộ của một tập thể, hãy ghi mã tập thể ở cột đầu.", row.cell("person"))
+                     tr(f"cột này chỉ dùng cho tập thể; hồ sơ '{d.id}' là cá nhân nên '{row.values['person']}' bị "
+                        "bỏ qua. Nếu là cán bộ của một tập thể, hãy ghi mã tập thể ở cột đầu.",
+                        f"this column is only for collectives; the record '{d.id}' is an individual, so "
+                        f"'{row.values['person']}' is ignored. If this is a staff member of a collective, write the "
+                        "collective's ID in the first column."), row.cell("person"))
         self._item(d, row, "discipline", ["year", "form", "decision.number", "decision.date", "decision.issuer"])
 
     @staticmethod
@@ -1039,7 +1131,8 @@ class _Import:
         doc = parse_yaml_text(text, rel)
         if doc.data is None or doc.findings:      # cannot happen for text we dumped ourselves
             for f in doc.findings:
-                self.error("xlsx.internal", f"lỗi khi tạo tệp {rel}: {f.message}", d.id_cell)
+                self.error("xlsx.internal", tr(f"lỗi khi tạo tệp {rel}: {f.message}",
+                                               f"error while making the file {rel}: {f.message}"), d.id_cell)
             return None
         model = Individual if d.kind == "individual" else Collective
         try:
@@ -1083,21 +1176,35 @@ class _Import:
                 if existing.exists() and not (self.overwrite and existing.suffix == ".yaml"):
                     rel = existing.relative_to(self.folder).as_posix()
                     self.error("xlsx.exists",
-                               f"hồ sơ mã '{d.id}' đã có (tệp {rel}) nên không ghi đè, để khỏi mất nội dung đã sửa. "
-                               "Muốn thay bằng dữ liệu trong tệp Excel, hãy chạy lại với --overwrite; nếu là "
-                               "người/tập thể khác, hãy ghi mã khác ở cột Mã"
-                               + ("." if existing.suffix == ".yaml" else
-                                  f"; nhưng trước đó hãy xóa {rel} (đuôi .yml) để khỏi có hai hồ sơ cùng mã."),
+                               tr(f"hồ sơ mã '{d.id}' đã có (tệp {rel}) nên không ghi đè, để khỏi mất nội dung đã sửa. "
+                                  "Muốn thay bằng dữ liệu trong tệp Excel, hãy chạy lại với --overwrite; nếu là "
+                                  "người/tập thể khác, hãy ghi mã khác ở cột Mã"
+                                  + ("." if existing.suffix == ".yaml" else
+                                     f"; nhưng trước đó hãy xóa {rel} (đuôi .yml) để khỏi có hai hồ sơ cùng mã."),
+                                  f"the record '{d.id}' already exists (file {rel}), so it is not overwritten, to keep "
+                                  "the edits made to it. To replace it with the data in the Excel file, run again "
+                                  "with --overwrite; if this is a different person/collective, write another ID in "
+                                  "the 'Mã' column"
+                                  + ("." if existing.suffix == ".yaml" else
+                                     f"; but first delete {rel} (the .yml file) so that there are not two records "
+                                     "with the same ID.")),
                                d.id_cell)
         if not drafts and not self.has_errors:
-            self.add(Severity.WARNING, "xlsx.empty", f"Tệp '{self.file}' chưa có dòng nào ở trang "
-                     f"'{SHEET_INDIVIDUALS}' hay '{SHEET_COLLECTIVES}': không có hồ sơ nào để nhập.")
+            self.add(Severity.WARNING, "xlsx.empty", tr(f"Tệp '{self.file}' chưa có dòng nào ở trang "
+                                                        f"'{SHEET_INDIVIDUALS}' hay '{SHEET_COLLECTIVES}': không có "
+                                                        "hồ sơ nào để nhập.",
+                                                        f"The file '{self.file}' has no rows on sheet "
+                                                        f"'{SHEET_INDIVIDUALS}' or '{SHEET_COLLECTIVES}': there are "
+                                                        "no records to import."))
         if self.has_errors:
             return [], self.findings
         if not (self.folder / SUBMISSION_FILE).is_file():
             self.add(Severity.WARNING, "xlsx.no_submission",
-                     f"Thư mục '{self.folder}' chưa có {SUBMISSION_FILE}: hãy tạo bằng `dhtt-docs init {self.folder}` "
-                     "(lệnh init không xóa các hồ sơ vừa nhập) rồi điền thông tin cuộc họp và số phiếu.")
+                     tr(f"Thư mục '{self.folder}' chưa có {SUBMISSION_FILE}: hãy tạo bằng `dhtt-docs init {self.folder}` "
+                        "(lệnh init không xóa các hồ sơ vừa nhập) rồi điền thông tin cuộc họp và số phiếu.",
+                        f"The folder '{self.folder}' has no {SUBMISSION_FILE} yet: create it with "
+                        f"`dhtt-docs init {self.folder}` (init does not delete the records just imported), then fill "
+                        "in the meeting details and the votes."))
         cand_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for d, text in texts:
@@ -1119,26 +1226,31 @@ def _lookup(where: dict[tuple, CellRef], loc: tuple) -> CellRef | None:
         p = p[:-1]
 
 
-_TYPE_WORDS = {
-    "missing": "còn trống: đây là thông tin bắt buộc, hãy điền",
-    "string_type": "cần một dòng chữ",
-    "int_type": "cần một số nguyên",
-    "float_type": "cần một con số",
-    "too_short": "cần ít nhất một mục",
-    "literal_error": "giá trị không hợp lệ",
-}
+def _type_words() -> dict[str, str]:
+    """Pydantic error type -> what to tell the user (built when needed: in the chosen language)."""
+    return {
+        "missing": tr("còn trống: đây là thông tin bắt buộc, hãy điền",
+                      "empty: this information is required, fill it in"),
+        "string_type": tr("cần một dòng chữ", "text is needed"),
+        "int_type": tr("cần một số nguyên", "a whole number is needed"),
+        "float_type": tr("cần một con số", "a number is needed"),
+        "too_short": tr("cần ít nhất một mục", "at least one item is needed"),
+        "literal_error": tr("giá trị không hợp lệ", "the value is not valid"),
+    }
 
 
 def _schema_message(e: dict, cell: CellRef) -> str:
     loc = [p for p in e["loc"] if isinstance(p, str)]
     optional_group = "recognition" in loc or ("decision" in loc and ("discipline" in loc or "staff_discipline" in loc))
     if e["type"] == "missing" and optional_group:
-        return ("Còn trống: quyết định phải ghi đủ số, ngày và cơ quan ban hành (hoặc để trống cả ba cột nếu "
-                "không có quyết định).")
+        return tr("Còn trống: quyết định phải ghi đủ số, ngày và cơ quan ban hành (hoặc để trống cả ba cột nếu "
+                  "không có quyết định).",
+                  "Empty: a decision must have its number, date and issuing body (or leave all three columns empty "
+                  "if there is no decision).")
     if e["type"] == "dhtt":
         msg = e["msg"]
     else:
-        msg = _TYPE_WORDS.get(e["type"], e["msg"])
+        msg = _type_words().get(e["type"], e["msg"])
     msg = msg[:1].upper() + msg[1:]
     return msg if msg.endswith(".") else msg + "."
 
