@@ -80,17 +80,20 @@ def wait_for_conversion(marker_dirs: set[str], folder: Path, timeout: float = 60
 
 
 def assert_nothing_left(folder: Path, out: Path, before_profiles: set[str], good: dict[str, bytes]) -> None:
-    deadline = time.monotonic() + 10
+    def stages() -> list[str]:
+        return [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+
+    deadline = time.monotonic() + 20   # the watcher cleans up asynchronously, after the kill
     while time.monotonic() < deadline:
         leftovers = soffice_processes(str(folder)) + [p for n in temp_profiles() - before_profiles
                                                       for p in soffice_processes(n)]
-        if not leftovers and not (temp_profiles() - before_profiles):
+        if not leftovers and not (temp_profiles() - before_profiles) and not stages():
             break
         time.sleep(0.2)
     assert soffice_processes(str(folder)) == []
     assert temp_profiles() - before_profiles == set()
     assert snapshot(out) == good
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")] == []
+    assert stages() == []
 
 
 @pytest.fixture
