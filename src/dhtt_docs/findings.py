@@ -7,7 +7,7 @@ in the chosen language (Vietnamese by default), what is wrong and how to fix it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable
 
@@ -66,40 +66,6 @@ class Finding:
         if self.key:
             place += f" ({self.key})" if place else self.key
         return place
-
-
-@dataclass
-class Findings:
-    """An ordered collection of findings with helpers to add them."""
-
-    items: list[Finding] = field(default_factory=list)
-
-    def add(self, finding: Finding) -> None:
-        if finding not in self.items:
-            self.items.append(finding)
-
-    def extend(self, findings: Iterable[Finding]) -> None:
-        for f in findings:
-            self.add(f)
-
-    def error(self, message: str, **kw) -> None:
-        self.add(Finding(Severity.ERROR, message, **kw))
-
-    def warning(self, message: str, **kw) -> None:
-        self.add(Finding(Severity.WARNING, message, **kw))
-
-    def info(self, message: str, **kw) -> None:
-        self.add(Finding(Severity.INFO, message, **kw))
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 def sort_findings(items: Iterable[Finding]) -> list[Finding]:

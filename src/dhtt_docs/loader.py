@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .findings import Finding, Severity
 from .i18n import tr
 from .schema import Collective, Individual, Submission
-from .vocab import match_kind
+from .vocab import match_kind, slugify
 from .yamlsource import SourceMap, path_to_key, read_yaml
 
 ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -265,7 +265,7 @@ def load_round(folder: Path) -> Round:
                 file=rel, line=None, clause="dossier", code="file.outside"))
             continue
         if not ID_RX.match(path.stem):
-            suggestion = _slug(path.stem)
+            suggestion = slugify(path.stem)
             findings.append(Finding(
                 Severity.ERROR,
                 tr(f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
@@ -294,11 +294,3 @@ def load_round(folder: Path) -> Round:
             code="file.no_candidates"))
     rnd.findings = findings
     return rnd
-
-
-def _slug(text: str) -> str:
-    import unicodedata
-    s = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s

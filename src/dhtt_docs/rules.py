@@ -20,7 +20,7 @@ from .loader import Candidate, Round
 from .profile import DEFAULT_PLAN, Profile, available_plans, load_profile
 from .schema import Collective, Honour, Individual
 from .vnformat import format_date_short, format_percent
-from .vocab import RATINGS, closest
+from .vocab import closest
 from .yamlsource import SourceMap
 
 TRACKS = ("performance", "awards")

@@ -20,7 +20,6 @@ Nothing here reads the clock: the CLI passes the current year.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 from .exceptions import DhttError
 from .i18n import tr
 from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
-from .vocab import match_kind
+from .vocab import match_kind, slugify
 
 ATTACHMENTS_DIR = "attachments"
 ATTACHMENTS_README = "README.txt"
@@ -39,13 +38,6 @@ KIND_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
 def template_text(name: str) -> str:
     """The text of one scaffold template shipped in the package (``scaffolds/<name>``)."""
     return (resources.files("dhtt_docs") / "scaffolds" / name).read_text(encoding="utf-8")
-
-
-def slugify(text: str) -> str:
-    """'Nguyễn Văn An' -> 'nguyen-van-an': an id made of lowercase ASCII letters, digits and '-'."""
-    s = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 def check_id(cid: str) -> str:

@@ -41,6 +41,13 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def slugify(text: str) -> str:
+    """'Nguyễn Văn An' -> 'nguyen-van-an': an id made of lowercase ASCII letters, digits and '-'."""
+    s = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
 def closest(text: str, choices: list[str], cutoff: float = 0.6) -> str | None:
     """The choice most like `text` (compared normalised), for 'did you mean' hints."""
     keyed = {norm(c): c for c in choices}
