@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -111,9 +111,19 @@ class Profile(_Strict):
     def entry(self, award_id: str) -> CatalogueEntry:
         return next(e for e in self.catalogue if e.id == award_id)
 
+    @cached_property
+    def _award_index(self) -> tuple[dict[str, CatalogueEntry], list[tuple[str, CatalogueEntry]]]:
+        """The catalogue's names normalised once (the first entry wins, as in file order)."""
+        exact: dict[str, CatalogueEntry] = {}
+        for e in self.catalogue:
+            for n in [e.name, *e.names]:
+                exact.setdefault(norm(n), e)
+        prefixes = [(norm(p), e) for e in self.catalogue for p in e.prefixes]
+        return exact, prefixes
+
     def match_award(self, name: str) -> CatalogueEntry | None:
         """The catalogue entry a typed award name stands for, or None."""
-        exact, prefixes = _award_index(self)
+        exact, prefixes = self._award_index
         key = norm(name)
         if key in exact:
             return exact[key]
@@ -132,22 +142,6 @@ class Profile(_Strict):
         """The canonical spelling of a discipline form, or None if unknown."""
         key = norm(form)
         return next((f for f in self.discipline.forms if norm(f) == key), None)
-
-
-_INDEXES: dict[int, tuple[dict[str, CatalogueEntry], list[tuple[str, CatalogueEntry]]]] = {}
-
-
-def _award_index(profile: Profile) -> tuple[dict[str, CatalogueEntry], list[tuple[str, CatalogueEntry]]]:
-    """The catalogue's names normalised once per profile (first entry wins, as in file order)."""
-    index = _INDEXES.get(id(profile))
-    if index is None or index[0] is None:
-        exact: dict[str, CatalogueEntry] = {}
-        for e in profile.catalogue:
-            for n in [e.name, *e.names]:
-                exact.setdefault(norm(n), e)
-        prefixes = [(norm(p), e) for e in profile.catalogue for p in e.prefixes]
-        index = _INDEXES[id(profile)] = (exact, prefixes)
-    return index
 
 
 def plan_file_name(plan_id: str) -> str:
