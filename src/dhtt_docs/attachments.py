@@ -6,7 +6,6 @@ and links pointing out are findings, and such a file is never opened.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -82,7 +81,6 @@ def pdf_problem(path: Path) -> str | None:
                   "is not a PDF file (scan the decision, or export a copy of it, as PDF)")
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:

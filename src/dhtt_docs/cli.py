@@ -7,6 +7,7 @@ findings; 2 wrong usage or a missing tool. Tracebacks only with --debug.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -89,6 +90,8 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    # pypdf warns about every small flaw of a scanned PDF; a secretary needs our findings, not those.
+    logging.getLogger("pypdf").setLevel(logging.DEBUG if debug else logging.ERROR)
     # Each command starts from the chosen language (or DHTT_LANG, or Vietnamese), never from a previous
     # in-process run's; a --lang after the subcommand then overrides it.
     set_lang(lang or _default_lang())

@@ -107,7 +107,14 @@ _FAST_MAX_BRACKETS = 64
 _FAST_MAX_INDENT = 256
 
 
+_DEEP_INDENT = re.compile(rf"^ {{{_FAST_MAX_INDENT + 1}}}", re.M)
+
+
 def _loader_for(text: str) -> type:
+    if _DEEP_INDENT.search(text):
+        return _Loader
+    if text.count("[") + text.count("{") <= _FAST_MAX_BRACKETS:
+        return _FastLoader   # nesting cannot be deeper than the brackets opened
     depth = deepest = 0
     for ch in text:
         if ch in "[{":
@@ -116,11 +123,7 @@ def _loader_for(text: str) -> type:
                 deepest = depth
         elif ch in "]}":
             depth = max(0, depth - 1)
-    if deepest > _FAST_MAX_BRACKETS:
-        return _Loader
-    if any(len(line) - len(line.lstrip(" ")) > _FAST_MAX_INDENT for line in text.split("\n")):
-        return _Loader
-    return _FastLoader
+    return _Loader if deepest > _FAST_MAX_BRACKETS else _FastLoader
 
 
 class _Problem(Exception):
