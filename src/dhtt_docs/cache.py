@@ -50,8 +50,6 @@ class BuildCache:
     def __init__(self, root: Path | None):
         self.root = Path(root).absolute() if root is not None else None
         self.used: set[Path] = set()
-        self.hits = 0
-        self.misses = 0
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -69,11 +67,10 @@ class BuildCache:
         d.mkdir(exist_ok=True)
         return d
 
-    def fetch(self, kind: str, key: str, dest: Path) -> bool:
-        """Copy the entry for `key` to `dest`; False when there is none (or it is damaged)."""
+    def _read(self, kind: str, key: str) -> bytes | None:
+        """The content of the entry for `key`, checked against the hash in its name; None if none is sound."""
         if self.root is None:
-            self.misses += 1
-            return False
+            return None
         for entry in sorted(self._dir(kind).glob(f"{key}-*.{kind}")):
             expected = entry.stem.rsplit("-", 1)[1]
             try:
@@ -83,38 +80,46 @@ class BuildCache:
             if digest(data)[: len(expected)] != expected:
                 entry.unlink(missing_ok=True)
                 continue
-            dest.write_bytes(data)
             self.used.add(entry)
-            self.hits += 1
-            return True
-        self.misses += 1
-        return False
+            return data
+        return None
+
+    def _write(self, kind: str, key: str, data: bytes) -> None:
+        if self.root is None:
+            return
+        entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
+        if not entry.exists():
+            tmp = entry.with_name(f".{entry.name}.tmp-{os.getpid()}")
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, entry)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                return
+        self.used.add(entry)
+
+    def fetch(self, kind: str, key: str, dest: Path) -> bool:
+        """Copy the entry for `key` to `dest`; False when there is none (or it is damaged)."""
+        data = self._read(kind, key)
+        if data is None:
+            return False
+        dest.write_bytes(data)
+        return True
+
+    def store(self, kind: str, key: str, src: Path) -> None:
+        if self.root is not None:
+            self._write(kind, key, src.read_bytes())
 
     def fetch_json(self, key: str):
         """A small cached fact (e.g. the variables a template uses), or None."""
-        if self.root is None:
-            return None
-        tmp = Path(tempfile.mkstemp(dir=self.root, prefix=".json-")[1])
+        data = self._read("json", key)
         try:
-            if not self.fetch("json", key, tmp):
-                self.misses -= 1   # facts are not documents: keep the counts about documents
-                return None
-            self.hits -= 1
-            return json.loads(tmp.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return None if data is None else json.loads(data.decode("utf-8"))
+        except ValueError:
             return None
-        finally:
-            tmp.unlink(missing_ok=True)
 
     def store_json(self, key: str, value) -> None:
-        if self.root is None:
-            return
-        tmp = Path(tempfile.mkstemp(dir=self.root, prefix=".json-")[1])
-        try:
-            tmp.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            self.store("json", key, tmp)
-        finally:
-            tmp.unlink(missing_ok=True)
+        self._write("json", key, json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def holds(self, kind: str, key: str, path: Path) -> bool | None:
         """Is `path` the document the cache holds for `key`? None when the cache has no entry for it."""
@@ -128,21 +133,6 @@ class BuildCache:
         except OSError:
             return False
         return any(actual.startswith(e.stem.rsplit("-", 1)[1]) for e in entries)
-
-    def store(self, kind: str, key: str, src: Path) -> None:
-        if self.root is None:
-            return
-        data = src.read_bytes()
-        entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
-        if not entry.exists():
-            tmp = entry.with_name(f".{entry.name}.tmp-{os.getpid()}")
-            try:
-                tmp.write_bytes(data)
-                os.replace(tmp, entry)
-            except OSError:
-                tmp.unlink(missing_ok=True)
-                return
-        self.used.add(entry)
 
     def profiles_dir(self) -> Path | None:
         """Where LibreOffice workers keep their profiles between builds (None: temporary ones)."""
