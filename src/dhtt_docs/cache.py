@@ -50,6 +50,7 @@ class BuildCache:
     def __init__(self, root: Path | None):
         self.root = Path(root).absolute() if root is not None else None
         self.used: set[Path] = set()
+        self._index: dict[str, dict[str, list[Path]]] = {}   # kind -> key -> entries, read once per kind
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -67,11 +68,23 @@ class BuildCache:
         d.mkdir(exist_ok=True)
         return d
 
+    def _entries(self, kind: str) -> dict[str, list[Path]]:
+        """The entries of one kind by key: one directory listing per build, not one per document."""
+        index = self._index.get(kind)
+        if index is None:
+            index = self._index[kind] = {}
+            for entry in sorted(self._dir(kind).glob(f"*-*.{kind}")):
+                index.setdefault(entry.stem.rsplit("-", 1)[0], []).append(entry)
+        return index
+
+    def has_entries(self, kind: str) -> bool:
+        return self.root is not None and any(self._entries(kind).values())
+
     def _read(self, kind: str, key: str) -> bytes | None:
         """The content of the entry for `key`, checked against the hash in its name; None if none is sound."""
         if self.root is None:
             return None
-        for entry in sorted(self._dir(kind).glob(f"{key}-*.{kind}")):
+        for entry in list(self._entries(kind).get(key, ())):
             expected = entry.stem.rsplit("-", 1)[1]
             try:
                 data = entry.read_bytes()
@@ -79,6 +92,7 @@ class BuildCache:
                 continue
             if digest(data)[: len(expected)] != expected:
                 entry.unlink(missing_ok=True)
+                self._entries(kind)[key].remove(entry)
                 continue
             self.used.add(entry)
             return data
@@ -96,6 +110,7 @@ class BuildCache:
             except OSError:
                 tmp.unlink(missing_ok=True)
                 return
+            self._entries(kind).setdefault(key, []).append(entry)
         self.used.add(entry)
 
     def fetch(self, kind: str, key: str, dest: Path) -> bool:
@@ -123,9 +138,9 @@ class BuildCache:
 
     def holds(self, kind: str, key: str, path: Path) -> bool | None:
         """Is `path` the document the cache holds for `key`? None when the cache has no entry for it."""
-        if self.root is None or not (self.root / kind).is_dir():
+        if self.root is None:
             return None
-        entries = list((self.root / kind).glob(f"{key}-*.{kind}"))
+        entries = self._entries(kind).get(key)
         if not entries:
             return None
         try:
@@ -151,4 +166,5 @@ class BuildCache:
                     else:
                         entry.unlink(missing_ok=True)
                     removed += 1
+        self._index.clear()
         return removed

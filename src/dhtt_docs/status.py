@@ -59,7 +59,7 @@ def _state(cache: BuildCache, kind: str, key: str, path: Path) -> str:
     held = cache.holds(kind, key, path)
     if held is None:
         # no entry for today's inputs: built from other inputs (stale), unless there is no cache at all
-        return STALE if cache.enabled and any((cache.root / kind).glob(f"*.{kind}")) else UNKNOWN
+        return STALE if cache.has_entries(kind) else UNKNOWN
     return FRESH if held else STALE
 
 
