@@ -10,7 +10,7 @@ another track carries it, only missed targets are listed (as `info`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from .attachments import Attachment, check_attachments
@@ -107,9 +107,13 @@ class _Collector:
     def __init__(self, source: SourceMap, clause: str, into: list[Finding]):
         self.source, self.clause, self.into = source, clause, into
 
-    def add(self, severity: Severity, code: str, message: str, *path, clause: str | None = None) -> None:
-        self.into.append(Finding(severity, message, clause=clause or self.clause, code=code,
-                                 **self.source.at(*path)))
+    def add(self, severity: Severity, code: str, message: str, *path, clause: str | None = None,
+            line: int | None = None) -> None:
+        """A finding at `path`; `line` overrides the path's line (a finding about a whole file)."""
+        where = self.source.at(*path)
+        if line is not None:
+            where["line"] = line
+        self.into.append(Finding(severity, message, clause=clause or self.clause, code=code, **where))
 
 
 @dataclass
@@ -564,8 +568,7 @@ def _check_round(rnd: Round, sub, profile: Profile, verdicts: list[Verdict], top
                      f"{_count_en(rules.min_individuals, 'individual')}; this round is short of "
                      f"{' and '.join(missing_en)} (it has {_count_en(n_coll, 'collective')} and "
                      f"{_count_en(n_ind, 'individual')}). Add dossiers to the candidates/ folder."),
-                  "council")
-        top[-1] = replace(top[-1], line=1)   # about the round as a whole: the file, from its first line
+                  "council", line=1)   # about the round as a whole: the file, from its first line
 
     # Members and ballots.
     total = len(council.members)
