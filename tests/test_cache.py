@@ -106,10 +106,20 @@ def test_damaged_cache_entry_is_not_served(work):
         Document(p)  # all open
 
 
-def test_draft_and_final_do_not_share_entries(work):
+def test_force_without_errors_changes_nothing(work):
     go(work)
-    result = go(work, force=True)  # no error: force changes nothing
+    result = go(work, force=True)  # no error finding: not a draft, the same documents
     assert result.stats == {"docx_reused": N_DOCS}
+
+
+def test_draft_and_final_do_not_share_entries(work):
+    from dhtt_docs.loader import load_round
+    from dhtt_docs.pipeline import keyed_documents
+    from dhtt_docs.rules import evaluate
+    report = evaluate(load_round(work))
+    final = [key for _, key in keyed_documents(report, None, draft=False)]
+    draft = [key for _, key in keyed_documents(report, None, draft=True)]
+    assert len(set(final)) == N_DOCS and not set(final) & set(draft)
 
 
 def test_cache_holds_only_the_last_build(work):

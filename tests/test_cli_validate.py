@@ -93,8 +93,12 @@ def test_bad_format_option_is_usage_error(run_cli):
 
 
 def test_installed_console_script_runs_without_traceback(round_dir):
+    """The `dhtt-docs` script that `pip install .` puts beside Python (CI); `python -m` in a source checkout."""
+    from pathlib import Path
+    script = Path(sys.executable).with_name("dhtt-docs")
+    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "dhtt_docs"]
     round_dir.write("submission.yaml", "plan: [\n")
-    proc = subprocess.run([sys.executable, "-m", "dhtt_docs", "validate", str(round_dir.root), "--format", "json"],
+    proc = subprocess.run([*cmd, "validate", str(round_dir.root), "--format", "json"],
                           capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
