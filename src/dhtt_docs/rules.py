@@ -19,7 +19,7 @@ from .i18n import tr
 from .loader import Candidate, Round
 from .profile import DEFAULT_PLAN, Profile, available_plans, load_profile
 from .schema import Collective, Honour, Individual
-from .vnformat import format_date_short, format_percent
+from .vnformat import format_date_short, format_number, format_percent
 from .vocab import closest
 from .yamlsource import SourceMap
 
@@ -357,11 +357,11 @@ def _check_collective(c: Candidate, m: Collective, profile: Profile, year: int,
             word = "không vượt quá" if t.direction == "at_most" else "đạt"
             misses.append(_Failure(
                 "track.performance.target_missed",
-                tr(f"Năm {t.year}, chỉ tiêu '{t.name}' chưa hoàn thành: kế hoạch {word} {_num(t.plan)}"
-                   f"{_unit(t.unit)}, thực hiện {_num(t.actual)}{_unit(t.unit)}.",
+                tr(f"Năm {t.year}, chỉ tiêu '{t.name}' chưa hoàn thành: kế hoạch {word} {format_number(t.plan)}"
+                   f"{_unit(t.unit)}, thực hiện {format_number(t.actual)}{_unit(t.unit)}.",
                    f"{t.year}: target '{t.name}' not met: planned "
-                   f"{'at most ' if t.direction == 'at_most' else ''}{_num(t.plan)}{_unit(t.unit)}, "
-                   f"achieved {_num(t.actual)}{_unit(t.unit)}."),
+                   f"{'at most ' if t.direction == 'at_most' else ''}{format_number(t.plan)}{_unit(t.unit)}, "
+                   f"achieved {format_number(t.actual)}{_unit(t.unit)}."),
                 ("targets", i)))
     met_years = [y for y, ok in years_met.items() if ok]
     need = rules.performance.consecutive_target_years
@@ -425,11 +425,6 @@ def _unknown_form(form: str, hint: str | None, profile: Profile) -> str:
               + (f": có phải '{hint}'?" if hint else f" ({', '.join(forms)})."),
               f"Disciplinary measure '{form}' is not in the catalogue"
               + (f": did you mean '{hint}'?" if hint else f" ({_quoted(forms)})."))
-
-
-def _num(x: float) -> str:
-    from .vnformat import format_number
-    return format_number(x)
 
 
 def _count_en(n: int, noun: str) -> str:
