@@ -82,7 +82,7 @@ def child(argv: list[str]) -> None:
     """Run one build in this process and print its measurements as JSON."""
     folder, out, mode, cache_dir = Path(argv[0]), Path(argv[1]), argv[2], argv[3]
     sys.path.insert(0, str(ROOT / "src"))
-    from dhtt_docs.pipeline import BuildOptions, build
+    from dhtt_docs.build.pipeline import BuildOptions, build
 
     start = time.perf_counter()
     result = build(folder, BuildOptions(out=out, pdf=(mode == "pdf"), cache=cache_dir != "-",

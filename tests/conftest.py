@@ -127,8 +127,8 @@ class RoundBuilder:
         (self.root / "submission.yaml").write_text(head + "  votes:\n" + lines + tail, encoding="utf-8")
 
     def report(self):
-        from dhtt_docs.loader import load_round
-        from dhtt_docs.rules import evaluate
+        from dhtt_docs.dossier.loader import load_round
+        from dhtt_docs.rules.engine import evaluate
         return evaluate(load_round(self.root))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dhtt_docs import __version__
-from dhtt_docs.bag import BagError, make_bag_zip, verify_bag_zip
+from dhtt_docs.archive.bag import BagError, make_bag_zip, verify_bag_zip
 
 INFO = {
     "Source-Organization": "Bảo hiểm xã hội tỉnh Nam Định",

@@ -19,14 +19,14 @@ from docx import Document
 from docx.shared import Pt
 from pypdf import PdfReader, PdfWriter
 
-from dhtt_docs.bundle import (
+from dhtt_docs.pdf.bundle import (
     BundleError,
     BundleMeta,
     BundlePart,
     build_bundle,
     normalise_pdf,
 )
-from dhtt_docs.convert import convert_many, find_soffice
+from dhtt_docs.pdf.convert import convert_many, find_soffice
 
 VN_TEXT = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam – Độc lập, Tự do, Hạnh phúc; "

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 
 from conftest import SAMPLE_ROUND
-from dhtt_docs import pipeline
-from dhtt_docs.pipeline import BuildOptions, build
+from dhtt_docs.build import pipeline
+from dhtt_docs.build.pipeline import BuildOptions, build
 
 N_DOCS = 9  # Tờ trình, Danh sách, Biên bản, 6 reports
 
@@ -71,7 +71,7 @@ def test_changed_submission_date_rebuilds_everything(work):
 
 
 def test_changed_template_rebuilds_its_documents(work, tmp_path):
-    from dhtt_docs.render import export_templates
+    from dhtt_docs.documents.render import export_templates
     mine = tmp_path / "mau"
     export_templates(mine)
     go(work, templates=mine)
@@ -113,9 +113,9 @@ def test_force_without_errors_changes_nothing(work):
 
 
 def test_draft_and_final_do_not_share_entries(work):
-    from dhtt_docs.loader import load_round
-    from dhtt_docs.pipeline import keyed_documents
-    from dhtt_docs.rules import evaluate
+    from dhtt_docs.dossier.loader import load_round
+    from dhtt_docs.build.pipeline import keyed_documents
+    from dhtt_docs.rules.engine import evaluate
     report = evaluate(load_round(work))
     final = [key for _, key in keyed_documents(report, None, draft=False)]
     draft = [key for _, key in keyed_documents(report, None, draft=True)]

@@ -26,8 +26,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
-from dhtt_docs import convert
-from dhtt_docs.convert import (
+from dhtt_docs.pdf import convert
+from dhtt_docs.pdf.convert import (
     ConversionError,
     UnoserverEndpoint,
     convert_many,
@@ -530,7 +530,7 @@ def test_unoserver_all_listeners_down(tmp_path: Path) -> None:
 
 
 def test_kept_profiles_are_locked_per_worker(tmp_path: Path) -> None:
-    from dhtt_docs.convert import _KeptProfile
+    from dhtt_docs.pdf.convert import _KeptProfile
 
     a = _KeptProfile.take(tmp_path)
     b = _KeptProfile.take(tmp_path)

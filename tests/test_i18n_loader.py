@@ -13,9 +13,9 @@ import pytest
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import get_lang, set_lang
-from dhtt_docs.loader import load_round
-from dhtt_docs.scaffold import check_id, init_round, new_candidate
-from dhtt_docs.yamlsource import parse_yaml_text
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.dossier.scaffold import check_id, init_round, new_candidate
+from dhtt_docs.dossier.yamlsource import parse_yaml_text
 
 VI_WORDS = ("hãy", "tệp", "trường", "dòng", "không", "được", "của", "cần")
 

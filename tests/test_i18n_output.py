@@ -23,9 +23,9 @@ from test_bag import rewrite
 from test_render import doctor
 from test_xlsx import PROFILE, _headers, _one_individual
 
-from dhtt_docs.bag import BagError, make_bag_zip, verify_bag_zip
-from dhtt_docs.bundle import BundleError, BundleMeta, BundlePart, build_bundle
-from dhtt_docs.convert import (
+from dhtt_docs.archive.bag import BagError, make_bag_zip, verify_bag_zip
+from dhtt_docs.pdf.bundle import BundleError, BundleMeta, BundlePart, build_bundle
+from dhtt_docs.pdf.convert import (
     ConversionError,
     convert_many,
     find_soffice,
@@ -34,16 +34,16 @@ from dhtt_docs.convert import (
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import get_lang, set_lang
-from dhtt_docs.loader import load_round
-from dhtt_docs.render import (
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.documents.render import (
     TemplateProblem,
     builtin_templates_dir,
     export_templates,
     lint_templates,
     render_documents,
 )
-from dhtt_docs.rules import evaluate
-from dhtt_docs.xlsx import SHEET_INDIVIDUALS, import_workbook, write_template
+from dhtt_docs.rules.engine import evaluate
+from dhtt_docs.excel.xlsx import SHEET_INDIVIDUALS, import_workbook, write_template
 
 VIETNAMESE_WORDS = ("hãy", "tệp", "không", "được", "của", "cần", "dòng")
 _QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)")       # 'value', not the apostrophe of "file's"

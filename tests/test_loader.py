@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 
 from dhtt_docs.findings import Severity
-from dhtt_docs.loader import load_round
-from dhtt_docs.yamlsource import parse_yaml_text
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.dossier.yamlsource import parse_yaml_text
 
 
 def only_error(rnd, file):

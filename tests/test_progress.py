@@ -1,6 +1,6 @@
 import io
 
-from dhtt_docs.progress import TerminalProgress
+from dhtt_docs.build.progress import TerminalProgress
 
 
 class _Tty(io.StringIO):

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RoundBuilder
-from dhtt_docs.loader import load_round
-from dhtt_docs.render import plan_documents
-from dhtt_docs.rules import evaluate
-from dhtt_docs.yamlsource import clean_text, parse_yaml_text, read_yaml
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.documents.render import plan_documents
+from dhtt_docs.rules.engine import evaluate
+from dhtt_docs.dossier.yamlsource import clean_text, parse_yaml_text, read_yaml
 
 # Text as it arrives from PDFs, phones and Excel: any Unicode, surrogates aside (they cannot be in a UTF-8 file).
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)

@@ -21,10 +21,10 @@ from docx import Document
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from dhtt_docs.context import VARIABLES, build_context, variables_markdown
+from dhtt_docs.documents.context import VARIABLES, build_context, variables_markdown
 from dhtt_docs.exceptions import DhttError
-from dhtt_docs.loader import load_round
-from dhtt_docs.render import (
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.documents.render import (
     DRAFT_TEXT,
     TEMPLATE_FILES,
     TemplateProblem,
@@ -33,7 +33,7 @@ from dhtt_docs.render import (
     lint_templates,
     render_documents,
 )
-from dhtt_docs.rules import evaluate
+from dhtt_docs.rules.engine import evaluate
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -712,7 +712,7 @@ def test_no_round_no_documents(tmp_path):
 
 
 def test_a_long_field_renders_whole(round_dir, tmp_path):
-    from dhtt_docs.render import plan_documents
+    from dhtt_docs.documents.render import plan_documents
     long_text = "\n".join(f"Đoạn thứ {i}: kết quả công tác thu, chi, giám định." for i in range(400))
     import yaml as _yaml
     round_dir.edit("candidates/an.yaml", "achievements: Hoàn thành xuất sắc nhiệm vụ.",

@@ -13,10 +13,10 @@ from scaffold_fill import fill, fill_submission, uncomment
 
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.findings import Severity
-from dhtt_docs.loader import load_round
-from dhtt_docs.rules import evaluate
-from dhtt_docs.scaffold import check_id, init_round, new_candidate, slugify, template_text
-from dhtt_docs.schema import Collective, Individual, Submission
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.rules.engine import evaluate
+from dhtt_docs.dossier.scaffold import check_id, init_round, new_candidate, slugify, template_text
+from dhtt_docs.dossier.schema import Collective, Individual, Submission
 
 INDIVIDUAL_VALUES = [
     ("full_name", "Nguyễn Thị Thu Trang"),

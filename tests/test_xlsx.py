@@ -15,11 +15,11 @@ from conftest import SAMPLE_ROUND
 from scaffold_fill import fill_submission
 
 from dhtt_docs.findings import Severity
-from dhtt_docs.loader import load_round
-from dhtt_docs.profile import load_profile
-from dhtt_docs.rules import evaluate
-from dhtt_docs.scaffold import init_round
-from dhtt_docs.xlsx import (
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.rules.profile import load_profile
+from dhtt_docs.rules.engine import evaluate
+from dhtt_docs.dossier.scaffold import init_round
+from dhtt_docs.excel.xlsx import (
     SHEET_COLLECTIVES,
     SHEET_DISCIPLINE,
     SHEET_GUIDE,

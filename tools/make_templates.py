@@ -40,9 +40,9 @@ from docx.shared import Mm, Twips
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dhtt_docs.context import variables_markdown
-from dhtt_docs.docxfix import normalize_docx
-from dhtt_docs.render import TEMPLATE_FILES
+from dhtt_docs.documents.context import variables_markdown
+from dhtt_docs.documents.docxfix import normalize_docx
+from dhtt_docs.documents.render import TEMPLATE_FILES
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_NS}"'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from .i18n import tr
+from dhtt_docs.i18n import tr
 
 
 class DhttError(click.ClickException):

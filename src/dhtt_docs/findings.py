@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable
 
-from .i18n import tr
+from dhtt_docs.i18n import tr
 
 
 class Severity(str, Enum):

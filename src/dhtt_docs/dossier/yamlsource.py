@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, Severity
-from .vnformat import format_number
-from .i18n import tr
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.vnformat import format_number
+from dhtt_docs.i18n import tr
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40

@@ -20,17 +20,18 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, janitor
-from .janitor import Janitor
-from .exceptions import ToolMissing, UsageProblem
-from .findings import Finding, Severity
-from .i18n import tr
-from .cache import DEFAULT_DIR as CACHE_DIR
-from .cache import BuildCache, file_digest, key_of
-from .loader import Round, load_round
-from .profile import profile_digest
-from .render import DocumentJob, RenderedDocument
-from .rules import Report, evaluate
+from dhtt_docs import __version__
+from dhtt_docs.build import janitor
+from dhtt_docs.build.janitor import Janitor
+from dhtt_docs.exceptions import ToolMissing, UsageProblem
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.i18n import tr
+from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
+from dhtt_docs.build.cache import BuildCache, file_digest, key_of
+from dhtt_docs.dossier.loader import Round, load_round
+from dhtt_docs.rules.profile import profile_digest
+from dhtt_docs.documents.render import DocumentJob, RenderedDocument
+from dhtt_docs.rules.engine import Report, evaluate
 
 DOCUMENTS = "documents"
 BUNDLE = "bundle"
@@ -115,7 +116,7 @@ def check_output(out: Path) -> None:
 def check_converter(opts: BuildOptions) -> None:
     if not opts.pdf or (opts.converter and opts.converter != "soffice"):
         return
-    from .convert import SOFFICE_ENV, find_soffice
+    from dhtt_docs.pdf.convert import SOFFICE_ENV, find_soffice
     if find_soffice() is None:
         chosen = os.environ.get(SOFFICE_ENV)
         if chosen is None:
@@ -147,7 +148,7 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         return result
     result.draft = not report.ok
 
-    from .render import lint_templates
+    from dhtt_docs.documents.render import lint_templates
     lint = lint_templates(opts.templates) if opts.templates else []
     result.findings.extend(lint)
     if any(f.severity is Severity.ERROR for f in lint):
@@ -230,7 +231,7 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
 def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
                     cache: BuildCache | None = None) -> list[tuple[DocumentJob, str]]:
     """The round's documents with their cache keys: the hash of everything each one's bytes depend on."""
-    from .render import plan_documents
+    from dhtt_docs.documents.render import plan_documents
 
     base = {"tool": __version__, "profile": profile_digest(report.profile.id) if report.profile else None}
     templates: dict[Path, tuple[str, frozenset[str] | None]] = {}
@@ -246,7 +247,7 @@ def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
 
 def _template_names(template: Path, digest: str, cache: BuildCache | None) -> frozenset[str] | None:
     """The variables a template uses, remembered per template content (parsing one costs ~20 ms)."""
-    from .render import template_names
+    from dhtt_docs.documents.render import template_names
 
     key = key_of({"tool": __version__, "template-names": digest})
     known = cache.fetch_json(key) if cache is not None else None
@@ -292,7 +293,7 @@ def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Rep
     key = key_of({"xlsx": job.fingerprint(), "tool": __version__,
                   "profile": profile_digest(report.profile.id) if report.profile else None})
     if not cache.fetch("xlsx", key, path):
-        from .xlsx import write_danh_sach_xlsx
+        from dhtt_docs.excel.xlsx import write_danh_sach_xlsx
         write_danh_sach_xlsx(report, path, draft=result.draft)
         cache.store("xlsx", key, path)
 
@@ -300,8 +301,8 @@ def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Rep
 def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptions, result: BuildResult,
              progress: Progress, cache: BuildCache) -> dict[Path, Path] | None:
     """Every PDF: from the cache, or converted (all missing ones in one pooled run) and normalised."""
-    from .bundle import normalise_pdf
-    from .convert import convert_many, converter_identity
+    from dhtt_docs.pdf.bundle import normalise_pdf
+    from dhtt_docs.pdf.convert import convert_many, converter_identity
 
     meta = _meta(report)
     when = submission_datetime(report)
@@ -353,7 +354,7 @@ def _meta(report: Report) -> dict[str, str]:
 
 def _make_bundle(stage: Path, documents, pdfs: dict[Path, Path], report: Report, opts: BuildOptions,
                  result: BuildResult) -> None:
-    from .bundle import BundleError, BundleMeta, BundlePart, build_bundle
+    from dhtt_docs.pdf.bundle import BundleError, BundleMeta, BundlePart, build_bundle
 
     by_candidate: dict[str, list] = {}
     for a in report.attachments:
@@ -391,7 +392,7 @@ def bag_payload(stage: Path, report: Report) -> dict[str, Path]:
 
 
 def _make_bag(stage: Path, report: Report) -> None:
-    from .bag import make_bag_zip
+    from dhtt_docs.archive.bag import make_bag_zip
 
     sub = report.round.submission
     plan = report.profile.id if report.profile else sub.plan

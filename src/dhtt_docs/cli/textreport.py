@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .findings import Finding, Severity, sort_findings
-from .i18n import tr
-from .rules import Report, Verdict, track_label
-from .vnformat import format_percent
+from dhtt_docs.findings import Finding, Severity, sort_findings
+from dhtt_docs.i18n import tr
+from dhtt_docs.rules.engine import Report, Verdict, track_label
+from dhtt_docs.vnformat import format_percent
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 KIND_VI = {"individual": "cá nhân", "collective": "tập thể", None: "chưa rõ loại"}

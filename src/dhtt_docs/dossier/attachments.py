@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .findings import Finding, Severity
-from .i18n import tr
-from .loader import Candidate, Round
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.i18n import tr
+from dhtt_docs.dossier.loader import Candidate, Round
 
 MAX_ATTACHMENT_BYTES = 50_000_000
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .attachments import Attachment, check_attachments
-from .findings import Finding, Severity, sort_findings
-from .i18n import tr
-from .loader import Candidate, Round
-from .profile import DEFAULT_PLAN, Profile, available_plans, load_profile
-from .schema import Collective, Honour, Individual
-from .vnformat import format_date_short, format_number, format_percent
-from .vocab import closest
-from .yamlsource import SourceMap
+from dhtt_docs.dossier.attachments import Attachment, check_attachments
+from dhtt_docs.findings import Finding, Severity, sort_findings
+from dhtt_docs.i18n import tr
+from dhtt_docs.dossier.loader import Candidate, Round
+from dhtt_docs.rules.profile import DEFAULT_PLAN, Profile, available_plans, load_profile
+from dhtt_docs.dossier.schema import Collective, Honour, Individual
+from dhtt_docs.vnformat import format_date_short, format_number, format_percent
+from dhtt_docs.vocab import closest
+from dhtt_docs.dossier.yamlsource import SourceMap
 
 TRACKS = ("performance", "awards")
 TRACK_LABELS = {"performance": "thành tích", "awards": "khen thưởng"}

@@ -29,8 +29,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .i18n import tr
+from dhtt_docs import __version__
+from dhtt_docs.i18n import tr
 
 __all__ = ["BagError", "make_bag_zip", "verify_bag_zip"]
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .exceptions import DhttError
-from .i18n import LANGS, set_lang, tr
-from .loader import load_round
-from .rules import evaluate
-from .textreport import render_text
+from dhtt_docs import __version__
+from dhtt_docs.exceptions import DhttError
+from dhtt_docs.i18n import LANGS, set_lang, tr
+from dhtt_docs.dossier.loader import load_round
+from dhtt_docs.rules.engine import evaluate
+from dhtt_docs.cli.textreport import render_text
 
 FOLDER = click.Path(file_okay=False, dir_okay=True, path_type=Path)
 LANG_HELP = "Ngôn ngữ của thông báo: vi (mặc định) hoặc en. / Language of messages: vi (default) or en."
@@ -159,8 +159,8 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
       dhtt-docs build . -o ket-qua --no-pdf
       dhtt-docs build . --duplex --pdfa
     """
-    from .pipeline import BuildOptions, build as run_build
-    from .progress import TerminalProgress
+    from dhtt_docs.build.pipeline import BuildOptions, build as run_build
+    from dhtt_docs.build.progress import TerminalProgress
 
     opts = BuildOptions(out=out, pdf=pdf or pdfa, pdfa=pdfa, duplex=duplex, jobs=jobs, force=force,
                         templates=templates_dir, converter=converter, timeout=timeout, cache=cache,
@@ -191,7 +191,7 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
                   f"Wrote {_n(len(result.written), 'file')} in {result.out}:"))
     for rel in result.written:
         click.echo(f"  {rel.as_posix()}")
-    from .findings import Severity
+    from dhtt_docs.findings import Severity
     warnings = [f for f in report.all_findings() if f.severity is Severity.WARNING]
     if warnings:
         click.secho(tr(f"Lưu ý: hồ sơ có {len(warnings)} cảnh báo để Hội đồng xem xét "
@@ -211,7 +211,7 @@ def verify(bag: Path) -> None:
     Ví dụ:
       dhtt-docs verify build/bundle/bhxh-thanh-hoa-2024.zip
     """
-    from .bag import verify_bag_zip
+    from dhtt_docs.archive.bag import verify_bag_zip
 
     problems = verify_bag_zip(bag)
     if problems:
@@ -234,8 +234,8 @@ def doctor() -> None:
       dhtt-docs doctor
     """
     import platform
-    from .convert import find_soffice, font_for, libreoffice_version
-    from .profile import available_plans
+    from dhtt_docs.pdf.convert import find_soffice, font_for, libreoffice_version
+    from dhtt_docs.rules.profile import available_plans
 
     problems = []
     click.echo(f"dhtt-docs {__version__}, Python {platform.python_version()}")
@@ -295,7 +295,7 @@ def templates_export(dest: Path, overwrite: bool) -> None:
       (sửa các tệp .docx trong mau-cua-toi, rồi)
       dhtt-docs build dossiers/bhxh-thanh-hoa-2024 --templates mau-cua-toi
     """
-    from .render import export_templates
+    from dhtt_docs.documents.render import export_templates
 
     written = export_templates(dest, overwrite=overwrite)
     click.echo(tr(f"Đã chép {len(written)} tệp vào {dest}:", f"Copied {_n(len(written), 'file')} to {dest}:"))
@@ -317,8 +317,8 @@ def templates_check(folder: Path) -> None:
     Ví dụ:
       dhtt-docs templates check mau-cua-toi
     """
-    from .findings import Severity, sort_findings
-    from .render import lint_templates
+    from dhtt_docs.findings import Severity, sort_findings
+    from dhtt_docs.documents.render import lint_templates
 
     findings = sort_findings(lint_templates(folder))
     for f in findings:
@@ -345,7 +345,7 @@ def init(folder: Path, year: int | None) -> None:
       dhtt-docs init bhxh-quang-binh-2024 --year 2024
     """
     import datetime as _dt
-    from .scaffold import init_round
+    from dhtt_docs.dossier.scaffold import init_round
 
     created = init_round(folder, year or _dt.date.today().year)
     click.echo(tr(f"Đã tạo đợt xét trong {folder}:", f"Created a round in {folder}:"))
@@ -375,7 +375,7 @@ def new(kind: str, cid: str, folder: Path) -> None:
       dhtt-docs new individual nguyen-van-an --in dossiers/bhxh-thanh-hoa-2025
       dhtt-docs new collective phong-quan-ly-thu
     """
-    from .scaffold import new_candidate
+    from dhtt_docs.dossier.scaffold import new_candidate
 
     path = new_candidate(kind, cid, folder)
     click.echo(tr(f"Đã tạo {path}. Điền các trường còn trống rồi chạy `dhtt-docs validate {folder}`.",
@@ -398,8 +398,8 @@ def xlsx_template(file: Path, overwrite: bool) -> None:
     Ví dụ:
       dhtt-docs xlsx template danh-sach-2025.xlsx
     """
-    from .exceptions import UsageProblem
-    from .xlsx import write_template
+    from dhtt_docs.exceptions import UsageProblem
+    from dhtt_docs.excel.xlsx import write_template
 
     if file.exists() and not overwrite:
         raise UsageProblem(tr(f"Đã có tệp {file}: không ghi đè. Chọn tên khác hoặc thêm --overwrite.",
@@ -426,8 +426,8 @@ def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
     Ví dụ:
       dhtt-docs xlsx import danh-sach-2025.xlsx dossiers/bhxh-thanh-hoa-2025
     """
-    from .findings import Severity, sort_findings
-    from .xlsx import import_workbook
+    from dhtt_docs.findings import Severity, sort_findings
+    from dhtt_docs.excel.xlsx import import_workbook
 
     written, findings = import_workbook(file, folder, overwrite=overwrite)
     for f in sort_findings(findings):
@@ -458,9 +458,9 @@ def status(folder: Path, out: Path | None, templates_dir: Path | None) -> None:
     Ví dụ:
       dhtt-docs status dossiers/bhxh-thanh-hoa-2024
     """
-    from .findings import Severity
-    from .pipeline import BuildOptions
-    from .status import MISSING, STALE, format_table, state_label, status_table
+    from dhtt_docs.findings import Severity
+    from dhtt_docs.build.pipeline import BuildOptions
+    from dhtt_docs.build.status import MISSING, STALE, format_table, state_label, status_table
 
     report = evaluate(load_round(_check_folder(folder)))
     opts = BuildOptions(out=out, templates=templates_dir)

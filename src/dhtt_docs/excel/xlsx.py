@@ -41,16 +41,16 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
-from .docxfix import normalize_docx
-from .vnformat import parse_number
-from .findings import Finding, Severity
-from .i18n import tr
-from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
-from .profile import Profile, load_profile
-from .scaffold import slugify
-from .schema import Collective, Individual
-from .vocab import RATINGS, closest, match_gender, match_rating, norm
-from .yamlsource import clean_text, parse_yaml_text
+from dhtt_docs.documents.docxfix import normalize_docx
+from dhtt_docs.vnformat import parse_number
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.i18n import tr
+from dhtt_docs.dossier.loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
+from dhtt_docs.rules.profile import Profile, load_profile
+from dhtt_docs.dossier.scaffold import slugify
+from dhtt_docs.dossier.schema import Collective, Individual
+from dhtt_docs.vocab import RATINGS, closest, match_gender, match_rating, norm
+from dhtt_docs.dossier.yamlsource import clean_text, parse_yaml_text
 
 # --- the layout -----------------------------------------------------------------
 
@@ -1331,7 +1331,7 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
     percentage. Raises DhttError (from build_context) when the round has no
     readable submission or plan profile.
     """
-    from .context import build_context  # late: context imports the rules engine
+    from dhtt_docs.documents.context import build_context  # late: context imports the rules engine
 
     ctx = build_context(report, draft=draft).common
     total = len(report.round.submission.council.members)

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .findings import Finding, Severity
-from .i18n import tr
-from .schema import Collective, Individual, Submission
-from .vocab import match_kind, slugify
-from .yamlsource import SourceMap, path_to_key, read_yaml
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.i18n import tr
+from dhtt_docs.dossier.schema import Collective, Individual, Submission
+from dhtt_docs.vocab import match_kind, slugify
+from dhtt_docs.dossier.yamlsource import SourceMap, path_to_key, read_yaml
 
 ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_FILE = "submission.yaml"

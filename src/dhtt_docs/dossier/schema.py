@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from . import vocab
-from .i18n import tr
-from .vnformat import parse_number
+from dhtt_docs import vocab
+from dhtt_docs.i18n import tr
+from dhtt_docs.vnformat import parse_number
 
 # --- scalar types -----------------------------------------------------------
 

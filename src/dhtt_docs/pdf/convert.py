@@ -40,8 +40,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import janitor
-from .i18n import tr
+from dhtt_docs.build import janitor
+from dhtt_docs.i18n import tr
 
 __all__ = [
     "PDFA_FILTER",

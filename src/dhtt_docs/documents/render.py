@@ -36,7 +36,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, meta, nodes
 from lxml import etree
 
-from .context import (
+from dhtt_docs.documents.context import (
     ROUND_NAMES,
     VARIABLES,
     RoundContext,
@@ -44,11 +44,11 @@ from .context import (
     build_context,
     variables_markdown,
 )
-from .docxfix import normalize_docx
-from .exceptions import DhttError
-from .findings import Finding, Severity
-from .i18n import tr
-from .rules import Report
+from dhtt_docs.documents.docxfix import normalize_docx
+from dhtt_docs.exceptions import DhttError
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.i18n import tr
+from dhtt_docs.rules.engine import Report
 
 # Template kind -> file name (in templates/ and in a user's --templates folder).
 TEMPLATE_FILES = {
@@ -92,7 +92,7 @@ def builtin_templates_dir() -> Path:
             return Path(str(shipped))
     except (ModuleNotFoundError, TypeError):   # pragma: no cover - unusual installs
         pass
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 def template_path(kind: str, templates_dir: Path | None = None) -> Path:

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from .i18n import tr
+from dhtt_docs.i18n import tr
 
 STAGE_LABELS = {
     "render": "Lập văn bản DOCX",

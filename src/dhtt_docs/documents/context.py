@@ -33,10 +33,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .exceptions import DhttError
-from .rules import Report, Verdict
-from .schema import Collective, Decision, Individual, Member, Submission
-from .vnformat import (
+from dhtt_docs.exceptions import DhttError
+from dhtt_docs.rules.engine import Report, Verdict
+from dhtt_docs.dossier.schema import Collective, Decision, Individual, Member, Submission
+from dhtt_docs.vnformat import (
     doc_code,
     doc_number,
     format_date,
@@ -47,7 +47,7 @@ from .vnformat import (
     format_place_date,
     format_time,
 )
-from .vocab import RATINGS
+from dhtt_docs.vocab import RATINGS
 
 # Document type codes (NĐ 30, Phụ lục III) and the council's own code.
 TTR = "TTr"

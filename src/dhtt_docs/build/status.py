@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .attachments import declared
-from .cache import DEFAULT_DIR, BuildCache
-from .i18n import tr
-from .pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
-from .rules import Report, Verdict, track_label
+from dhtt_docs.dossier.attachments import declared
+from dhtt_docs.build.cache import DEFAULT_DIR, BuildCache
+from dhtt_docs.i18n import tr
+from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
+from dhtt_docs.rules.engine import Report, Verdict, track_label
 
 # A document's state, as `document_states` gives it (Vietnamese, language-independent);
 # `state_label` turns it into the chosen language for the table.
@@ -38,7 +38,7 @@ class DocState:
 
 
 def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[DocState]:
-    from .convert import converter_identity
+    from dhtt_docs.pdf.convert import converter_identity
 
     out = output_dir(folder, opts) / DOCUMENTS
     cache = BuildCache(opts.cache_dir or folder / DEFAULT_DIR) if opts.cache else BuildCache(None)
@@ -82,7 +82,7 @@ def _attachments(v: Verdict, report: Report) -> str:
 
 def status_table(report: Report, folder: Path, opts: BuildOptions) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the status table (text, ready to print)."""
-    from .vnformat import format_percent
+    from dhtt_docs.vnformat import format_percent
 
     all_states = document_states(report, folder, opts) if report.round.submission else []
     states = {s.candidate_id: s for s in all_states if s.candidate_id}

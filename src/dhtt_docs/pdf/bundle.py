@@ -36,7 +36,7 @@ from pypdf.generic import (
     NameObject,
 )
 
-from .i18n import tr
+from dhtt_docs.i18n import tr
 
 __all__ = [
     "PRODUCER",

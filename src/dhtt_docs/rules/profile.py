@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from .vocab import norm
+from dhtt_docs.vocab import norm
 
 DEFAULT_PLAN = "1935/KH-BHXH"
 
@@ -149,7 +149,7 @@ def plan_file_name(plan_id: str) -> str:
 
 
 def plans_dir() -> Path:
-    return Path(str(resources.files("dhtt_docs") / "plans"))
+    return Path(str(resources.files("dhtt_docs.rules") / "plans"))
 
 
 def available_plans() -> list[str]:

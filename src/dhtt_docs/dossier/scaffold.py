@@ -24,10 +24,10 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from .exceptions import DhttError
-from .i18n import tr
-from .loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
-from .vocab import match_kind, slugify
+from dhtt_docs.exceptions import DhttError
+from dhtt_docs.i18n import tr
+from dhtt_docs.dossier.loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
+from dhtt_docs.vocab import match_kind, slugify
 
 ATTACHMENTS_DIR = "attachments"
 ATTACHMENTS_README = "README.txt"
@@ -37,7 +37,7 @@ KIND_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
 
 def template_text(name: str) -> str:
     """The text of one scaffold template shipped in the package (``scaffolds/<name>``)."""
-    return (resources.files("dhtt_docs") / "scaffolds" / name).read_text(encoding="utf-8")
+    return (resources.files("dhtt_docs.dossier") / "scaffolds" / name).read_text(encoding="utf-8")
 
 
 def check_id(cid: str) -> str:
