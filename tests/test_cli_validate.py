@@ -108,16 +108,17 @@ def test_installed_console_script_runs_without_traceback(round_dir):
 def test_internal_error_is_one_line_unless_debug(round_dir, monkeypatch):
     from click.testing import CliRunner
 
-    from dhtt_docs import cli as cli_module
+    from dhtt_docs.cli.commands import validate as cli_module
+    from dhtt_docs.cli import cli
 
     def boom(*a, **k):
         raise RuntimeError("hỏng giả")
     monkeypatch.setattr(cli_module, "evaluate", boom)
     runner = CliRunner()
-    plain = runner.invoke(cli_module.cli, ["validate", str(round_dir.root)])
+    plain = runner.invoke(cli, ["validate", str(round_dir.root)])
     assert plain.exit_code == 1
     assert "Lỗi nội bộ" in plain.stderr and "--debug" in plain.stderr and "Traceback" not in plain.stderr
-    debug = runner.invoke(cli_module.cli, ["--debug", "validate", str(round_dir.root)])
+    debug = runner.invoke(cli, ["--debug", "validate", str(round_dir.root)])
     assert isinstance(debug.exception, RuntimeError)
 
 

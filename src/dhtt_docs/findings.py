@@ -2,16 +2,19 @@
 
 A finding says how bad it is (severity), which clause of the plan or which part
 of the input contract it rests on (clause), where it is (file, line, key) and,
-in the chosen language (Vietnamese by default), what is wrong and how to fix it (message).
+what is wrong and how to fix it (message), and the data it rests on (code,
+params). The message is a `Text` in both languages: the edge that prints a
+finding chooses the language; `validation.json` and the archive are always
+Vietnamese (`to_json("vi")`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text, render, tr
 
 
 class Severity(str, Enum):
@@ -40,14 +43,19 @@ class Severity(str, Enum):
 @dataclass(frozen=True)
 class Finding:
     severity: Severity
-    message: str
+    message: Text | str
     file: str | None = None
     line: int | None = None
     key: str | None = None
     clause: str | None = None
     code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
-    def to_json(self) -> dict:
+    def text(self, lang: str | None = None) -> str:
+        """The message in `lang` (the chosen language when None)."""
+        return render(self.message, lang)
+
+    def to_json(self, lang: str | None = None) -> dict:
         return {
             "severity": self.severity.value,
             "clause": self.clause,
@@ -55,7 +63,7 @@ class Finding:
             "line": self.line,
             "key": self.key,
             "code": self.code,
-            "message": self.message,
+            "message": self.text(lang),
         }
 
     def where(self) -> str:

@@ -222,7 +222,7 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
             return
     with result.timed("render"):
         _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, jobs, report, result, cache)
-    (stage / VALIDATION).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n",
+    (stage / VALIDATION).write_text(json.dumps(report.to_json("vi"), ensure_ascii=False, indent=2) + "\n",
                                     encoding="utf-8")
     with result.timed("bag"):
         _make_bag(stage, report)

@@ -56,7 +56,7 @@ class Verdict:
     def has_errors(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str | None = None) -> dict:
         return {
             "id": self.id,
             "kind": self.candidate.kind,
@@ -65,7 +65,7 @@ class Verdict:
             "tracks": dict(self.tracks),
             "approval": self.approval,
             "votes": self.votes,
-            "findings": [f.to_json() for f in sort_findings(self.findings)],
+            "findings": [f.to_json(lang) for f in sort_findings(self.findings)],
         }
 
 
@@ -87,14 +87,15 @@ class Report:
             out.extend(v.findings)
         return out
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str | None = None) -> dict:
+        """The JSON of `validate --format json`; messages in `lang` (the chosen language when None)."""
         plan = self.profile.id if self.profile else (
             self.round.submission.plan if self.round.submission else DEFAULT_PLAN)
         return {
             "ok": self.ok,
             "plan": plan,
-            "candidates": [v.to_json() for v in self.verdicts],
-            "findings": [f.to_json() for f in sort_findings(self.findings)],
+            "candidates": [v.to_json(lang) for v in self.verdicts],
+            "findings": [f.to_json(lang) for f in sort_findings(self.findings)],
         }
 
     def verdict(self, cid: str) -> Verdict | None:

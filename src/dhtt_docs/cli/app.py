@@ -1,0 +1,81 @@
+"""The command line: a thin layer that parses options, calls the library, prints.
+
+Exit codes (the README's contract): 0 done without error findings; 1 error
+findings; 2 wrong usage or a missing tool; 3 an internal error. Tracebacks only with --debug.
+Each command lives in its own module under `commands/`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from dhtt_docs import __version__
+from dhtt_docs.cli.commands import build, doctor, init, new, status, templates, validate, verify, xlsx
+from dhtt_docs.cli.options import LANG_HELP, default_lang
+from dhtt_docs.exceptions import DhttError
+from dhtt_docs.i18n import LANGS, set_lang, tr
+
+
+class _Group(click.Group):
+    """Turns any unexpected exception into one clean line unless --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.secho(tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
+                           "Stopped (Ctrl-C). The previous results (if any) are left as they were."),
+                        err=True, fg="yellow")
+            sys.exit(130 if ctx.obj and ctx.obj.get("debug") else 1)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.secho(tr(f"Lỗi nội bộ của dhtt-docs: {type(exc).__name__}: {exc}. "
+                           "Chạy lại với --debug để xem chi tiết và gửi cho người bảo trì.",
+                           f"Internal error in dhtt-docs: {type(exc).__name__}: {exc}. "
+                           "Run again with --debug to see the details, and send them to the maintainers."),
+                        err=True, fg="red")
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dhtt-docs")
+@click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi (traceback), cho người bảo trì.")
+@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True, help=LANG_HELP)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
+    """Lập hồ sơ điển hình tiên tiến (Kế hoạch 1935/KH-BHXH) từ các tệp YAML.
+
+    \b
+    Ví dụ:
+      dhtt-docs validate samples/bhxh-thanh-hoa-2024
+      dhtt-docs build samples/bhxh-thanh-hoa-2024 -o out
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    # pypdf warns about every small flaw of a scanned PDF; a secretary needs our findings, not those.
+    logging.getLogger("pypdf").setLevel(logging.DEBUG if debug else logging.ERROR)
+    # Each command starts from the chosen language (or DHTT_LANG, or Vietnamese), never from a previous
+    # in-process run's; a --lang after the subcommand then overrides it.
+    set_lang(lang or default_lang())
+
+
+for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status):
+    cli.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[1]))
+
+
+def main() -> None:
+    try:
+        cli(prog_name="dhtt-docs")
+    except DhttError as e:  # raised outside a command context
+        e.show()
+        sys.exit(e.exit_code)
+
+
+if __name__ == "__main__":
+    main()

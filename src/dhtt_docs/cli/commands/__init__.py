@@ -1,0 +1,1 @@
+"""One module per command; `dhtt_docs.cli.app` registers them."""

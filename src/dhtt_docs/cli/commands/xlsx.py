@@ -1,0 +1,73 @@
+"""`dhtt-docs xlsx`: The Excel workbook: template and import."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dhtt_docs.cli.options import lang_option, plural as _n
+from dhtt_docs.i18n import tr
+
+
+@click.group()
+def xlsx() -> None:
+    """Nhập danh sách ứng viên từ Excel."""
+
+
+@xlsx.command("template")
+@lang_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Ghi đè tệp đã có.")
+def xlsx_template(file: Path, overwrite: bool) -> None:
+    """Tạo tệp Excel mẫu (các sheet Cá nhân, Tập thể, Khen thưởng..., có danh mục chọn sẵn).
+
+    \b
+    Ví dụ:
+      dhtt-docs xlsx template danh-sach-2025.xlsx
+    """
+    from dhtt_docs.exceptions import UsageProblem
+    from dhtt_docs.excel.xlsx import write_template
+
+    if file.exists() and not overwrite:
+        raise UsageProblem(tr(f"Đã có tệp {file}: không ghi đè. Chọn tên khác hoặc thêm --overwrite.",
+                              f"{file} already exists and was not overwritten. Choose another name or add "
+                              "--overwrite."))
+    write_template(file)
+    click.echo(tr(f"Đã tạo {file}. Đọc sheet 'Hướng dẫn', điền các sheet, rồi chạy "
+                  f"`dhtt-docs xlsx import {file} <thư mục đợt xét>`.",
+                  f"Created {file}. Read the 'Hướng dẫn' (instructions) sheet, fill in the sheets, then run "
+                  f"`dhtt-docs xlsx import {file} <round folder>`."))
+
+
+@xlsx.command("import")
+@lang_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Ghi đè hồ sơ ứng viên đã có cùng mã.")
+def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
+    """Chuyển tệp Excel đã điền thành hồ sơ ứng viên (candidates/*.yaml).
+
+    Có lỗi ở ô nào thì không ghi tệp nào; mỗi lỗi ghi rõ sheet, dòng, cột.
+
+    \b
+    Ví dụ:
+      dhtt-docs xlsx import danh-sach-2025.xlsx dossiers/bhxh-thanh-hoa-2025
+    """
+    from dhtt_docs.findings import Severity, sort_findings
+    from dhtt_docs.excel.xlsx import import_workbook
+
+    written, findings = import_workbook(file, folder, overwrite=overwrite)
+    for f in sort_findings(findings):
+        colour = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+        click.echo(click.style(f"{f.severity.label:<9}", fg=colour) + f" {f.key or f.file}: {f.message}")
+    if any(f.severity is Severity.ERROR for f in findings):
+        click.secho(tr("Chưa ghi tệp nào: sửa các ô báo LỖI rồi nhập lại.",
+                       "Nothing written: fix the cells marked ERROR and import again."), fg="red")
+        sys.exit(1)
+    click.echo(tr(f"Đã ghi {len(written)} hồ sơ vào {folder / 'candidates'}:",
+                  f"Wrote {_n(len(written), 'candidate file')} to {folder / 'candidates'}:"))
+    for p in written:
+        click.echo(f"  {p.name}")
+    click.echo(tr(f"Tiếp theo: `dhtt-docs validate {folder}`.", f"Next: `dhtt-docs validate {folder}`."))
