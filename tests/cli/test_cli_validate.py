@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import QUANG_BINH, SAMPLE_ROUND, SCREENING_ROUND, validate_json
 
 # The verdicts samples/README.md explains.
@@ -116,10 +118,31 @@ def test_internal_error_is_one_line_unless_debug(round_dir, monkeypatch):
     monkeypatch.setattr(cli_module, "evaluate", boom)
     runner = CliRunner()
     plain = runner.invoke(cli, ["validate", str(round_dir.root)])
-    assert plain.exit_code == 1
+    assert plain.exit_code == 3   # a bug, not "the dossier has errors" (1)
     assert "Lỗi nội bộ" in plain.stderr and "--debug" in plain.stderr and "Traceback" not in plain.stderr
+    assert len(plain.stderr.strip().splitlines()) == 1
     debug = runner.invoke(cli, ["--debug", "validate", str(round_dir.root)])
     assert isinstance(debug.exception, RuntimeError)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_internal_error_still_gives_json(round_dir, monkeypatch, lang):
+    from click.testing import CliRunner
+
+    from dhtt_docs.cli.commands import validate as cli_module
+    from dhtt_docs.cli import cli
+
+    def boom(*a, **k):
+        raise IndexError("tuple index out of range")
+    monkeypatch.setattr(cli_module, "evaluate", boom)
+    result = CliRunner().invoke(cli, ["--lang", lang, "validate", str(round_dir.root), "--format", "json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["candidates"] == []
+    [finding] = data["findings"]
+    assert finding["severity"] == "error" and finding["code"] == "internal.error"
+    assert "IndexError" in finding["message"]
+    assert ("send them to the maintainers" if lang == "en" else "gửi cho người bảo trì") in finding["message"]
 
 
 def test_output_folder_that_cannot_be_made_exits_2(tmp_path):
