@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import struct
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from pypdf.generic import (
     NameObject,
 )
 
+from dhtt_docs.fsutil import atomic_write
 from dhtt_docs.i18n import tr
 
 __all__ = [
@@ -551,12 +551,9 @@ def _write_reproducibly(writer: PdfWriter, out: Path) -> None:
         writer.write(final)
         payload = final.getvalue()
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.part")
     try:
-        partial.write_bytes(payload)
-        os.replace(partial, out)
+        atomic_write(out, payload)
     except OSError as err:
-        partial.unlink(missing_ok=True)
         raise BundleError(tr(
             f"Không ghi được {out}: {err.strerror or err}. "
             "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",

@@ -85,4 +85,9 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
                        f"(chi tiết: {command('dhtt-docs', 'validate', folder)}).",
                        f"Note: the dossier has {_n(len(warnings), 'warning')} for the council to consider "
                        f"(details: {command('dhtt-docs', 'validate', folder)})."), fg="yellow")
+    pdf_part = (tr(f"; chuyển {result.converted} PDF", f"; {_n(result.converted, 'PDF')} converted")
+                if opts.pdf else "")
+    click.echo(tr(f"Lần này: lập {result.rendered} văn bản, dùng lại {result.reused} văn bản không đổi{pdf_part}.",
+                  f"This run: {_n(result.rendered, 'document')} made again, {result.reused} reused unchanged"
+                  f"{pdf_part}."))
     sys.exit(1 if result.draft else 0)
