@@ -181,9 +181,10 @@ def round_dir(tmp_path: Path) -> RoundBuilder:
 
 @pytest.fixture
 def run_cli():
-    def run(*args: str, input: str | None = None):
+    def run(*args: str, input: str | None = None, env: dict | None = None):
         runner = CliRunner()
-        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+        return runner.invoke(cli, [str(a) for a in args], input=input, env=env, prog_name="dhtt-docs",
+                             catch_exceptions=False)
     return run
 
 

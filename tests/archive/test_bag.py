@@ -258,3 +258,26 @@ def test_missing_source_is_named(tmp_path: Path) -> None:
 def test_bad_info_label_is_refused(tmp_path: Path, payload: dict[str, Path]) -> None:
     with pytest.raises(BagError, match="Nhãn"):
         make_bag_zip(tmp_path / "x.zip", payload, info={"Bad Label": "x"})
+
+
+LONG = "Hồ sơ đề nghị công nhận điển hình tiên tiến năm 2024 theo Kế hoạch 1935/KH-BHXH của Bảo hiểm xã hội Việt Nam"
+
+
+def test_long_bag_info_values_are_folded_at_79_and_still_valid(tmp_path: Path, payload: dict[str, Path]) -> None:
+    """RFC 8493 2.2.2: lines of bag-info.txt SHOULD stay within 79 characters; long values are folded."""
+    bagit = pytest.importorskip("bagit")
+    safe = {k: v for k, v in payload.items() if "%" not in k}
+    make_bag_zip(tmp_path / "ho-so.zip", safe, info={**INFO, "External-Description": LONG})
+    text = read(tmp_path / "ho-so.zip", "ho-so/bag-info.txt")
+    assert max(len(line) for line in text.splitlines()) <= 79
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("External-Description: "))
+    folded = [lines[start]] + [line for line in lines[start + 1:start + 3] if line.startswith("  ")]
+    assert len(folded) == 2                                    # folded once, continuation indented
+    assert " ".join(part.strip() for part in folded) == f"External-Description: {LONG}"
+    assert verify_bag_zip(tmp_path / "ho-so.zip") == []
+    with zipfile.ZipFile(tmp_path / "ho-so.zip") as zf:
+        zf.extractall(tmp_path / "x")
+    read_back = bagit.Bag(str(tmp_path / "x" / "ho-so"))
+    assert read_back.validate()
+    assert " ".join(read_back.info["External-Description"].split()) == LONG

@@ -19,7 +19,7 @@ clicktext.install()   # before the commands are defined: click's own words in th
 
 from dhtt_docs.cli.commands import build, doctor, init, new, status, templates, validate, verify, xlsx
 from dhtt_docs.cli.errors import EXIT_INTERNAL, EXIT_USAGE, internal_error_text, usage_line
-from dhtt_docs.cli.options import LANG_HELP, default_lang
+from dhtt_docs.cli.options import LANG_HELP, _set_lang, default_lang
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
 
@@ -28,6 +28,7 @@ class _Group(click.Group):
     """Usage errors in one line (exit 2); any unexpected exception in one line (exit 3) unless --debug."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        set_lang(default_lang())   # DHTT_LANG or Vietnamese, until --lang says otherwise
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -63,7 +64,8 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dhtt-docs")
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi (traceback), cho người bảo trì.")
-@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True, help=LANG_HELP)
+@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True, is_eager=True,
+              callback=_set_lang, help=LANG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Lập hồ sơ điển hình tiên tiến (Kế hoạch 1935/KH-BHXH) từ các tệp YAML.
