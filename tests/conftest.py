@@ -164,7 +164,7 @@ def has_soffice() -> bool:
     return find_soffice() is not None
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def soffice() -> str:
     """The LibreOffice executable; the test is skipped where it is not installed (never on CI: see below)."""
     from dhtt_docs.pdf.convert import find_soffice

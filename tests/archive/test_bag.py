@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import rewrite
 
 from dhtt_docs import __version__
 from dhtt_docs.archive.bag import BagError, make_bag_zip, verify_bag_zip
@@ -49,19 +50,6 @@ def bag(tmp_path: Path, payload: dict[str, Path]) -> Path:
 def read(zip_path: Path, name: str) -> str:
     with zipfile.ZipFile(zip_path) as zf:
         return zf.read(name).decode("utf-8")
-
-
-def rewrite(src: Path, dst: Path, *, drop=(), replace=None, add=None) -> Path:
-    """Copy a zip, dropping, replacing or adding entries (to simulate tampering)."""
-    replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for info in zin.infolist():
-            if info.filename in drop:
-                continue
-            zout.writestr(info, replace.get(info.filename, zin.read(info)))
-        for name, data in add.items():
-            zout.writestr(name, data)
-    return dst
 
 
 # --------------------------------------------------------------------------- layout

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SAMPLE_ROUND
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) chưa cài")
+pytestmark = [pytest.mark.usefixtures("soffice"), pytest.mark.slow]
 
 
 def big_round(dest: Path, n: int = 24) -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import QUANG_BINH, ROOT, SAMPLE_ROUND, SCREENING_ROUND
+from helpers import doctor
 from docx import Document
 from docx.shared import Mm, Pt
 from lxml import etree
@@ -553,20 +554,6 @@ def test_zip_entries_and_core_properties_are_fixed(rendered):
 # --- templates: lint, user templates, export ------------------------------------------------
 
 
-def doctor(src: Path, dest: Path, old: str, new: str) -> Path:
-    """A copy of a template with one text replaced in word/document.xml."""
-    with zipfile.ZipFile(src) as z:
-        items = {i.filename: z.read(i.filename) for i in z.infolist()}
-    xml = items["word/document.xml"].decode("utf-8")
-    assert old in xml, old
-    items["word/document.xml"] = xml.replace(old, new, 1).encode("utf-8")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(dest, "w") as z:
-        for name, data in items.items():
-            z.writestr(name, data)
-    return dest
-
-
 def test_builtin_templates_lint_clean():
     assert lint_templates(builtin_templates_dir()) == []
 
@@ -608,8 +595,8 @@ def test_lint_finds_unclosed_blocks_split_tags_and_stray_files(tmp_path):
     assert not any(f == "~$to-trinh.docx" for f, _ in findings)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_template_saved_by_libreoffice_still_builds(tmp_path):
+@pytest.mark.slow
+def test_template_saved_by_libreoffice_still_builds(tmp_path, soffice):
     """A user opens a template in LibreOffice, saves it as .docx, and builds with it."""
     src = tmp_path / "src"
     src.mkdir()

@@ -26,7 +26,7 @@ from dhtt_docs.pdf.bundle import (
     build_bundle,
     normalise_pdf,
 )
-from dhtt_docs.pdf.convert import convert_many, find_soffice
+from dhtt_docs.pdf.convert import convert_many
 
 VN_TEXT = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam – Độc lập, Tự do, Hạnh phúc; "
@@ -85,10 +85,8 @@ def parts(tmp_path: Path) -> list[BundlePart]:
 
 
 @pytest.fixture(scope="module")
-def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def office_pdfs(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> dict[str, Path]:
     """Real LibreOffice PDFs: two plain, two PDF/A of one document (separate soffice processes)."""
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) chưa cài; CI cài libreoffice-writer-nogui nên chạy ở đó")
     root = tmp_path_factory.mktemp("office")
     src = root / "bao-cao.docx"
     doc = Document()

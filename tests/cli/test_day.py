@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from test_xlsx import _fill_workbook, fill_submission
+from helpers import _fill_workbook
+from scaffold_fill import fill_submission
 
 
 def dhtt(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
