@@ -147,6 +147,14 @@ def _vietnamese_afterwards():
     set_lang("vi")
 
 
+@pytest.fixture
+def english():
+    """Messages in English for this test (as `--lang en` makes them)."""
+    set_lang("en")
+    yield
+    set_lang("vi")
+
+
 @pytest.fixture(params=["vi", "en"])
 def lang(request) -> str:
     """Run a test once per language (messages chosen with `say`); the language is set for the test."""

@@ -6,16 +6,21 @@ filling the Excel workbook as a user would.
 
 from __future__ import annotations
 
+import re
+import json
 import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import click
+from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from dhtt_docs.cli import cli
 from dhtt_docs.excel.xlsx import (
     SHEET_COLLECTIVES,
     SHEET_DISCIPLINE,
@@ -160,3 +165,70 @@ def _one_individual(path: Path, **changes) -> None:
     values.update(changes)
     put(wb[SHEET_INDIVIDUALS], 7, values)
     wb.save(path)
+
+
+# --- English messages (--lang en) --------------------------------------------------------
+
+VIETNAMESE_WORDS = ("hãy", "tệp", "trường", "không", "được", "của", "cần", "dòng")
+
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)")       # 'value', not the apostrophe of "file's"
+
+
+
+def unquoted(message: str) -> str:
+    """The message without its quoted values (they are the user's own, often Vietnamese)."""
+    return _QUOTED.sub("''", message)
+
+
+
+def assert_english(message: str, *words: str) -> None:
+    """`message` contains every English fragment in `words` and no Vietnamese word outside quotes."""
+    for word in words:
+        assert word in message, (word, message)
+    text = unicodedata.normalize("NFC", unquoted(message)).lower()
+    found = [w for w in VIETNAMESE_WORDS if w in text]
+    assert not found, (found, message)
+
+
+# --- the command line in English ------------------------------------------------------------
+
+CLI_VIETNAMESE = ("hãy", "tệp", "trường", "không", "được", "của", "cần", "thành viên")
+
+RULES_CODES = re.compile(r"^(award|rating|track|initiatives?|target|discipline|awards|plan|verdict|leader|round|"
+                         r"council|ballots|votes|meeting)\.")
+
+
+
+def cli_run(*args, env: dict | None = None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+
+def strip_values(text: str, names=()) -> str:
+    """The text without what the user typed: quoted values and the given names."""
+    text = click.unstyle(text)
+    text = re.sub(r"'[^']*'", "''", text)
+    text = re.sub(r'"[^"]*"', '""', text)
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "<name>")
+    return text
+
+
+
+def assert_english_text(text: str, names=()) -> None:
+    bare = strip_values(text, names).lower()
+    found = [w for w in CLI_VIETNAMESE if w in bare]
+    assert not found, f"Vietnamese {found} in: {text!r}"
+
+
+
+def candidate_names(folder: Path) -> list[str]:
+    data = json.loads(cli_run("--lang", "en", "validate", folder, "--format", "json").stdout)
+    return [c["name"] for c in data["candidates"]]
+
+
+
+def rules_messages(data: dict) -> list[dict]:
+    found = [f for c in data["candidates"] for f in c["findings"]] + data["findings"]
+    return [f for f in found if RULES_CODES.match(f["code"] or "")]
+

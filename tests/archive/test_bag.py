@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import rewrite
+from helpers import assert_english, rewrite
 
 from dhtt_docs import __version__
 from dhtt_docs.archive.bag import BagError, make_bag_zip, verify_bag_zip
@@ -269,3 +269,53 @@ def test_long_bag_info_values_are_folded_at_79_and_still_valid(tmp_path: Path, p
     read_back = bagit.Bag(str(tmp_path / "x" / "ho-so"))
     assert read_back.validate()
     assert " ".join(read_back.info["External-Description"].split()) == LONG
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+@pytest.fixture()
+def small_bag(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    files = {"submission.yaml": "plan: 1935/KH-BHXH\n", "documents/to-trinh.docx": "docx bytes",
+             "attachments/scan.pdf": "%PDF-1.7 scan"}
+    payload = {}
+    for i, (name, text) in enumerate(files.items()):
+        (src / f"f{i}").write_text(text, encoding="utf-8")
+        payload[name] = src / f"f{i}"
+    out = tmp_path / "out" / "dossier.zip"
+    make_bag_zip(out, payload, info={"Bagging-Date": "2024-11-25"})
+    assert verify_bag_zip(out) == []
+    return out
+
+
+def test_tampered_bag_problems_are_english_and_name_the_files(english, small_bag: Path, tmp_path: Path) -> None:
+    bad = rewrite(small_bag, tmp_path / "bad.zip",
+                  replace={"dossier/data/documents/to-trinh.docx": b"docx BYTES"},
+                  drop={"dossier/data/submission.yaml"},
+                  add={"dossier/data/extra.pdf": b"x"})
+    problems = verify_bag_zip(bad)
+    altered = [p for p in problems if "data/documents/to-trinh.docx" in p]
+    missing = [p for p in problems if "data/submission.yaml" in p]
+    extra = [p for p in problems if "data/extra.pdf" in p]
+    oxum = [p for p in problems if "Payload-Oxum" in p]
+    assert len(altered) == len(missing) == len(extra) == len(oxum) == 1, problems
+    assert_english(altered[0], "File data/documents/to-trinh.docx has been altered", "does not match",
+                   "manifest-sha256.txt")
+    assert_english(missing[0], "Missing file data/submission.yaml", "deleted or renamed")
+    assert_english(extra[0], "Extra file data/extra.pdf", "not in manifest-sha256.txt", "added after")
+    assert_english(oxum[0], "Payload-Oxum in bag-info.txt", "files were added to, removed from or changed")
+    for problem in problems:
+        assert_english(problem)
+
+
+def test_unreadable_bag_and_bag_error_are_english(english, tmp_path: Path) -> None:
+    not_zip = tmp_path / "broken.zip"
+    not_zip.write_bytes(b"not a zip")
+    (problem,) = verify_bag_zip(not_zip)
+    assert_english(problem, "broken.zip", "is not a readable ZIP file", "original archive copy")
+    with pytest.raises(BagError) as info:
+        make_bag_zip(tmp_path / "b.zip", {"a.txt": tmp_path / "nowhere.txt"}, info={})
+    assert_english(str(info.value), "nowhere.txt", "not found", "data/a.txt", "then run again")
+

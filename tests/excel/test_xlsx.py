@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SAMPLE_ROUND
-from helpers import ACHIEVEMENTS, _fill_workbook, _headers, _one_individual, put
+from helpers import assert_english, ACHIEVEMENTS, _fill_workbook, _headers, _one_individual, put
 from scaffold_fill import fill_submission
 
 from dhtt_docs.findings import Severity
@@ -408,3 +408,62 @@ def test_danh_sach_xlsx_changes_with_the_input(tmp_path, round_dir):
     ws = openpyxl.load_workbook(tmp_path / "b.xlsx").active
     votes = [r[4] for r in ws.iter_rows(values_only=True) if isinstance(r[0], int)]
     assert votes == [4, 3]
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+_WHERE = re.compile(r"^Sheet '[^']*', row \d+, column [A-Z]+ \([^)]*\): ")
+
+
+def cell_message(message: str) -> str:
+    """The message after its 'Sheet ..., row N, column X (header): ' prefix (the prefix must be English)."""
+    match = _WHERE.match(message)
+    assert match, message
+    return message[match.end():]
+
+
+def test_bad_cells_are_english_naming_sheet_row_and_column(english, tmp_path: Path, template: Path) -> None:
+    _one_individual(template, **{"Ngày sinh": "31/02/2024", "Xếp loại 2023": "xuất sắc", "Giới tính": "nam giới",
+                                 "Quê quán": None})
+    written, findings = import_workbook(template, tmp_path / "round")
+    assert written == []
+    cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
+    by_key = {f.key: f for f in findings}
+
+    date_f = by_key[f"{SHEET_INDIVIDUALS}!D7"]
+    assert date_f.message.startswith(f"Sheet '{SHEET_INDIVIDUALS}', row 7, column D (Ngày sinh): ")
+    assert_english(cell_message(date_f.message), "The date '31/02/2024' does not exist",
+                   "month 2 of 2024 has no day 31", "correct it")
+    rating = by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"]
+    assert_english(cell_message(rating.message), "The rating 'xuất sắc' is not in the list",
+                   "'hoàn thành xuất sắc nhiệm vụ'", "choose one from the list")
+    gender = by_key[f"{SHEET_INDIVIDUALS}!{cols['Giới tính']}7"]
+    assert_english(cell_message(gender.message), "The gender 'nam giới' is not valid", "choose 'Nam' (male)")
+    missing = by_key[f"{SHEET_INDIVIDUALS}!{cols['Quê quán']}7"]
+    assert "(Quê quán)" in missing.message
+    assert_english(cell_message(missing.message), "Empty: this information is required, fill it in.")
+    assert {f.severity for f in findings} == {Severity.ERROR} and len(findings) == 4
+
+
+def test_a_year_for_a_date_and_a_near_miss_rating(english, tmp_path: Path, template: Path) -> None:
+    _one_individual(template, **{"Ngày sinh": 1980, "Xếp loại 2023": "hoàn thành tốt nhiệm vu"})
+    _, findings = import_workbook(template, tmp_path / "round")
+    cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
+    by_key = {f.key: f for f in findings}
+    assert_english(cell_message(by_key[f"{SHEET_INDIVIDUALS}!D7"].message), "'1980' is only a year",
+                   "write the full day/month/year, for example 25/11/1980")
+    rating = cell_message(by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"].message)
+    assert_english(rating, "The rating 'hoàn thành tốt nhiệm vu' is not in the list",
+                   "did you mean 'hoàn thành tốt nhiệm vụ'?")
+
+
+def test_workbook_level_findings_are_english(english, tmp_path: Path) -> None:
+    fake = tmp_path / "notes.xlsx"
+    fake.write_bytes(b"plain text, not a workbook")
+    (finding,) = import_workbook(fake, tmp_path / "round")[1]
+    assert_english(finding.message, "The file 'notes.xlsx' is not an Excel .xlsx workbook",
+                   "dhtt-docs xlsx template")
+    (finding,) = import_workbook(tmp_path / "nowhere.xlsx", tmp_path / "round")[1]
+    assert_english(finding.message, "not found", "Check the Excel file's name and path")
+

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from helpers import assert_english
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 from docx import Document
 from docx.shared import Pt
 from pypdf import PdfReader, PdfWriter
@@ -351,3 +353,65 @@ def test_poppler_reads_bundle_with_long_vietnamese_metadata_cleanly(parts: list[
     proc = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0 and "Syntax Error" not in proc.stderr, proc.stderr
     assert long in proc.stdout
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+def _blank_pdf(path: Path, pages: int = 1) -> Path:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.write(path)
+    return path
+
+
+EN_META = BundleMeta("Ho so", "Unit", "Subject", "keywords", datetime(2024, 11, 25))
+
+
+def test_broken_attachment_is_an_english_bundle_error(english, tmp_path: Path) -> None:
+    bad = tmp_path / "scan-random.pdf"
+    bad.write_bytes(os.urandom(2000))
+    parts = [BundlePart("Report", _blank_pdf(tmp_path / "report.pdf"), attachments=[BundlePart("Scan", bad)])]
+    out = tmp_path / "bundle.pdf"
+    with pytest.raises(BundleError) as info:
+        build_bundle(parts, out, meta=EN_META)
+    assert_english(str(info.value), str(bad), "Cannot read PDF file", "attach it again")
+    assert not out.exists()
+
+
+def test_missing_attachment_and_empty_bundle_are_english(english, tmp_path: Path) -> None:
+    gone = tmp_path / "gone.pdf"
+    with pytest.raises(BundleError) as info:
+        build_bundle([BundlePart("Gone", gone)], tmp_path / "b.pdf", meta=EN_META)
+    assert_english(str(info.value), str(gone), "not found", "Check the attachment's path")
+    with pytest.raises(BundleError) as info:
+        build_bundle([], tmp_path / "b.pdf", meta=EN_META)
+    assert_english(str(info.value), "no documents to merge")
+
+
+def _pdfa_like(path: Path) -> Path:
+    """A blank page claiming PDF/A-2b: an output intent and pdfaid in its XMP (enough for the bundle)."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.root_object[NameObject("/OutputIntents")] = ArrayObject([DictionaryObject({
+        NameObject("/Type"): NameObject("/OutputIntent"), NameObject("/S"): NameObject("/GTS_PDFA1")})])
+    writer.xmp_metadata = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        b"<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"
+        b"</rdf:Description></rdf:RDF></x:xmpmeta>")
+    writer.write(path)
+    return path
+
+
+def test_pdfa_warning_and_error_are_english(english, tmp_path: Path) -> None:
+    plain = _blank_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(BundleError) as info:
+        build_bundle([BundlePart("Scan", plain)], tmp_path / "b.pdf", meta=EN_META, pdfa=True)
+    assert_english(str(info.value), "No file in the bundle is PDF/A", "Make the PDFs again with the --pdfa option")
+    report = build_bundle([BundlePart("Report", _pdfa_like(tmp_path / "report.pdf")), BundlePart("Scan", plain)],
+                          tmp_path / "b.pdf", meta=EN_META, pdfa=True)
+    (warning,) = report.warnings
+    assert_english(warning, f"{plain} (Scan) is not PDF/A", "Export that file again as PDF/A-2b")
+

@@ -18,10 +18,11 @@ import tempfile
 import time
 import unicodedata
 import xmlrpc.client
+import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import VN_TEXT, make_docx
+from helpers import VN_TEXT, assert_english, make_docx
 from docx import Document
 from pypdf import PdfReader
 
@@ -517,3 +518,48 @@ def test_conversion_with_kept_profiles_reuses_them(tmp_path: Path) -> None:
         assert convert_many([(src, tmp_path / f"a{i}.pdf")], workers=1, profiles=profiles) == []
     assert (profiles / "slot-0").is_dir() and not (profiles / "slot-1").exists()
     assert len(PdfReader(tmp_path / "a1.pdf").pages) == 1
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+def test_corrupt_docx_reason_is_english_and_names_the_file(english, tmp_path: Path) -> None:
+    # Random bytes are caught before LibreOffice starts, so this runs without soffice too.
+    src = tmp_path / "x.docx"
+    src.write_bytes(os.urandom(3000))
+    (failure,) = convert_many([(src, tmp_path / "x.pdf")], workers=1)
+    assert failure.source == src
+    assert_english(failure.reason, "x.docx", "is not a valid DOCX file", "Open it in Word or LibreOffice Writer",
+                   "save it again as .docx")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.slow
+def test_damaged_docx_that_soffice_cannot_open_is_english(english, tmp_path: Path) -> None:
+    from test_convert import make_docx
+
+    good = make_docx(tmp_path / "good.docx", "Hello")
+    bad = tmp_path / "cut-in-half.docx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, data[: len(data) // 2] if info.filename == "word/document.xml" else data)
+    (failure,) = convert_many([(bad, tmp_path / "cut-in-half.pdf")], workers=1, timeout=120)
+    assert_english(failure.reason, "cut-in-half.docx", "LibreOffice could not open", "then run again")
+
+
+def test_missing_libreoffice_is_an_english_conversion_error(english, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DHTT_SOFFICE", str(tmp_path / "no-such-soffice"))
+    src = make_docx(tmp_path / "a.docx", "Hello")
+    with pytest.raises(ConversionError) as info:
+        convert_many([(src, tmp_path / "a.pdf")])
+    assert_english(str(info.value), "LibreOffice (the soffice command) was not found", "install LibreOffice",
+                   "--no-pdf")
+
+
+def test_bad_unoserver_address_is_english(english) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_unoserver_url("unoserver://host:99999")
+    assert_english(str(info.value), "Invalid unoserver address", "must be a number from 1 to 65535",
+                   "for example unoserver://127.0.0.1:2003")
+
