@@ -210,3 +210,10 @@ def pytest_configure(config):
     import os
     if os.environ.get("CI") and shutil.which("soffice") is None:
         raise pytest.UsageError("CI: LibreOffice (soffice) is not installed; scripts/setup --dev must install it.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that runs LibreOffice (it uses the `soffice` fixture) takes seconds: it is `slow`."""
+    for item in items:
+        if "soffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

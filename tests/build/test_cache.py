@@ -12,6 +12,8 @@ from conftest import SAMPLE_ROUND
 from dhtt_docs.build import pipeline
 from dhtt_docs.build.pipeline import BuildOptions, build
 
+pytestmark = pytest.mark.slow   # each test builds a round two or more times
+
 N_DOCS = 9  # Tờ trình, Danh sách, Biên bản, 6 reports
 
 

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 import yaml
 from docx import Document
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +19,8 @@ from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.documents.render import plan_documents
 from dhtt_docs.rules.engine import evaluate
 from dhtt_docs.dossier.yamlsource import clean_text, parse_yaml_text, read_yaml
+
+pytestmark = pytest.mark.slow   # property tests run hundreds of examples
 
 # Text as it arrives from PDFs, phones and Excel: any Unicode, surrogates aside (they cannot be in a UTF-8 file).
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
