@@ -32,6 +32,7 @@ def en():
 
 def assert_english(message: str, *words: str) -> None:
     """`message` has each of `words`, and no Vietnamese word outside the quoted user values."""
+    message = str(message)   # a finding's Text, in the chosen language
     for w in words:
         assert w in message, f"{w!r} not in {message!r}"
     bare = unicodedata.normalize("NFC", re.sub(r"'[^']*'", "", message)).lower()
@@ -329,13 +330,13 @@ def test_vietnamese_by_default_and_per_run(round_dir):
     assert get_lang() == "vi"
     round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 2023-02-30")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.message == "'birth_date': ngày 2023-02-30 không có thật (tháng 2 không có ngày 30): hãy sửa lại."
+    assert f.text() == "Ngày sinh (birth_date): ngày 2023-02-30 không có thật (tháng 2 không có ngày 30): hãy sửa lại."
     set_lang("en")
     try:
         (g,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     finally:
         set_lang("vi")
-    assert g.message == "'birth_date': date 2023-02-30 does not exist (month 2 has no day 30): correct it."
+    assert g.text("en") == "Date of birth (birth_date): date 2023-02-30 does not exist (month 2 has no day 30): correct it."
     assert (g.code, g.line, g.key, g.severity) == (f.code, f.line, f.key, f.severity)
     (h,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert h.message == f.message

@@ -2,7 +2,7 @@
 
 Field names are the YAML keys of `spec/dossier-format.md`. Values are checked
 and normalised here (dates, vocabularies); messages are Vietnamese, or
-English with `--lang en` (they are made at validation time, so tr() picks the
+English with `--lang en` (they are made at validation time, so t() picks the
 language of the run). The loader turns pydantic's errors into findings with
 file, line and key.
 """
@@ -17,23 +17,24 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from pydantic_core import PydanticCustomError
 
 from dhtt_docs import vocab
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text as Words, t
 from dhtt_docs.vnformat import parse_number
 
 # --- scalar types -----------------------------------------------------------
 
 
-def _err(message: str) -> PydanticCustomError:
-    return PydanticCustomError("dhtt", message)
+def _err(message: Words) -> PydanticCustomError:
+    """A check that failed; both languages travel in the error's context (the loader picks them up)."""
+    return PydanticCustomError("dhtt", "{vi}", {"vi": message.vi, "en": message.en})
 
 
 def _text(v: Any) -> str:
     if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
-        raise _err(tr("cần một dòng chữ" + (" (đang để trống)" if v is None else ""),
+        raise _err(t("cần một dòng chữ" + (" (đang để trống)" if v is None else ""),
                       "must be a line of text" + (" (currently empty)" if v is None else "")))
     s = str(v).strip()
     if not s:
-        raise _err(tr("đang để trống: hãy điền nội dung", "is empty: fill in a value"))
+        raise _err(t("đang để trống: hãy điền nội dung", "is empty: fill in a value"))
     return s
 
 
@@ -54,13 +55,13 @@ def _date(v: Any) -> date:
     s = str(v).strip() if v is not None and not isinstance(v, bool) else ""
     m = _DATE_RX.match(s)
     if not m:
-        raise _err(tr(f"ngày '{s}' không đúng dạng năm-tháng-ngày (ví dụ 2024-11-25)",
+        raise _err(t(f"ngày '{s}' không đúng dạng năm-tháng-ngày (ví dụ 2024-11-25)",
                       f"date '{s}' is not in the year-month-day form (for example 2024-11-25)"))
     y, mo, d = map(int, m.groups())
     try:
         return date(y, mo, d)
     except ValueError:
-        raise _err(tr(f"ngày {s} không có thật (tháng {mo} không có ngày {d}): hãy sửa lại",
+        raise _err(t(f"ngày {s} không có thật (tháng {mo} không có ngày {d}): hãy sửa lại",
                       f"date {s} does not exist (month {mo} has no day {d}): correct it")) from None
 
 
@@ -70,55 +71,55 @@ def _datetime(v: Any) -> datetime:
     s = str(v).strip() if v is not None and not isinstance(v, bool) else ""
     m = _DATETIME_RX.match(s)
     if not m:
-        raise _err(tr(f"thời điểm '{s}' không đúng dạng năm-tháng-ngày giờ:phút (ví dụ 2024-11-20 14:00)",
+        raise _err(t(f"thời điểm '{s}' không đúng dạng năm-tháng-ngày giờ:phút (ví dụ 2024-11-20 14:00)",
                       f"date and time '{s}' is not in the year-month-day hour:minute form "
                       "(for example 2024-11-20 14:00)"))
     y, mo, d, h, mi, sec = (int(x) if x else 0 for x in m.groups())
     try:
         return datetime(y, mo, d, h, mi, sec)
     except ValueError:
-        raise _err(tr(f"thời điểm {s} không có thật: hãy sửa ngày hoặc giờ",
+        raise _err(t(f"thời điểm {s} không có thật: hãy sửa ngày hoặc giờ",
                       f"date and time {s} does not exist: correct the date or the time")) from None
 
 
 def _year(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, str)):
-        raise _err(tr("năm phải là số có 4 chữ số, ví dụ 2024",
+        raise _err(t("năm phải là số có 4 chữ số, ví dụ 2024",
                       "the year must be a 4-digit number, for example 2024"))
     try:
         y = int(str(v).strip())
     except ValueError:
-        raise _err(tr(f"năm '{v}' phải là số có 4 chữ số, ví dụ 2024",
+        raise _err(t(f"năm '{v}' phải là số có 4 chữ số, ví dụ 2024",
                       f"year '{v}' must be a 4-digit number, for example 2024")) from None
     if not 1945 <= y <= 2100:
-        raise _err(tr(f"năm {y} không hợp lý (cần từ 1945 đến 2100)",
+        raise _err(t(f"năm {y} không hợp lý (cần từ 1945 đến 2100)",
                       f"year {y} is not plausible (it must be from 1945 to 2100)"))
     return y
 
 
 def _count(v: Any) -> int:
     if isinstance(v, bool):
-        raise _err(tr("cần một số nguyên", "must be a whole number"))
+        raise _err(t("cần một số nguyên", "must be a whole number"))
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, str) and v.strip().isdigit():
         v = int(v.strip())
     if not isinstance(v, int):
-        raise _err(tr(f"'{v}' không phải số nguyên", f"'{v}' is not a whole number"))
+        raise _err(t(f"'{v}' không phải số nguyên", f"'{v}' is not a whole number"))
     if v < 0:
-        raise _err(tr("không được là số âm", "must not be negative"))
+        raise _err(t("không được là số âm", "must not be negative"))
     return v
 
 
 def _number(v: Any) -> float:
     if isinstance(v, bool):
-        raise _err(tr("cần một con số", "must be a number"))
+        raise _err(t("cần một con số", "must be a number"))
     if isinstance(v, (int, float)):
         return v
     try:
         f = parse_number(str(v))   # Vietnamese "1.234,5" or plain "1234.5"
     except ValueError:
-        raise _err(tr(f"'{v}' không phải một con số (viết 362500 hoặc 1,5)",
+        raise _err(t(f"'{v}' không phải một con số (viết 362500 hoặc 1,5)",
                       f"'{v}' is not a number (write 362500 or 1,5)")) from None
     return int(f) if f.is_integer() else f
 
@@ -131,13 +132,13 @@ def _flag(v: Any) -> bool:
         return True
     if key in ("không", "khong", "false", "0", ""):
         return False
-    raise _err(tr(f"'{v}' phải là true hoặc false (có/không)", f"'{v}' must be true or false"))
+    raise _err(t(f"'{v}' phải là true hoặc false (có/không)", f"'{v}' must be true or false"))
 
 
 def _kind(v: Any) -> str:
     k = vocab.match_kind(str(v)) if isinstance(v, str) else None
     if not k:
-        raise _err(tr(f"'{v}' không phải loại hợp lệ: viết individual (cá nhân) hoặc collective (tập thể)",
+        raise _err(t(f"'{v}' không phải loại hợp lệ: viết individual (cá nhân) hoặc collective (tập thể)",
                       f"'{v}' is not a valid kind: write individual or collective"))
     return k
 
@@ -145,7 +146,7 @@ def _kind(v: Any) -> str:
 def _gender(v: Any) -> str:
     g = vocab.match_gender(str(v)) if isinstance(v, str) else None
     if not g:
-        raise _err(tr(f"giới tính '{v}' không hợp lệ: viết Nam hoặc Nữ",
+        raise _err(t(f"giới tính '{v}' không hợp lệ: viết Nam hoặc Nữ",
                       f"gender '{v}' is not valid: write Nam (male) or Nữ (female)"))
     return g
 
@@ -156,7 +157,7 @@ def _rating(v: Any) -> str:
         names = [n for n, _ in vocab.RATINGS.values()]
         hint = vocab.closest(str(v), names)
         quoted = "; ".join(f"'{n}'" for n in names)
-        raise _err(tr(f"xếp loại '{v}' không có trong danh mục ({'; '.join(names)})"
+        raise _err(t(f"xếp loại '{v}' không có trong danh mục ({'; '.join(names)})"
                       + (f"; có phải '{hint}'?" if hint else ""),
                       f"rating '{v}' is not in the list of ratings ({quoted})"
                       + (f"; did you mean '{hint}'?" if hint else "")))
@@ -166,7 +167,7 @@ def _rating(v: Any) -> str:
 def _prefix(v: Any) -> str:
     p = vocab.match_prefix("" if v is None else str(v))
     if p is None:
-        raise _err(tr(f"'{v}' không phải tiền tố ký hợp lệ: để trống, hoặc KT., TM., Q., TL., TUQ.",
+        raise _err(t(f"'{v}' không phải tiền tố ký hợp lệ: để trống, hoặc KT., TM., Q., TL., TUQ.",
                       f"'{v}' is not a valid signing prefix: leave it empty, or write KT., TM., Q., TL. or TUQ."))
     return p
 
@@ -255,7 +256,7 @@ class Target(Model):
         key = vocab.norm(str(v)).replace(" ", "_").replace("-", "_")
         if key in ("at_least", "at_most"):
             return key
-        raise _err(tr(f"'{v}' không hợp lệ: viết at_least (càng cao càng tốt) hoặc at_most (càng thấp càng tốt)",
+        raise _err(t(f"'{v}' không hợp lệ: viết at_least (càng cao càng tốt) hoặc at_most (càng thấp càng tốt)",
                       f"'{v}' is not valid: write at_least (higher is better) or at_most (lower is better)"))
 
     @property
@@ -380,7 +381,7 @@ class Council(Model):
     @classmethod
     def _members(cls, v: Any) -> Any:
         if not v:
-            raise _err(tr("danh sách thành viên Hội đồng đang trống: ghi mọi thành viên, kể cả Chủ tịch",
+            raise _err(t("danh sách thành viên Hội đồng đang trống: ghi mọi thành viên, kể cả Chủ tịch",
                           "the list of council members is empty: list every member, the Chair included"))
         return v
 
