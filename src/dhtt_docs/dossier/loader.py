@@ -36,12 +36,13 @@ class Candidate:
     source: SourceMap
     model: Individual | Collective | None      # None when the file could not be read
     kind: str | None                           # "individual" / "collective", when known
+    raw_name: str | None = None                # the name as written, when the file has errors elsewhere
 
     @property
     def name(self) -> str:
         if self.model is not None:
             return self.model.display_name
-        return self.id
+        return self.raw_name or self.id
 
     @property
     def is_individual(self) -> bool:
@@ -243,7 +244,18 @@ def load_candidate(path: Path, folder: Path) -> tuple[Candidate, list[Finding]]:
         cls = Collective if kind == "collective" else Individual
         model, errs = _validate(cls, data, doc.source)
         findings.extend(errs)
-    return Candidate(cid, rel, path, doc.source, model, kind), findings
+    return Candidate(cid, rel, path, doc.source, model, kind, _readable_name(doc.data)), findings
+
+
+def _readable_name(data: Any) -> str | None:
+    """full_name (or name) as written, if it is a usable line of text, to name a candidate whose file has errors."""
+    if not isinstance(data, dict):
+        return None
+    for key in ("full_name", "name"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip() and "\n" not in value.strip() and len(value) <= 200:
+            return " ".join(value.split())
+    return None
 
 
 def load_round(folder: Path) -> Round:

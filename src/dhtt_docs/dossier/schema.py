@@ -43,43 +43,96 @@ def _multiline(v: Any) -> str:
     return "\n".join(line.rstrip() for line in s.split("\n"))
 
 
-_DATE_RX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATETIME_RX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_VN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})$")
+_TIME = re.compile(r"^(\d{1,2})(?::|h|giờ\s*)(\d{2})?(?::(\d{2}))?(?:\s*phút)?$", re.IGNORECASE)
+
+_FORMS = ("năm-tháng-ngày (2024-11-25) hoặc ngày/tháng/năm (25/11/2024)",
+          "year-month-day (2024-11-25) or day/month/year (25/11/2024)")
+
+
+def _both(d: date) -> tuple[str, str]:
+    return d.isoformat(), f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _real_date(y: int, mo: int, d: int, s: str) -> date:
+    """date(y, mo, d), or an error that says why not and, when day and month look swapped, the fix."""
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        pass
+    if 1 <= d <= 12 and mo > 12:
+        try:
+            iso, vn = _both(date(y, d, mo))
+        except ValueError:
+            pass
+        else:
+            raise _err(t(f"ngày '{s}' không có thật: không có tháng {mo}. Ngày viết theo thứ tự ngày/tháng/năm; "
+                         f"nếu là ngày {mo} tháng {d}, hãy viết {iso} hoặc {vn}",
+                         f"date '{s}' does not exist: there is no month {mo}. Dates are written day/month/year; "
+                         f"if you mean day {mo} of month {d}, write {iso} or {vn}"))
+    if not 1 <= mo <= 12:
+        raise _err(t(f"ngày '{s}' không có thật: không có tháng {mo}. Hãy viết theo dạng {_FORMS[0]}",
+                     f"date '{s}' does not exist: there is no month {mo}. Write it as {_FORMS[1]}"))
+    raise _err(t(f"ngày {s} không có thật (tháng {mo} không có ngày {d}): hãy sửa lại",
+                 f"date {s} does not exist (month {mo} has no day {d}): correct it"))
 
 
 def _date(v: Any) -> date:
+    """A date written 2024-11-25, 25/11/2024 or 5/1/2024 (day first, as Vietnamese write it)."""
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, date):
         return v
     s = str(v).strip() if v is not None and not isinstance(v, bool) else ""
-    m = _DATE_RX.match(s)
-    if not m:
-        raise _err(t(f"ngày '{s}' không đúng dạng năm-tháng-ngày (ví dụ 2024-11-25)",
-                      f"date '{s}' is not in the year-month-day form (for example 2024-11-25)"))
-    y, mo, d = map(int, m.groups())
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise _err(t(f"ngày {s} không có thật (tháng {mo} không có ngày {d}): hãy sửa lại",
-                      f"date {s} does not exist (month {mo} has no day {d}): correct it")) from None
+    if m := _ISO_DATE.match(s):
+        y, mo, d = map(int, m.groups())
+        return _real_date(y, mo, d, s)
+    if m := _VN_DATE.match(s):
+        d, mo, y = map(int, m.groups())
+        return _real_date(y, mo, d, s)
+    if m := _SHORT_YEAR.match(s):
+        d, mo, yy = map(int, m.groups())
+        try:
+            iso, vn = _both(date(2000 + yy, mo, d))
+            hint = t(f": năm phải đủ 4 chữ số; nếu là năm {2000 + yy}, hãy viết {iso} hoặc {vn}",
+                     f": the year needs all 4 digits; if you mean {2000 + yy}, write {iso} or {vn}")
+        except ValueError:
+            hint = t(f": năm phải đủ 4 chữ số; hãy viết theo dạng {_FORMS[0]}",
+                     f": the year needs all 4 digits; write it as {_FORMS[1]}")
+        raise _err(t(f"ngày '{s}' chưa rõ năm", f"date '{s}' has an unclear year") + hint)
+    if re.fullmatch(r"\d{8}", s):
+        try:
+            iso, vn = _both(date(int(s[:4]), int(s[4:6]), int(s[6:])))
+        except ValueError:
+            pass
+        else:
+            raise _err(t(f"ngày '{s}' thiếu dấu phân cách: hãy viết {iso} hoặc {vn}",
+                         f"date '{s}' has no separators: write {iso} or {vn}"))
+    raise _err(t(f"ngày '{s}' không đúng dạng năm-tháng-ngày hay ngày/tháng/năm: hãy viết theo dạng {_FORMS[0]}",
+                 f"date '{s}' is not in the year-month-day or day/month/year form: write it as {_FORMS[1]}"))
 
 
 def _datetime(v: Any) -> datetime:
+    """A date and time: 2024-11-20 14:00, 20/11/2024 14:00 (or 14h00)."""
     if isinstance(v, datetime):
         return v.replace(tzinfo=None)
     s = str(v).strip() if v is not None and not isinstance(v, bool) else ""
-    m = _DATETIME_RX.match(s)
-    if not m:
-        raise _err(t(f"thời điểm '{s}' không đúng dạng năm-tháng-ngày giờ:phút (ví dụ 2024-11-20 14:00)",
-                      f"date and time '{s}' is not in the year-month-day hour:minute form "
-                      "(for example 2024-11-20 14:00)"))
-    y, mo, d, h, mi, sec = (int(x) if x else 0 for x in m.groups())
+    day_part, _, time_part = s.replace("T", " ", 1).partition(" ") if _ISO_DATE.match(s[:10]) else s.partition(" ")
+    tm = _TIME.match(time_part.strip()) if time_part.strip() else None
+    if not tm:
+        raise _err(t(f"thời điểm '{s}' không đúng dạng ngày giờ:phút: hãy viết 2024-11-20 14:00 "
+                     "hoặc 20/11/2024 14:00",
+                     f"date and time '{s}' is not in the date hour:minute form: write 2024-11-20 14:00 "
+                     "or 20/11/2024 14:00"))
+    day = _date(day_part)
+    h, mi, sec = (int(x) if x else 0 for x in tm.groups())
     try:
-        return datetime(y, mo, d, h, mi, sec)
+        return datetime(day.year, day.month, day.day, h, mi, sec)
     except ValueError:
-        raise _err(t(f"thời điểm {s} không có thật: hãy sửa ngày hoặc giờ",
-                      f"date and time {s} does not exist: correct the date or the time")) from None
+        raise _err(t(f"thời điểm {s} không có thật: giờ phải từ 0 đến 23, phút từ 00 đến 59",
+                     f"date and time {s} does not exist: hours go from 0 to 23, minutes from 00 to 59")) from None
 
 
 def _year(v: Any) -> int:
