@@ -192,9 +192,9 @@ def test_impossible_date(en, round_dir):
 
 
 def test_date_in_wrong_format(en, round_dir):
-    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 12/05/1980")
+    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: May 12, 1980")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert_english(f.message, "year-month-day", "for example 2024-11-25")
+    assert_english(f.message, "year-month-day", "day/month/year", "2024-11-25")
 
 
 def test_bad_rating_suggests_the_closest(en, round_dir):

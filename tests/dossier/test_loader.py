@@ -98,7 +98,7 @@ def test_impossible_date(round_dir):
 
 
 def test_date_in_wrong_format(round_dir):
-    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 12/05/1980")
+    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 12 tháng 5 năm 1980")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.key == "birth_date" and "năm-tháng-ngày" in f.text()
 
