@@ -311,3 +311,150 @@ def test_too_long_field_is_a_finding(round_dir):
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "value.too_long" and f.key == "achievements" and f.line == 9
     assert "tối đa" in f.text()
+
+
+# --- issue 13.1: every file is judged; no candidate is dropped silently -------------------------
+
+
+@pytest.mark.parametrize("text,line", [
+    ("---\n", 1), ("%YAML 1.2\n---\n", 2), ("~\n", 1), ("null\n", 1), ("--- !!null\n", 1), ("---\n...\n", 1),
+])
+def test_an_empty_document_is_an_error_on_its_line(round_dir, text, line):
+    round_dir.write("candidates/an.yaml", text)
+    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
+    assert f.code == "file.empty" and f.line == line
+
+
+@pytest.mark.parametrize("text,words", [
+    ("- a\n- b\n", "một danh sách"), ("Nguyễn Văn An\n", "một dòng chữ"), ("--- 42\n", "một dòng chữ"),
+])
+def test_a_list_or_a_scalar_where_the_mapping_belongs_is_an_error(round_dir, text, words):
+    round_dir.write("candidates/an.yaml", text)
+    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
+    assert f.code == "schema.root" and f.line == 1 and words in f.text()
+
+
+def test_an_empty_candidate_stops_the_round_and_the_report_says_why(round_dir):
+    from dhtt_docs.rules.engine import evaluate
+
+    round_dir.write("candidates/an.yaml", "%YAML 1.2\n---\n")
+    report = evaluate(load_round(round_dir.root))
+    (v,) = [v for v in report.verdicts if v.id == "an"]
+    errors = [f for f in v.findings if f.severity is Severity.ERROR]
+    assert errors and errors[0].file == "candidates/an.yaml"
+    assert not report.ok if hasattr(report, "ok") else any(f.severity is Severity.ERROR for f in v.findings)
+
+
+def test_validate_of_an_empty_candidate_exits_1_and_lists_the_error(round_dir):
+    from click.testing import CliRunner
+    from dhtt_docs.cli import cli
+
+    round_dir.write("candidates/an.yaml", "---\n")
+    res = CliRunner().invoke(cli, ["validate", str(round_dir.root)])
+    assert res.exit_code == 1, res.output
+    assert "candidates/an.yaml:1" in res.output
+
+
+# --- issue 13.3: a key with brackets does not crash the error mapping ------------------------------
+
+
+@pytest.mark.parametrize("key", ["note[1]", "[0]", "a[b]", "list[int]", "function-after[x]", "[key]"])
+def test_a_key_with_brackets_is_an_unknown_field_finding(round_dir, key):
+    round_dir.append("candidates/an.yaml", f"'{key}': x\n")
+    round_dir.append("submission.yaml", f"'{key}': x\n")
+    rnd = load_round(round_dir.root)
+    for file in ("candidates/an.yaml", "submission.yaml"):
+        errs = only_error(rnd, file)
+        assert any(f.code == "schema.extra_forbidden" and key in f.text() for f in errs), [f.text() for f in errs]
+
+
+# --- issue 13.7: at most 200 findings per file -------------------------------------------------
+
+
+def test_findings_per_file_are_capped_with_a_count(round_dir):
+    round_dir.append("candidates/an.yaml", "".join(f"k{i}: v\n" for i in range(450)))
+    rnd = load_round(round_dir.root)
+    mine = [f for f in rnd.findings if f.file == "candidates/an.yaml"]
+    assert len(mine) == 201
+    (last,) = [f for f in mine if f.code == "findings.capped"]
+    assert last.params["more"] == 250 and "250" in last.text() and "250" in last.text("en")
+    assert last.severity is Severity.ERROR
+
+
+# --- issue 14.2: dates the Vietnamese way, labels, names ---------------------------------------
+
+
+@pytest.mark.parametrize("written,expected", [
+    ("12/05/1980", "1980-05-12"), ("2/5/1980", "1980-05-02"), ("12.05.1980", "1980-05-12"),
+    ("1980-5-2", "1980-05-02"),
+])
+def test_dates_may_be_written_day_first(round_dir, written, expected):
+    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", f"birth_date: {written}")
+    rnd = load_round(round_dir.root)
+    assert rnd.findings == []
+    assert rnd.candidate("an").model.birth_date.isoformat() == expected
+
+
+@pytest.mark.parametrize("written,words", [
+    ("05/25/1980", "hãy viết 1980-05-25 hoặc 25/05/1980"),
+    ("12/5/80", "hãy viết 2080-05-12 hoặc 12/05/2080"),
+    ("19800512", "hãy viết 1980-05-12 hoặc 12/05/1980"),
+    ("31/02/1980", "tháng 2 không có ngày 31"),
+    ("hôm qua", "ngày/tháng/năm (25/11/2024)"),
+])
+def test_an_impossible_or_ambiguous_date_shows_what_to_write(round_dir, written, words):
+    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", f"birth_date: {written}")
+    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
+    assert words in f.text(), f.text()
+    assert f.text().startswith("Ngày sinh (birth_date): ")
+    assert f.text("en").startswith("Date of birth (birth_date): ")
+
+
+def test_a_decision_date_is_named_in_words_with_the_key_after_it(round_dir):
+    round_dir.append("candidates/an.yaml", """\
+initiatives:
+  - title: Sáng kiến thu
+    recognition: {number: 12/QĐ, date: 10/03/23, issuer: Giám đốc}
+""")
+    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
+    assert f.text().startswith("Ngày quyết định công nhận (initiatives[0].recognition.date): ")
+    assert "2023-03-10 hoặc 10/03/2023" in f.text()
+
+
+@pytest.mark.parametrize("written", ["20/11/2024 14:00", "20/11/2024 14h00", "2024-11-20T14:00"])
+def test_meeting_times_may_be_written_day_first(round_dir, written):
+    round_dir.edit("submission.yaml", "start: 2024-11-20 14:00", f"start: {written}")
+    rnd = load_round(round_dir.root)
+    assert rnd.findings == [] and rnd.submission.council.meeting.start.isoformat() == "2024-11-20T14:00:00"
+
+
+def test_a_candidate_with_errors_shows_the_name_it_has(round_dir):
+    round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 31/02/1980")
+    round_dir.edit("candidates/phong-thu.yaml", "situation:", "situaton:")
+    rnd = load_round(round_dir.root)
+    assert rnd.candidate("an").model is None and rnd.candidate("an").name == "Nguyễn Văn An"
+    assert rnd.candidate("phong-thu").name == "Phòng Quản lý thu"
+
+
+def test_labels_cover_every_field_of_the_schema():
+    """Each key of each model has a label in both languages (so no finding falls back to the bare key)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from dhtt_docs.dossier.labels import field_label
+    from dhtt_docs.dossier.loader import _unwrap
+    from dhtt_docs.dossier.schema import Collective, Individual, Submission
+
+    def walk(model, path):
+        for name, fld in model.model_fields.items():
+            p = path + (name,)
+            label = field_label(p)
+            assert label is not None and label.vi and label.en, p
+            inner = _unwrap(fld.annotation)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                origin = typing.get_origin(fld.annotation)
+                walk(inner, p + ((0,) if "list" in str(fld.annotation) and origin is not None else ()))
+
+    for model in (Individual, Collective, Submission):
+        walk(model, ())

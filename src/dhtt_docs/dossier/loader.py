@@ -21,7 +21,7 @@ from dhtt_docs.i18n import Text, t, tr
 from dhtt_docs.dossier.schema import Collective, Individual, Submission
 from dhtt_docs.vocab import match_kind, slugify
 from dhtt_docs.dossier.labels import describe, field_label
-from dhtt_docs.dossier.yamlsource import SourceMap, path_to_key, read_yaml
+from dhtt_docs.dossier.yamlsource import MAX_FINDINGS_PER_FILE, SourceMap, cap_findings, path_to_key, read_yaml
 
 ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_FILE = "submission.yaml"
@@ -120,17 +120,34 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _clean_loc(loc: tuple) -> tuple:
+_NO_DATA = object()
+
+
+def _clean_loc(loc: tuple, data: Any = _NO_DATA) -> tuple:
     """Drop pydantic's internal parts ('[key]', 'function-after[...]', 'list[...]') from a location.
 
-    A user's own key can hold brackets too ('note[1]'): only the parts pydantic
-    itself makes are dropped (any location shape is safe: the result may be empty).
+    The location is walked along the data that was validated, so a user's own
+    key that looks like one of pydantic's ('note[1]', 'list[int]') is kept; past
+    the data (a missing field) only pydantic's own shapes are dropped. Any
+    location shape is safe: the result may be empty.
     """
     out = []
+    cur = data
     for part in loc:
+        if not isinstance(part, (str, int)):
+            part = str(part)
+        if isinstance(cur, dict) and part in cur:
+            out.append(part)
+            cur = cur[part]
+            continue
+        if isinstance(cur, list) and isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(cur):
+            out.append(part)
+            cur = cur[part]
+            continue
         if isinstance(part, str) and (part == "[key]" or _PYDANTIC_PART.match(part)):
             continue
-        out.append(part if isinstance(part, (str, int)) else str(part))
+        out.append(part)
+        cur = _NO_DATA
     return tuple(out)
 
 
@@ -147,8 +164,8 @@ def _shown(got: Any) -> Text:
     return t(f" (đang ghi '{text}')", f" (currently '{text}')")
 
 
-def _one_finding(e: dict, model: type[BaseModel], source: SourceMap, clause: str) -> Finding:
-    loc = _clean_loc(tuple(e.get("loc") or ()))
+def _one_finding(e: dict, model: type[BaseModel], source: SourceMap, clause: str, data: Any = _NO_DATA) -> Finding:
+    loc = _clean_loc(tuple(e.get("loc") or ()), data)
     key = path_to_key(loc) or None
     where = source.at(*loc)
     etype = str(e.get("type", ""))
@@ -191,8 +208,12 @@ def _one_finding(e: dict, model: type[BaseModel], source: SourceMap, clause: str
 
 
 def validation_findings(err: ValidationError, model: type[BaseModel], source: SourceMap,
-                        clause: str = "dossier") -> list[Finding]:
-    return [_one_finding(e, model, source, clause) for e in err.errors(include_url=False)]
+                        clause: str = "dossier", data: Any = _NO_DATA) -> list[Finding]:
+    errors = err.errors(include_url=False)
+    # Past the cap a finding is only counted (cap_findings): spare it the wording and the 'did you mean'.
+    cheap = Finding(Severity.ERROR, t("", ""), file=source.file, clause=clause, code="schema.more")
+    return [_one_finding(e, model, source, clause, data) if i <= MAX_FINDINGS_PER_FILE else cheap
+            for i, e in enumerate(errors)]
 
 
 def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any, list[Finding]]:
@@ -209,7 +230,7 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
     try:
         return model.model_validate(data), []
     except ValidationError as err:
-        return None, validation_findings(err, model, source)
+        return None, validation_findings(err, model, source, data=data)
 
 
 # --- the round ---------------------------------------------------------------
@@ -332,5 +353,5 @@ def load_round(folder: Path) -> Round:
                                "There is no candidates/ folder yet (one .yaml file per candidate): create it "
                                "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="III.1",
             code="file.no_candidates"))
-    rnd.findings = findings
+    rnd.findings = cap_findings(findings)
     return rnd

@@ -275,7 +275,10 @@ def parse_yaml_text(text: str, rel: str, source: SourceMap | None = None,
         return YamlDoc(None, source, findings)
     if data is None or data == "":
         # '---' alone, '%YAML 1.2' then '---', '~' or 'null': a document with nothing in it.
-        line = min(node.start_mark.line + 1, max(1, len(text.rstrip().splitlines())))
+        lines = text.splitlines()
+        line = min(node.start_mark.line + 1, max(1, len(lines)))
+        marker = [i + 1 for i in range(line) if i < len(lines) and lines[i].startswith("---")]
+        line = marker[-1] if marker else line
         findings.append(Finding(
             Severity.ERROR,
             t(f"Tệp không có nội dung (dòng {line} chỉ có dấu '---', chỉ thị '%YAML' hoặc giá trị rỗng). "
@@ -407,3 +410,36 @@ class _Walker:
             out[key] = self.build(value_node, path + (key,))
             self.source.lines[path + (key,)] = kline
         return out
+
+
+#: At most this many findings per file; the rest are counted in one more finding.
+MAX_FINDINGS_PER_FILE = 200
+
+
+def cap_findings(findings: list[Finding], limit: int = MAX_FINDINGS_PER_FILE) -> list[Finding]:
+    """Keep the first `limit` findings of each file (in the order given) and say how many more there were.
+
+    A file with 50,000 wrong keys must not give a report nobody can read (or
+    hundreds of megabytes of JSON): the first ones show what is wrong.
+    """
+    counts: dict[str | None, int] = {}
+    dropped: dict[str | None, list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        n = counts.get(f.file, 0)
+        counts[f.file] = n + 1
+        if n < limit:
+            out.append(f)
+        else:
+            dropped.setdefault(f.file, []).append(f)
+    for file, rest in dropped.items():
+        worst = min(rest, key=lambda f: f.severity.rank).severity
+        more = len(rest)
+        out.append(Finding(
+            worst,
+            t(f"Còn {format_number(more)} lỗi, cảnh báo khác trong tệp này không được liệt kê (chỉ hiện "
+              f"{limit} mục đầu). Hãy sửa các mục trên rồi chạy lại để xem tiếp.",
+              f"{more:,} more findings in this file are not listed (only the first {limit} are shown). "
+              "Fix the ones above and run again to see the rest."),
+            file=file, line=None, clause="dossier", code="findings.capped", params={"more": more, "limit": limit}))
+    return out
