@@ -110,6 +110,8 @@ def inspect_here(path: Path) -> PdfCheck:
     import pikepdf
     from pypdf import PdfReader
 
+    from dhtt_docs.pdf.bundle import rebuilt_pdf_bytes
+
     try:
         with open(path, "rb") as fh:
             if b"%PDF-" not in fh.read(1024):
@@ -118,7 +120,7 @@ def inspect_here(path: Path) -> PdfCheck:
     except pikepdf.PasswordError:
         return PdfCheck("password")
     except Exception as e:  # noqa: BLE001 - qpdf's many errors all mean "cannot be opened"
-        return PdfCheck("broken", _first_line(str(e)))
+        return PdfCheck("too_big" if _out_of_memory(str(e)) else "broken", _first_line(str(e)))
     with pdf:
         damaged = bool(pdf.get_warnings())
         encrypted = pdf.is_encrypted
@@ -139,6 +141,8 @@ def inspect_here(path: Path) -> PdfCheck:
             problems = again.check_pdf_syntax()
             if len(again.pages) != n:
                 return PdfCheck("broken", f"{len(again.pages)} of {n} pages", n)
+        if any(_out_of_memory(p) for p in problems):
+            return PdfCheck("too_big", pages=n)
         if problems:
             return PdfCheck("content", _first_line(problems[0]), n)
         reader = PdfReader(io.BytesIO(data))
@@ -146,19 +150,17 @@ def inspect_here(path: Path) -> PdfCheck:
             page.mediabox  # noqa: B018 - what the merge touches first
             page.get_contents()
     except Exception as e:  # noqa: BLE001
+        if _out_of_memory(str(e)):
+            return PdfCheck("too_big", pages=n)
         return PdfCheck("broken", _first_line(str(e) or type(e).__name__), n)
     if encrypted:
         return PdfCheck("owner_password", pages=n)
     return PdfCheck("repaired" if damaged else "ok", pages=n)
 
 
-def rebuilt_pdf_bytes(pdf) -> bytes:
-    """The file written again by qpdf, deterministically and without encryption (what the bundle merges)."""
-    import io
-
-    out = io.BytesIO()
-    pdf.save(out, static_id=True, encryption=False, deterministic_id=False)
-    return out.getvalue()
+def _out_of_memory(message: str) -> bool:
+    return any(w in message for w in ("bad_alloc", "bad alloc", "MemoryError", "failed to map segment",
+                                      "Cannot allocate memory"))
 
 
 def _limit_child() -> None:  # pragma: no cover - runs in the child
@@ -259,7 +261,7 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
             proc.kill()
             err = proc.stderr.read().decode("utf-8", "replace")
             proc.wait()
-            memory = "MemoryError" in err or "bad_alloc" in err or "bad alloc" in err
+            memory = _out_of_memory(err)
             slow = timed_out or proc.returncode in (-24, -9) and not memory
             check = PdfCheck("too_big" if memory else "too_slow" if slow else "broken",
                              _scrub(_first_line(err.strip().splitlines()[-1] if err.strip() else ""), str(todo[0])))
