@@ -1,10 +1,10 @@
 """The typed models of a round, one per YAML shape of the input contract.
 
 Field names are the YAML keys of `spec/dossier-format.md`. Values are checked
-and normalised here (dates, vocabularies); messages are Vietnamese, or
-English with `--lang en` (they are made at validation time, so t() picks the
-language of the run). The loader turns pydantic's errors into findings with
-file, line and key.
+and normalised here (dates written 2024-11-25 or 25/11/2024, vocabularies);
+each check that fails carries its words in both languages (`_err`), and the
+loader turns pydantic's errors into findings with file, line, key and the
+field's label (dossier/labels.py).
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@ silently. Here the composed node tree is walked by hand instead, so that:
 - duplicate keys, anchors/aliases, merge keys and object tags are findings;
 - text is Unicode NFC, with zero-width and XML-illegal control characters
   removed (with a warning naming the field);
-- dates stay text (ISO parsing with Vietnamese messages is the schema's job,
+- dates stay text (parsing them, ISO or day/month/year, is the schema's job,
   so "2023-02-30" is reported, not crashed on);
+- a document with nothing in it ('---' alone, a directive then '---', null)
+  is an error on its line, never a silently empty candidate;
+- `cap_findings` keeps at most 200 findings per file, and counts the rest;
 - bad bytes (not UTF-8, UTF-16, NUL, too large) are explained, never raised.
 """
 
