@@ -163,23 +163,19 @@ def _out_of_memory(message: str) -> bool:
                                       "Cannot allocate memory"))
 
 
-def _limit_child() -> None:  # pragma: no cover - runs in the child
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (CHECK_MEMORY, CHECK_MEMORY))
-
-
 def _child_main() -> None:  # pragma: no cover - runs in the child
     """Check each file named on the command line; one JSON line per file, as soon as it is known."""
     import json
     import resource
     import sys
 
-    for arg in sys.argv[1:]:
+    memory, cpu_seconds = int(sys.argv[1]), int(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))   # set here, not in preexec_fn (threads)
+    for arg in sys.argv[3:]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         used = int(usage.ru_utime + usage.ru_stime) + 1
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-        soft = used + CHECK_CPU_SECONDS
+        soft = used + cpu_seconds
         resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
         try:
             check = inspect_here(Path(arg))
@@ -219,19 +215,23 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
     import selectors
     import subprocess
     import sys
+    import tempfile
     import time
 
     out: dict[Path, PdfCheck] = {}
     todo = []
-    for p in dict.fromkeys(paths):
-        if _key(p) in _CACHE:
-            out[p] = _CACHE[_key(p)]
+    keys = {p: _key(p) for p in paths}
+    for p in keys:
+        if keys[p] in _CACHE:
+            out[p] = _CACHE[keys[p]]
         else:
             todo.append(p)
     code = "from dhtt_docs.dossier.attachments import _child_main; _child_main()"
     while todo:
-        proc = subprocess.Popen([sys.executable, "-c", code, *map(str, todo)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=_limit_child)
+        errfile = tempfile.TemporaryFile()   # not a pipe: qpdf's warnings could fill one and stall the child
+        proc = subprocess.Popen([sys.executable, "-c", code, str(CHECK_MEMORY), str(CHECK_CPU_SECONDS),
+                                 *map(str, todo)], stdout=subprocess.PIPE, stderr=errfile,
+                                stdin=subprocess.DEVNULL)
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ)
         buf = b""
@@ -253,24 +253,26 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
                     check = PdfCheck(got["status"], got.get("detail", ""), got.get("pages", 0))
                 except (ValueError, KeyError, TypeError):
                     check = PdfCheck("broken")
-                out[todo[0]] = _CACHE[_key(todo[0])] = check
+                out[todo[0]] = _CACHE[keys[todo[0]]] = check
                 todo.pop(0)
                 deadline = time.monotonic() + seconds
         sel.close()
         if todo:   # the child hung or died on todo[0]
             proc.kill()
-            err = proc.stderr.read().decode("utf-8", "replace")
             proc.wait()
+            proc.stdout.close()
+            errfile.seek(0)
+            err = errfile.read()[-4000:].decode("utf-8", "replace")
             memory = _out_of_memory(err)
             slow = timed_out or proc.returncode in (-24, -9) and not memory
             check = PdfCheck("too_big" if memory else "too_slow" if slow else "broken",
                              _scrub(_first_line(err.strip().splitlines()[-1] if err.strip() else ""), str(todo[0])))
-            out[todo[0]] = _CACHE[_key(todo[0])] = check
+            out[todo[0]] = _CACHE[keys[todo[0]]] = check
             todo.pop(0)
         else:
             proc.stdout.close()
-            proc.stderr.close()
             proc.wait()
+        errfile.close()
     return out
 
 
