@@ -471,3 +471,14 @@ def test_pdfa_bundle_of_pdfa_inputs_has_no_findings_and_says_1_7(office_pdfs: di
     assert (tmp_path / "ho-so.pdf").read_bytes()[:8] == b"%PDF-1.7"
     fonts = subprocess.run(["pdffonts", str(tmp_path / "ho-so.pdf")], capture_output=True, text=True).stdout
     assert " no " not in fonts.split("---\n", 1)[-1]
+
+
+def test_normalise_pdf_writes_a_header_matching_the_features(tmp_path: Path) -> None:
+    path = blank_pdf(tmp_path / "doc.pdf", 1)
+    assert path.read_bytes()[:8] == b"%PDF-1.3"
+    normalise_pdf(path, title="Tờ trình", author="BHXH", subject="", keywords="", creation_date=DATE)
+    assert path.read_bytes()[:8] == b"%PDF-1.4"
+    newer = tmp_path / "newer.pdf"
+    newer.write_bytes((CORPUS / "sample-minimal-document.pdf").read_bytes())
+    normalise_pdf(newer, title="Tờ trình", author="BHXH", subject="", keywords="", creation_date=DATE)
+    assert newer.read_bytes()[:8] == b"%PDF-1.5"
