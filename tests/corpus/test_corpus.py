@@ -143,3 +143,36 @@ def test_a_pdf_that_exhausts_the_limits_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(attachments, "CHECK_MEMORY", 1536 << 20)
     monkeypatch.setattr(attachments, "_CACHE", {})
     assert attachments.inspect_pdf(HERE / "pdf" / "made-flate-bomb.pdf", seconds=0.01).status == "too_slow"
+
+
+def _sample_with(tmp_path: Path, pdf: Path) -> Path:
+    from conftest import SAMPLE_ROUND
+
+    folder = tmp_path / "ho-so"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    (folder / "attachments" / "qd-3120-2022.pdf").write_bytes(pdf.read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("name", ["made-null-pages.pdf", "pypdf-r4-aes-user-password.pdf"])
+def test_build_with_a_refused_attachment_exits_1_naming_it(tmp_path, name):
+    folder = _sample_with(tmp_path, HERE / "pdf" / name)
+    res = CliRunner().invoke(cli, ["build", str(folder), "--no-pdf"])
+    assert res.exit_code == 1, res.output
+    assert "attachments/qd-3120-2022.pdf" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.slow
+def test_build_with_a_repaired_attachment_gives_a_bundle_qpdf_accepts(tmp_path):
+    from dhtt_docs.pdf.convert import find_soffice
+
+    if find_soffice() is None or shutil.which("qpdf") is None:
+        pytest.skip("LibreOffice or qpdf missing")
+    folder = _sample_with(tmp_path, HERE / "pdf" / "made-bad-xref.pdf")
+    res = CliRunner().invoke(cli, ["build", str(folder)])
+    assert res.exit_code == 0, res.output
+    bundle = folder / "build" / "bundle" / "ho-so.pdf"
+    check = subprocess.run(["qpdf", "--check", str(bundle)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors found" in check.stdout
+    fonts = subprocess.run(["pdffonts", str(bundle)], capture_output=True, text=True).stdout
+    assert "BAAAAA+" not in fonts and bundle.read_bytes()[:8] >= b"%PDF-1.4"
