@@ -183,6 +183,7 @@ def unquoted(message: str) -> str:
 
 def assert_english(message: str, *words: str) -> None:
     """`message` contains every English fragment in `words` and no Vietnamese word outside quotes."""
+    message = str(message)   # a finding's Text, in the chosen language
     for word in words:
         assert word in message, (word, message)
     text = unicodedata.normalize("NFC", unquoted(message)).lower()
