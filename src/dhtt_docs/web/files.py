@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +18,14 @@ from dhtt_docs.web.pages import _site_ws, posted
 from dhtt_docs.web.workspace import OutsideRound, Workspace
 
 ATTACHMENTS = "attachments"
-_SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
 def safe_name(name: str, suffix: str) -> str | None:
     """An uploaded file's name as a plain file name (no folders, no diacritics), or None."""
-    name = unicodedata.normalize("NFKD", Path(name.replace("\\", "/")).name).encode("ascii", "ignore").decode()
-    stem = _SAFE_NAME.sub("-", Path(name).stem.lower()).strip("-.")
+    from dhtt_docs.vocab import slugify
+
+    name = Path(name.replace("\\", "/")).name
+    stem = slugify(Path(name).stem)
     if not stem or Path(name).suffix.lower() != suffix:
         return None
     return stem[:80] + suffix

@@ -48,7 +48,8 @@ def serve(folder: Path, host: str, port: int, open_browser: bool, password_file:
     server = uvicorn.Server(config)
 
     def started() -> None:
-        real = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+        servers = getattr(server, "servers", None)
+        real = servers[0].sockets[0].getsockname()[1] if servers else port
         url = f"http://{shown}:{real}/"
         if secret is not None and password_file is None:
             url += f"?token={secret}"
