@@ -62,8 +62,28 @@ def resolve_inside(folder: Path, rel: str) -> tuple[Path | None, str | None]:
     return resolved, None
 
 
+_CHECKED: dict[tuple, str | None] = {}    # (path, mtime, size, language) -> pdf_problem's answer
+
+
 def pdf_problem(path: Path) -> str | None:
-    """Why `path` is not a readable PDF, or None when it is one."""
+    """Why `path` is not a readable PDF, or None when it is one (remembered while the file is unchanged).
+
+    `dhtt-docs serve` re-checks the round on every keystroke: reading each scan again would dominate.
+    """
+    from dhtt_docs.i18n import get_lang
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size, get_lang())
+    except OSError:
+        return _pdf_problem(path)
+    if key not in _CHECKED:
+        if len(_CHECKED) > 10_000:
+            _CHECKED.clear()
+        _CHECKED[key] = _pdf_problem(path)
+    return _CHECKED[key]
+
+
+def _pdf_problem(path: Path) -> str | None:
     try:
         size = path.stat().st_size
         if size == 0:
