@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -42,10 +43,20 @@ class Edit:
         return self.doc.dump()
 
 
+_PARSED: dict[tuple[str, str], yamledit.Document] = {}     # (path, digest) -> the file parsed, as loaded
+
+
 def load_edit(path: Path, rel: str) -> Edit:
+    """The file as it is on disk, ready to edit (a parsed file is reused while its bytes are the same)."""
     raw = path.read_bytes()
-    doc = yamledit.Document.parse(raw.decode("utf-8-sig"))
-    return Edit(rel, model_for(rel, doc.data), doc, {}, yamledit.digest(raw))
+    digest = yamledit.digest(raw)
+    parsed = _PARSED.get((str(path), digest))
+    if parsed is None:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        parsed = _PARSED[(str(path), digest)] = yamledit.Document.parse(raw.decode("utf-8-sig"))
+    doc = yamledit.Document(parsed.text, copy.deepcopy(parsed.data), parsed.layout)
+    return Edit(rel, model_for(rel, doc.data), doc, {}, digest)
 
 
 def edit_from_form(path: Path, rel: str, items: Iterable[tuple[str, str]], op: str = "") -> Edit:
