@@ -1,9 +1,9 @@
 """Each document's pages as PNG images, redrawn after a save; only what changed is converted again.
 
-`to_pdf` is the one place that converts: today the build's LibreOffice pool
-(`dhtt_docs.pdf.convert.convert_many`, one worker, its profile kept between
-runs in the round's cache, so a preview costs one LibreOffice start and no
-profile set-up); switch it to the shared warm converter when there is one.
+`to_pdf` is the one place that converts: the shared warm converter
+(`dhtt_docs.pdf.warm`) when it is installed and usable, else the build's
+LibreOffice pool (`dhtt_docs.pdf.convert.convert_many`, one worker, its profile
+kept between runs in the round's cache: one LibreOffice start per preview).
 
 A document's images are keyed by the build cache's key of the document (the
 hash of everything its bytes depend on): a save that does not change a
@@ -27,10 +27,23 @@ DPI = 60
 
 
 def to_pdf(docx_paths: list[Path], out_dir: Path) -> list[Path]:
-    """Convert DOCX files into `out_dir`; the PDFs made (a failed one is missing from the list)."""
+    """Convert DOCX files into `out_dir`; the PDFs made (a failed one is missing from the list).
+
+    The shared warm converter (`dhtt_docs.pdf.warm`, one LibreOffice kept running between
+    commands) when it is there and usable; otherwise the build's pool, cold, one worker.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        from dhtt_docs.pdf import warm
+    except ImportError:
+        warm = None
+    if warm is not None:
+        try:
+            return [p for p in warm.convert(list(docx_paths), out_dir) if Path(p).is_file()]
+        except warm.WarmUnavailable:
+            pass
     from dhtt_docs.pdf.convert import convert_many
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(p, out_dir / (p.stem + ".pdf")) for p in docx_paths]
     profiles = out_dir.parent.parent / "profiles"
     failed = {f.source for f in convert_many(jobs, workers=1, timeout=60, profiles=profiles)}
