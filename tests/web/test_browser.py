@@ -67,6 +67,16 @@ def test_fill_check_fix_preview_build_download(site) -> None:
         _type(d, "ratings.2023", "hoàn thành xuất sắc nhiệm vụ")
         _wait(d, lambda d: "KHÔNG" not in d.find_element(By.ID, "verdict").text)
 
+        # unsaved edits survive a closed tab: offered back when the page is opened again
+        _type(d, "education", "Thạc sĩ Kinh tế")
+        _wait(d, lambda d: "Thạc sĩ" in (d.execute_script(f"return localStorage.getItem('dhtt-draft:/candidates/{cid}')")
+                                         or ""))
+        d.get(f"{url}/candidates/{cid}")
+        assert d.find_element(By.NAME, "education").get_attribute("value") == "Cử nhân Kinh tế"
+        _wait(d, lambda d: d.find_element(By.ID, "draft").is_displayed())
+        d.find_element(By.CSS_SELECTOR, "#draft button.restore").click()
+        assert d.find_element(By.NAME, "education").get_attribute("value") == "Thạc sĩ Kinh tế"
+
         # the preview: pages drawn, then redrawn after a save that changes the report
         _wait(d, lambda d: d.find_element(By.ID, "preview").get_attribute("data-state") == "ready", 120)
         first_key = d.find_element(By.ID, "preview").get_attribute("data-key")
@@ -74,7 +84,9 @@ def test_fill_check_fix_preview_build_download(site) -> None:
         _type(d, "position", "Phó Trưởng phòng Chế độ bảo hiểm xã hội")
         d.find_element(By.ID, "save").click()
         _wait(d, lambda d: "Đã lưu" in d.find_element(By.ID, "message").text)
-        assert "position: Phó Trưởng phòng Chế độ bảo hiểm xã hội" in path.read_text(encoding="utf-8")
+        saved = path.read_text(encoding="utf-8")
+        assert "position: Phó Trưởng phòng Chế độ bảo hiểm xã hội" in saved and "education: Thạc sĩ Kinh tế" in saved
+        assert d.execute_script(f"return localStorage.getItem('dhtt-draft:/candidates/{cid}')") is None
         _wait(d, lambda d: d.find_element(By.ID, "preview").get_attribute("data-state") == "ready"
               and d.find_element(By.ID, "preview").get_attribute("data-key") != first_key, 120)
         img = d.find_element(By.CSS_SELECTOR, "#preview img")

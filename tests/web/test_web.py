@@ -330,3 +330,16 @@ def test_excel_import_shows_findings_table(client, rnd: Path, tmp_path: Path) ->
     assert r.status_code == 415
     t = client.get("/excel/template.xlsx")
     assert t.content.startswith(b"PK") and t.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_file_the_form_cannot_show_is_edited_as_text(client, rnd: Path) -> None:
+    path = rnd / "candidates" / "dang-thi-thu-ha.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("gender: Nữ", "gender: [Nữ"), encoding="utf-8")
+    page = client.get(CAND)
+    assert page.status_code == 200 and "cú pháp YAML" in page.text
+    fields = form_fields(page.text)
+    assert fields["_raw"].startswith("# Hồ sơ của chị Hà")
+    fields["_raw"] = good
+    assert client.post(CAND, data=fields, follow_redirects=False).status_code == 303
+    assert path.read_text(encoding="utf-8") == good

@@ -49,7 +49,11 @@ class Site:
         name = request.path_params.get("round", "")
         ws = self.rounds.get(name)
         if ws is None:
-            path = self.root / name
+            from dhtt_docs.web.workspace import OutsideRound, confine
+            try:
+                path = confine(self.root, name)
+            except OutsideRound:
+                raise LookupError(name) from None
             if "/" in name or name.startswith(".") or not (path / SUBMISSION_FILE).is_file():
                 raise LookupError(name)
             ws = self.rounds[name] = Workspace(path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ruamel.yaml.error import YAMLError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -129,11 +131,31 @@ def _form_page(request: Request, edit: Edit, report: Report, status_code: int = 
                   action=request.url.path.removesuffix("/form").removesuffix("/check"))
 
 
+def _raw_page(request: Request, rel: str, text: str, digest: str, report: Report, status_code: int = 200,
+              message: str = "") -> Response:
+    """A file the form cannot show (not YAML, or not a group of fields): its text, to correct by hand."""
+    site, ws = _site_ws(request)
+    return render(request, "raw.html", status_code=status_code, ws=ws, base=site.base(ws), rel=rel, text=text,
+                  digest=digest, findings=sort_findings(_file_findings(report, rel)), message=message,
+                  action=request.url.path)
+
+
+def _editable(path: Path, rel: str) -> Edit | None:
+    try:
+        edit = load_edit(path, rel)
+    except (YAMLError, UnicodeDecodeError, ValueError):
+        return None
+    return edit if isinstance(edit.doc.data, dict) else None
+
+
 async def form_get(request: Request) -> Response:
     site, ws = _site_ws(request)
     rel = _rel(request, ws)
-    edit = load_edit(ws.path(rel), rel)
-    site.previewer(ws)
+    path = ws.path(rel)
+    edit = _editable(path, rel)
+    if edit is None:
+        raw = path.read_bytes()
+        return _raw_page(request, rel, raw.decode("utf-8", "replace"), yamledit.digest(raw), ws.report())
     return _form_page(request, edit, ws.report())
 
 
@@ -142,13 +164,17 @@ async def form_check(request: Request) -> Response:
     site, ws = _site_ws(request)
     rel = _rel(request, ws)
     form = await posted(request)
-    edit = edit_from_form(ws.path(rel), rel, form.multi_items())
-    report = ws.report(rel, edit.text())
-    nodes = edit.nodes(_extra_keys(report, rel))
-    placed, rest = _placed(edit, nodes, _file_findings(report, rel))
-    verdict = next((v for v in report.verdicts if v.candidate.file == rel), None)
-    return render(request, "check.html", nodes=list(forms.walk(nodes)), placed=placed, rest=rest, verdict=verdict,
-                  verdict_text=verdict_text, report=report)
+
+    def check():   # CPU work, off the event loop so previews and other requests keep moving
+        edit = edit_from_form(ws.path(rel), rel, form.multi_items())
+        report = ws.report(rel, edit.text())
+        nodes = edit.nodes(_extra_keys(report, rel))
+        placed, rest = _placed(edit, nodes, _file_findings(report, rel))
+        verdict = next((v for v in report.verdicts if v.candidate.file == rel), None)
+        return render(request, "check.html", nodes=list(forms.walk(nodes)), placed=placed, rest=rest,
+                      verdict=verdict, verdict_text=verdict_text, report=report)
+
+    return await run_in_threadpool(check)
 
 
 async def form_op(request: Request) -> Response:
@@ -175,15 +201,18 @@ async def form_save(request: Request) -> Response:
             "Trang đã tải lại nội dung mới nhất của tệp; hãy nhập lại thay đổi của bạn rồi bấm Lưu.",
             f"NOT SAVED: the file {rel} was changed elsewhere (a text editor, an Excel import) after this page was "
             "opened. The page now shows the file's latest content; enter your change again and press Save."))
-    edit = edit_from_form(path, rel, form.multi_items())
-    text = edit.final_text()
-    if text != edit.doc.text:
+    if "_raw" in form:
+        text = str(form["_raw"]).replace("\r\n", "\n")
+    elif (edit := _editable(path, rel)) is None:
+        raw = path.read_bytes()
+        return _raw_page(request, rel, raw.decode("utf-8", "replace"), yamledit.digest(raw), ws.report(), 409)
+    else:
+        edit = edit_from_form(path, rel, form.multi_items())
+        text = edit.final_text()
+        text = None if text == edit.doc.text else text
+    if text is not None:
         yamledit.write_atomic(path, text)
-    ws_report = ws.report()
-    stem = "bien-ban-hop-hoi-dong"
-    v = next((v for v in ws_report.verdicts if v.candidate.file == rel), None)
-    if v is not None:
-        stem = f"bao-cao-thanh-tich-{v.id}"
+    stem = "bien-ban-hop-hoi-dong" if rel == SUBMISSION_FILE else f"bao-cao-thanh-tich-{Path(rel).stem}"
     site.previewer(ws).request(stem)
     return RedirectResponse(request.url.path + "?saved=1", status_code=303)
 
