@@ -318,14 +318,23 @@ def test_new_candidate_from_the_overview(client, rnd: Path) -> None:
 
 
 def test_excel_import_shows_findings_table(client, rnd: Path, tmp_path: Path) -> None:
+    import openpyxl
+
     from dhtt_docs.web.files import _excel
     _, write_template = _excel()
     book = tmp_path / "ds.xlsx"
     write_template(book)
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["Cá nhân"]
+    for col, value in enumerate(["nguyen-van-moi", "Nguyễn Văn Mới", "x", "30/02/1990"], 1):
+        sheet.cell(row=2, column=col, value=value)
+    wb.save(book)
     r = client.post("/excel", data={"_csrf": client.csrf},
-                    files={"file": ("ds.xlsx", book.read_bytes(), "application/octet-stream")})
+                    files={"file": ("Danh sách.xlsx", book.read_bytes(), "application/octet-stream")})
     assert r.status_code == 200
-    assert 'id="excel-findings"' in r.text or "Không có lỗi" in r.text
+    table = re.search(r'<table class="grid" id="excel-findings">.*?</table>', r.text, re.S).group(0)
+    assert "Cá nhân!C2" in table and "Nam hoặc Nữ" in table
+    assert not (rnd / "candidates" / "nguyen-van-moi.yaml").exists()      # all or nothing
     r = client.post("/excel", data={"_csrf": client.csrf}, files={"file": ("ds.xlsx", b"not a zip", "x")})
     assert r.status_code == 415
     t = client.get("/excel/template.xlsx")
