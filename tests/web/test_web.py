@@ -309,6 +309,14 @@ def test_folder_of_rounds_lists_them_and_makes_new_ones(tmp_path: Path) -> None:
         assert "error" in r.headers["location"] and not (tmp_path.parent / "ra-ngoai").exists()
 
 
+def test_an_empty_folder_offers_a_new_round(tmp_path: Path) -> None:
+    app = create_app(tmp_path)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert "Chưa có đợt nào" in c.get("/").text
+        c.post("/rounds/new", data={"_csrf": app.state.site.guard.csrf, "name": "dot-1", "year": "2025"})
+        assert "year: 2025" in (tmp_path / "dot-1" / "submission.yaml").read_text(encoding="utf-8")
+
+
 def test_new_candidate_from_the_overview(client, rnd: Path) -> None:
     r = client.post("/candidates/new", data={"_csrf": client.csrf, "kind": "collective", "id": "phong-moi"},
                     follow_redirects=False)

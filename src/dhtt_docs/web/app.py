@@ -131,7 +131,8 @@ def create_app(folder: Path, *, lang: str = "vi", secret: str | None = None, hos
 
     set_lang(lang)
     root = Path(folder).resolve()
-    single = Workspace(root) if (root / SUBMISSION_FILE).is_file() or not _has_rounds(root) else None
+    # a round folder, or else a folder of rounds (perhaps none yet: then one is made from the browser)
+    single = Workspace(root) if (root / SUBMISSION_FILE).is_file() else None
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     site = Site(root, lang, security.Guard(secret, ttl=session_ttl), single, env=env)
@@ -149,10 +150,6 @@ def create_app(folder: Path, *, lang: str = "vi", secret: str | None = None, hos
         exception_handlers={LookupError: _not_found, 404: _not_found})
     app.state.site = site
     return app
-
-
-def _has_rounds(root: Path) -> bool:
-    return root.is_dir() and any((p / SUBMISSION_FILE).is_file() for p in root.iterdir() if p.is_dir())
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
