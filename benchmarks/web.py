@@ -98,7 +98,7 @@ def main() -> None:
                     time.sleep(0.02)
                 latencies.append(time.perf_counter() - start)
             print(f"  save -> new preview images, first (cold): {latencies[0]:.2f} s")
-            print(f"  save -> new preview images, next ones:    "
+            print("  save -> new preview images, next ones:    "
                   + ", ".join(f"{x:.2f} s" for x in latencies[1:]))
             print(f"  pages of the report: {previewer.get(stem).pages}")
 

@@ -33,7 +33,6 @@ CHOICES = {
     "flag": ["true", "false"],
     "prefix": ["", "KT.", "TM.", "Q.", "TL.", "TUQ."],
 }
-PLACEHOLDERS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM", "year": "YYYY"}
 
 # Labels of the fields, (Vietnamese, English); a field without one shows its YAML name.
 LABELS: dict[str, tuple[str, str]] = {

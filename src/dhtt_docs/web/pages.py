@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from dhtt_docs.dossier.loader import SUBMISSION_FILE
+from dhtt_docs.dossier.yamlsource import path_to_key
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.findings import sort_findings
 from dhtt_docs.rules.engine import Report, track_label
@@ -89,19 +90,13 @@ def _placed(edit: Edit, nodes: list[forms.Node], findings) -> tuple[dict[str, li
     for f in sort_findings(findings):
         key = f.key or ""
         path = yamledit.parse_key(key)
-        while path and _key(path) not in keys:
+        while path and path_to_key(path) not in keys:
             path = path[:-1]
         if path:
-            placed.setdefault(_key(path), []).append(f)
+            placed.setdefault(path_to_key(path), []).append(f)
         else:
             rest.append(f)
     return placed, rest
-
-
-def _key(path: tuple) -> str:
-    from dhtt_docs.dossier.yamlsource import path_to_key
-    return path_to_key(tuple(int(p) if isinstance(p, str) and p.isdigit() and int(p) >= 1000 else p
-                             for p in path))
 
 
 def _file_findings(report: Report, rel: str):
