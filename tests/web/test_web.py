@@ -290,6 +290,15 @@ def test_serve_on_another_host_prints_a_token(monkeypatch, rnd: Path, run_cli) -
     assert seen["app"].state.site.guard.secret is None
 
 
+def test_serve_says_when_the_port_is_taken(rnd: Path, run_cli) -> None:
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run_cli("serve", rnd, "--port", busy.getsockname()[1])
+    assert result.exit_code == 2 and "--port" in result.output and "Traceback" not in result.output
+
+
 # --------------------------------------------------------------------------- the other pages
 
 

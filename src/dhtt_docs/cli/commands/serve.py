@@ -42,6 +42,7 @@ def serve(folder: Path, host: str, port: int, open_browser: bool, password_file:
             raise UsageProblem(tr(f"Tệp mật khẩu {password_file} đang trống.", f"The password file {password_file} is empty."))
     elif not is_loopback(host):
         secret = secrets.token_urlsafe(24)
+    _check_port(host, port)
     app = create_app(folder, lang=get_lang(), secret=secret, host=host, port=port)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
@@ -62,6 +63,24 @@ def serve(folder: Path, host: str, port: int, open_browser: bool, password_file:
             webbrowser.open(url)
 
     _run(server, started)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit 2 with the fix when the address cannot be used (a port taken by another program)."""
+    import socket
+
+    from dhtt_docs.exceptions import UsageProblem
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(infos[0][4])
+    except OSError as e:
+        raise UsageProblem(tr(f"Không mở được {host}:{port} ({e.strerror or e}): cổng đang bị chương trình khác dùng? "
+                              "Hãy chọn cổng khác, ví dụ --port 8001.",
+                              f"Cannot listen on {host}:{port} ({e.strerror or e}): is the port used by another "
+                              "program? Choose another one, e.g. --port 8001.")) from None
 
 
 def _run(server, started) -> None:
