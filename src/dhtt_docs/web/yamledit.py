@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
