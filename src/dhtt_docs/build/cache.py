@@ -20,10 +20,11 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 DEFAULT_DIR = ".dhtt-cache"
-KINDS = ("docx", "pdf", "xlsx", "json")   # entry kinds = folder names = file suffixes
+KINDS = ("docx", "pdf", "xlsx", "json", "zip")   # entry kinds = folder names = file suffixes
 
 
 def digest(data: bytes) -> str:
@@ -51,6 +52,7 @@ class BuildCache:
         self.root = Path(root).absolute() if root is not None else None
         self.used: set[Path] = set()
         self._index: dict[str, dict[str, list[Path]]] = {}   # kind -> key -> entries, read once per kind
+        self._lock = threading.RLock()   # the pipeline stores PDFs from a post-processing thread
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,10 @@ class BuildCache:
 
     def _entries(self, kind: str) -> dict[str, list[Path]]:
         """The entries of one kind by key: one directory listing per build, not one per document."""
+        with self._lock:
+            return self._entries_locked(kind)
+
+    def _entries_locked(self, kind: str) -> dict[str, list[Path]]:
         index = self._index.get(kind)
         if index is None:
             index = self._index[kind] = {}
@@ -102,6 +108,10 @@ class BuildCache:
         if self.root is None:
             return
         entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
+        with self._lock:
+            self._write_entry(kind, key, entry, data)
+
+    def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> None:
         if not entry.exists():
             tmp = entry.with_name(f".{entry.name}.tmp-{os.getpid()}")
             try:
@@ -124,6 +134,9 @@ class BuildCache:
     def store(self, kind: str, key: str, src: Path) -> None:
         if self.root is not None:
             self._write(kind, key, src.read_bytes())
+
+    def store_bytes(self, kind: str, key: str, data: bytes) -> None:
+        self._write(kind, key, data)
 
     def fetch_json(self, key: str):
         """A small cached fact (e.g. the variables a template uses), or None."""
@@ -148,6 +161,26 @@ class BuildCache:
         except OSError:
             return False
         return any(actual.startswith(e.stem.rsplit("-", 1)[1]) for e in entries)
+
+    def read_note(self, name: str):
+        """A small record kept at the cache's root (not content-addressed, never pruned), or None."""
+        if self.root is None:
+            return None
+        try:
+            return json.loads((self.root / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def write_note(self, name: str, value) -> None:
+        if self.root is None:
+            return
+        path = self.root / f"{name}.json"
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
     def profiles_dir(self) -> Path | None:
         """Where LibreOffice workers keep their profiles between builds (None: temporary ones)."""
