@@ -59,7 +59,7 @@ class BuildOptions:
     jobs: int | None = None            # conversion workers; default one per CPU
     force: bool = False                # build despite error findings, marking every page DỰ THẢO
     templates: Path | None = None      # a folder of user templates (same file names as the built-in ones)
-    converter: str | None = None       # None: local LibreOffice; "unoserver://host:port[,...]"
+    converter: str | None = None       # None: local LibreOffice; "warm" (pdf/warm.py); "unoserver://host:port[,...]"
     timeout: float = 120.0
     cache: bool = True                 # reuse documents whose inputs did not change
     cache_dir: Path | None = None      # default FOLDER/.dhtt-cache
@@ -125,7 +125,7 @@ def check_output(out: Path) -> None:
 
 
 def check_converter(opts: BuildOptions) -> None:
-    if not opts.pdf or (opts.converter and opts.converter != "soffice"):
+    if not opts.pdf or (opts.converter and opts.converter.strip().lower() not in ("soffice", "warm")):
         return
     from dhtt_docs.pdf.convert import SOFFICE_ENV, find_soffice
     if find_soffice() is None:

@@ -83,6 +83,10 @@ def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterato
 
 # --------------------------------------------------------------------------- the stage
 
+#: With no converter chosen, a running warm converter takes rebuilds of up to this many PDFs
+#: (it converts one file at a time; more files go faster through the cold pool's parallel workers).
+WARM_MAX = 24
+
 
 @dataclass
 class ProduceOptions:
@@ -172,8 +176,14 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
         path = out.documents[i].path
         return Job(i, path, out.pdfs[path])
 
-    endpoints = parse_backend(opts.converter)
-    if endpoints is not None:   # unoserver: render first, then convert over the listeners
+    if _warm_wanted(opts, len(need_pdf)):
+        _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
+        todo_docx = []                                   # rendered: the cold pool (if needed) only converts
+        if _convert_warm(need_pdf, opts, docs_dir, job_of, finished):
+            need_pdf = []
+    if not need_pdf:
+        pass
+    elif (endpoints := parse_backend(opts.converter)) is not None:   # unoserver: render, then convert
         _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
         runnable = [job_of(i) for i in need_pdf]
         reasons = convert_with_unoserver(runnable, endpoints, opts.timeout, opts.pdfa, lambda _p: None)
@@ -210,3 +220,36 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
             pool.close()
     out.converted = total - len(failures)
     out.failures = [ConversionFailure(out.documents[i].path, failures[i]) for i in sorted(failures)]
+
+
+def _warm_wanted(opts: ProduceOptions, count: int) -> bool:
+    """Asked for (``--converter warm``), or already running and the work is small."""
+    from dhtt_docs.pdf import warm
+
+    if (opts.converter or "").strip().lower() == "warm":
+        return True
+    if opts.converter not in (None, "soffice") or count > WARM_MAX or not warm.enabled():
+        return False
+    from dhtt_docs.pdf.libreoffice import find_soffice
+
+    soffice = find_soffice()
+    return soffice is not None and warm.running(soffice)
+
+
+def _convert_warm(need_pdf: list[int], opts: ProduceOptions, docs_dir: Path, job_of, finished) -> bool:
+    """Convert with the warm converter (starting it when asked for); False when it cannot be used."""
+    from dhtt_docs.pdf import warm
+    from dhtt_docs.pdf.jobs import install
+
+    asked = (opts.converter or "").strip().lower() == "warm"
+    tmp = (opts.scratch or docs_dir.parent) / "warm"
+    try:
+        pdfs = warm.convert([job_of(i).source for i in need_pdf], tmp, pdfa=opts.pdfa, timeout=opts.timeout,
+                            start_server=asked)
+    except warm.WarmUnavailable:
+        return False
+    for i, produced in zip(need_pdf, pdfs):
+        job = job_of(i)
+        install(produced, job.target)
+        finished(job, None)
+    return True

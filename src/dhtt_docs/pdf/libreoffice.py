@@ -69,7 +69,7 @@ def converter_identity(backend: str | None = None) -> str:
     LibreOffice update), without starting it. unoserver: the listener URL (its
     LibreOffice is out of sight; use a new cache when it is upgraded).
     """
-    if backend and backend != "soffice":
+    if backend and backend.strip().lower() not in ("soffice", "warm"):   # warm: the same LibreOffice, same PDFs
         return f"unoserver:{backend}"
     exe = find_soffice()
     if exe is None:

@@ -65,7 +65,7 @@ def parse_unoserver_url(url: str) -> list[UnoserverEndpoint]:
 
 def parse_backend(backend: str | None) -> list[UnoserverEndpoint] | None:
     """None for the soffice pool, else the unoserver listeners."""
-    if backend is None or backend.strip().lower() == "soffice":
+    if backend is None or backend.strip().lower() in ("soffice", "warm"):
         return None
     if backend.strip().lower().startswith("unoserver://"):
         return parse_unoserver_url(backend.strip())
