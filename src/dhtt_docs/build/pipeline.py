@@ -28,9 +28,10 @@ from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import Text, get_lang, set_lang, t, tr
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
+from dhtt_docs.build.incremental import Plan, keep_unchanged, remember, still_current
 from dhtt_docs.dossier.loader import Round, load_round
 from dhtt_docs.rules.profile import profile_digest
-from dhtt_docs.documents.render import DocumentJob, RenderedDocument
+from dhtt_docs.documents.render import DocumentJob
 from dhtt_docs.rules.engine import Report, evaluate
 
 DOCUMENTS = "documents"
@@ -168,7 +169,7 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     cache = BuildCache((opts.cache_dir or folder / CACHE_DIR) if opts.cache else None)
     with result.timed("plan"):
         plan = _plan(report, opts, result, cache)
-    if _still_current(out, plan, cache, result):
+    if still_current(out, plan, cache, result):
         return result
     with Janitor() as jan:
         stage = _make_stage(out)
@@ -179,12 +180,12 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
                 return result
             with result.timed("swap"):
                 shutil.rmtree(stage / PRIVATE, ignore_errors=True)
-                result.unchanged = _keep_unchanged(stage, out)
+                result.unchanged = keep_unchanged(stage, out)
                 _swap_in(stage, out)
                 cache.prune()
                 result.out = out
                 result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-                _remember(out, plan, cache, result)
+                remember(out, plan, cache, result)
             return result
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -223,15 +224,6 @@ def _in_use(stage: Path) -> bool:
         return True
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What this build will make, with the keys of every part (computed before any work)."""
-
-    jobs: list[tuple[DocumentJob, str]]      # documents and their DOCX keys, in bundle order
-    pdf_keys: list[str] | None               # their PDF keys (None: --no-pdf)
-    key: str                                 # the whole build's key: same key, same outputs
-
-
 def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
     from dhtt_docs.pdf.convert import converter_identity
 
@@ -250,63 +242,6 @@ def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildC
         "attachments": [(a.rel, a.candidate, a.title, file_digest(a.path)) for a in report.attachments],
     })
     return Plan(jobs, pdf_keys, key)
-
-
-def _note_name(out: Path) -> str:
-    return "last-build-" + key_of({"out": str(out)})[:16]
-
-
-def _still_current(out: Path, plan: Plan, cache: BuildCache, result: BuildResult) -> bool:
-    """Nothing changed since the last build into OUT, and OUT is as that build left it: nothing to do."""
-    note = cache.read_note(_note_name(out))
-    if not isinstance(note, dict) or note.get("key") != plan.key or not out.is_dir():
-        return False
-    files = note.get("files") or {}
-    found = {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file()}
-    if set(found) != set(files):
-        return False
-    for rel, path in found.items():
-        st = path.stat()
-        if [st.st_size, st.st_mtime_ns] != files[rel]:
-            return False
-    result.out = out
-    result.written = result.unchanged = sorted(Path(rel) for rel in found)
-    result.reused = len(plan.jobs)
-    result.stats["docx_reused"] = len(plan.jobs)
-    if plan.pdf_keys is not None:
-        result.stats["pdf_converted"] = 0
-        result.stats["pdf_reused"] = len(plan.jobs)
-    return True
-
-
-def _remember(out: Path, plan: Plan, cache: BuildCache, result: BuildResult) -> None:
-    files = {}
-    for rel in result.written:
-        st = (out / rel).stat()
-        files[rel.as_posix()] = [st.st_size, st.st_mtime_ns]
-    cache.write_note(_note_name(out), {"key": plan.key, "files": files})
-
-
-def _keep_unchanged(stage: Path, out: Path) -> list[Path]:
-    """Files of the new build equal to those in OUT: the old file (and its date) is kept, not rewritten."""
-    if not out.is_dir():
-        return []
-    same = []
-    for new in sorted(stage.rglob("*")):
-        if not new.is_file():
-            continue
-        rel = new.relative_to(stage)
-        old = out / rel
-        try:
-            if not old.is_file() or old.stat().st_size != new.stat().st_size or old.read_bytes() != new.read_bytes():
-                continue
-            link = new.with_name(f".{new.name}.same")
-            os.link(old, link)
-            os.replace(link, new)
-        except OSError:
-            continue
-        same.append(rel)
-    return same
 
 
 def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,

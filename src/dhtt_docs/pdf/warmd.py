@@ -53,7 +53,7 @@ def _connect(pipe: str, office: subprocess.Popen, wait: float = 60):
 
 
 def _props(**values):
-    import uno
+    import uno  # noqa: F401 - makes the com.sun.star modules importable
     from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 
     out = []
