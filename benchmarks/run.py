@@ -1,21 +1,26 @@
 #!/usr/bin/env python3
-"""Build-speed benchmark of dhtt-docs on synthetic rounds of N candidates.
+"""Build-speed benchmark of dhtt-docs against its peers, all in one run, on synthetic rounds of N candidates.
 
-For each N it makes a round from the sample (the sample's six candidates
-repeated with new ids), then, each in a fresh child process so that peak
-memory is per run:
+For each N (N candidates = N+3 documents) it makes a round from the sample and measures, each in a fresh
+process, wall time and peak memory of the whole process tree (sum of PSS of every descendant, sampled):
 
-- `build --no-pdf` (load and validate, render, bag), cold cache;
-- `build` with PDFs, cold cache (render, convert, merge, bag);
-- for the first N only: the naive baseline, one `soffice --convert-to pdf`
-  per DOCX file of the same round, in the same run;
-- for the first N only: a rebuild with PDFs after 2 candidates changed.
+dhtt-docs   build --no-pdf (cold cache); build with PDFs (cold cache, cold LibreOffice); rebuild with
+            nothing changed; rebuild after 1 and after 2 candidates changed (cold converter); rebuild
+            after 1 change with the warm converter running (`--converter warm`, started beforehand).
+peers       on the very DOCX files dhtt-docs made:
+            floor    two soffice processes, profiles made beforehand, each converting half the files
+                     (calls of at most 200 files: LibreOffice 7.4 stops silently after ~247);
+            batch    one `soffice --convert-to pdf` call per 200 files, one after the other;
+            one-call one soffice call for all files (how many PDFs it really made is shown);
+            naive    one soffice per file (measured up to --naive-max files, else per-file time x files);
+            unoserver  a fresh unoserver (its start included) and one client converting every file;
+            carbone  Carbone 3.8 (node) rendering N+3 documents from a small template to PDF, 2 factories.
+Peers that cannot be installed (npm/PyPI unreachable) are shown as n/a. Peers live in benchmarks/.peers/.
 
-It writes benchmarks/results.md (a table), benchmarks/results.json and
-benchmarks/plot.png (time against N). Usage:
+Writes benchmarks/results.md, results.json and plot.png. One command:
 
-    .venv/bin/python benchmarks/run.py                 # N = 50 200 1000
-    .venv/bin/python benchmarks/run.py --sizes 50 200  # fewer
+    .venv/bin/python benchmarks/run.py                       # N = 10 50 500 1000 (about an hour on 2 cores)
+    .venv/bin/python benchmarks/run.py --sizes 10 50 --peers floor batch
 """
 
 from __future__ import annotations
@@ -25,24 +30,27 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "samples" / "bhxh-thanh-hoa-2024"
+PEERS = HERE / ".peers"
+ALL_PEERS = ("floor", "batch", "one-call", "naive", "unoserver", "carbone")
+SOFFICE_LIMIT = 200
 
 
 # --------------------------------------------------------------------------- the synthetic round
 
 
 def make_round(dest: Path, n: int) -> Path:
-    """A valid round of n candidates (two collectives at least) built from the sample's six."""
+    """A valid round of n candidates built from the sample's six (names made distinct)."""
     folder = dest / f"bhxh-benchmark-{n}"
     if folder.exists():
         shutil.rmtree(folder)
@@ -54,7 +62,6 @@ def make_round(dest: Path, n: int) -> Path:
         src = sources[i % len(sources)]
         cid = f"{src.stem}-{i:04d}"
         text = src.read_text(encoding="utf-8")
-        # a distinct name per copy, so that documents differ like real ones do
         text = re.sub(r"^(full_name|name): (.+)$", lambda m: f"{m.group(1)}: {m.group(2)} {i:04d}", text,
                       count=1, flags=re.M)
         text = text.replace("leads: phong-quan-ly-thu", f"leads: phong-quan-ly-thu-{(i // 6) * 6 + 1:04d}")
@@ -68,102 +75,364 @@ def make_round(dest: Path, n: int) -> Path:
     return folder
 
 
-def touch_two(folder: Path) -> None:
-    for path in sorted((folder / "candidates").glob("*.yaml"))[:2]:
+def change(folder: Path, count: int, tag: str) -> None:
+    """Edit the achievements of `count` candidates (a new sentence each time)."""
+    for path in sorted((folder / "candidates").glob("*.yaml"))[:count]:
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("achievements: |\n", "achievements: |\n  Bổ sung kết quả quý IV.\n", 1),
-                        encoding="utf-8")
+        path.write_text(text.replace("achievements: |\n", f"achievements: |\n  Bổ sung {tag}.\n", 1), encoding="utf-8")
 
 
-# --------------------------------------------------------------------------- one measured run (child)
+# --------------------------------------------------------------------------- measuring a process tree
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None, limit: float = 3600) -> dict:
+    """Run cmd; wall seconds and the peak of the summed PSS of its process tree (MB). Killed after `limit` s."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd,
+                            start_new_session=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak[0] / 1024, "rc": proc.returncode,
+            "stdout": out, "stderr": err[-2000:]}
+
+
+# --------------------------------------------------------------------------- dhtt-docs runs
 
 
 def child(argv: list[str]) -> None:
-    """Run one build in this process and print its measurements as JSON."""
-    folder, out, mode, cache_dir = Path(argv[0]), Path(argv[1]), argv[2], argv[3]
+    """One build in this process; prints its result as JSON (run by `dhtt`)."""
+    folder, out, mode, cache_dir, converter = Path(argv[0]), Path(argv[1]), argv[2], argv[3], argv[4]
     sys.path.insert(0, str(ROOT / "src"))
     from dhtt_docs.build.pipeline import BuildOptions, build
 
     start = time.perf_counter()
-    result = build(folder, BuildOptions(out=out, pdf=(mode == "pdf"), cache=cache_dir != "-",
-                                        cache_dir=None if cache_dir == "-" else Path(cache_dir)))
+    result = build(folder, BuildOptions(out=out, pdf=(mode == "pdf"), cache_dir=Path(cache_dir),
+                                        converter=None if converter == "-" else converter))
     total = time.perf_counter() - start
-    assert result.out is not None, [f.message for f in result.findings]
-    print(json.dumps({
-        "total": total,
-        "stages": result.timings,
-        "stats": result.stats,
-        "documents": len(list((out / "documents").glob("*.docx"))),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }))
+    assert result.out is not None, [str(f.message) for f in result.findings]
+    print(json.dumps({"total": total, "stages": result.timings, "rendered": result.rendered,
+                      "reused": result.reused, "converted": result.converted,
+                      "documents": len(list((out / "documents").glob("*.docx"))),
+                      "unchanged": len(result.unchanged), "written": len(result.written)}))
 
 
-def measure(folder: Path, out: Path, mode: str, cache_dir: Path | None) -> dict:
-    cmd = [sys.executable, __file__, "--child", str(folder), str(out), mode, str(cache_dir) if cache_dir else "-"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"build failed:\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def dhtt(folder: Path, out: Path, mode: str, cache: Path, converter: str | None = None) -> dict:
+    env = dict(os.environ)
+    if converter is None:
+        env["DHTT_WARM"] = "0"       # cold: never a warm converter
+    r = timed([sys.executable, __file__, "--child", str(folder), str(out), mode, str(cache), converter or "-"], env)
+    if r["rc"] != 0:
+        raise SystemExit(f"build failed:\n{r['stdout']}\n{r['stderr']}")
+    r.update(json.loads(r.pop("stdout").strip().splitlines()[-1]))
+    return r
 
 
-def naive(docx_files: list[Path], outdir: Path) -> float:
-    """One soffice process per file: what a shell loop over `soffice --convert-to pdf` costs."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    soffice = shutil.which("soffice") or "soffice"
-    with tempfile.TemporaryDirectory() as profile:
-        start = time.perf_counter()
-        for f in docx_files:
-            subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", str(outdir), str(f)], capture_output=True, check=True)
-        return time.perf_counter() - start
+# --------------------------------------------------------------------------- peers
+
+
+def _soffice() -> str:
+    return shutil.which("soffice") or "/usr/lib/libreoffice/program/soffice"
+
+
+def _soffice_cmd(profile: Path, outdir: Path, files: list[Path]) -> list[str]:
+    return [_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+            "--convert-to", "pdf", "--outdir", str(outdir)] + [str(f) for f in files]
+
+
+def _chunks(files: list[Path], size: int) -> list[list[Path]]:
+    return [files[i:i + size] for i in range(0, len(files), size)]
+
+
+def _script(body: str) -> list[str]:
+    return [sys.executable, "-c", body]
+
+
+def peer_floor(files: list[Path], work: Path) -> dict:
+    halves = [files[0::2], files[1::2]]
+    profiles = [work / "floor-profile-0", work / "floor-profile-1"]
+    for p in profiles:                      # made beforehand: not measured
+        subprocess.run([_soffice(), f"-env:UserInstallation={p.as_uri()}", "--headless", "--terminate_after_init"],
+                       capture_output=True)
+    out = work / "floor-out"
+    plan = [[_soffice_cmd(profiles[k], out, chunk) for chunk in _chunks(half, SOFFICE_LIMIT)]
+            for k, half in enumerate(halves)]
+    body = ("import subprocess, sys, json, threading\n"
+            f"plan = json.loads({json.dumps(json.dumps(plan))})\n"
+            "def run(cmds):\n    [subprocess.run(c, capture_output=True) for c in cmds]\n"
+            "ts = [threading.Thread(target=run, args=(c,)) for c in plan]\n"
+            "[t.start() for t in ts]; [t.join() for t in ts]\n")
+    r = timed(_script(body))
+    r["made"] = len(list(out.glob("*.pdf")))
+    return r
+
+
+def peer_batch(files: list[Path], work: Path, size: int, name: str) -> dict:
+    profile, out = work / f"{name}-profile", work / f"{name}-out"
+    cmds = [_soffice_cmd(profile, out, chunk) for chunk in _chunks(files, size)]
+    r = timed(_script(f"import subprocess, json\nfor c in json.loads({json.dumps(json.dumps(cmds))}):\n"
+                      "    subprocess.run(c, capture_output=True)\n"))
+    r["made"] = len(list(out.glob("*.pdf")))
+    return r
+
+
+def peer_naive(files: list[Path], work: Path, limit: int) -> dict:
+    part = files[:limit]
+    r = peer_batch(part, work, 1, "naive")
+    if len(part) < len(files):
+        r["estimated"] = True
+        r["seconds"] = r["seconds"] / len(part) * len(files)
+    return r
+
+
+def install_peers(wanted: set[str]) -> dict[str, str | None]:
+    """Install unoserver (a venv on the Python that has uno) and Carbone (npm) under benchmarks/.peers."""
+    found: dict[str, str | None] = {"unoserver": None, "carbone": None}
+    PEERS.mkdir(exist_ok=True)
+    if "unoserver" in wanted:
+        venv = PEERS / "unoserver-venv"
+        if not (venv / "bin" / "unoserver").exists():
+            subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", str(venv)], capture_output=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "unoserver"], capture_output=True)
+        if (venv / "bin" / "unoserver").exists():
+            found["unoserver"] = str(venv / "bin")
+    if "carbone" in wanted and shutil.which("npm"):
+        node = PEERS / "carbone"
+        if not (node / "node_modules" / "carbone").exists():
+            node.mkdir(exist_ok=True)
+            subprocess.run(["npm", "install", "--no-audit", "--no-fund", "carbone@3.8"], cwd=node, capture_output=True)
+        if (node / "node_modules" / "carbone").exists():
+            found["carbone"] = str(node)
+    return found
+
+
+def peer_unoserver(files: list[Path], work: Path, bindir: str) -> dict:
+    out = work / "unoserver-out"
+    out.mkdir(exist_ok=True)
+    body = f"""
+import subprocess, time, os, signal, sys
+from pathlib import Path
+port = 2300 + os.getpid() % 500
+srv = subprocess.Popen([{bindir!r} + '/unoserver', '--port', str(port), '--uno-port', str(port + 1000),
+                        '--user-installation', Path({str(work / 'uno-profile')!r}).as_uri()],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+try:
+    import xmlrpc.client
+    from unoserver.client import UnoClient
+    client = UnoClient(port=str(port))
+    deadline = time.time() + 120
+    while time.time() < deadline:           # its start is part of its cost
+        try:
+            xmlrpc.client.ServerProxy(f'http://127.0.0.1:{port}').info()
+            break
+        except Exception:
+            time.sleep(0.1)
+    for f in {[str(f) for f in files]!r}:
+        client.convert(inpath=f, outpath=str(Path({str(out)!r}) / (Path(f).stem + '.pdf')), convert_to='pdf')
+finally:
+    os.killpg(srv.pid, signal.SIGKILL)
+    srv.wait()
+"""
+    r = timed([f"{bindir}/python", "-c", body], limit=60 + 20 * len(files))
+    r["made"] = len(list(out.glob("*.pdf")))
+    return r
+
+
+CARBONE_JS = r"""
+const carbone = require('carbone'); const fs = require('fs'); const path = require('path');
+const [tpl, n, out] = [process.argv[2], +process.argv[3], process.argv[4]];
+fs.mkdirSync(out, {recursive: true});
+carbone.set({factories: 2});
+let done = 0;
+for (let i = 0; i < n; i++) {
+  const data = {name: 'Nguyễn Văn An ' + i, unit: 'Bảo hiểm xã hội tỉnh', title: 'Chiến sĩ thi đua cơ sở',
+                text: 'Hoàn thành xuất sắc nhiệm vụ được giao, dẫn đầu phong trào thi đua'};
+  carbone.render(tpl, data, {convertTo: 'pdf'}, (err, res) => {
+    if (err) { console.error(err); process.exit(1); }
+    fs.writeFileSync(path.join(out, i + '.pdf'), res);
+    if (++done === n) process.exit(0);
+  });
+}
+"""
+
+
+def peer_carbone(count: int, work: Path, node_dir: str) -> dict:
+    from docx import Document
+
+    tpl = work / "carbone-template.docx"
+    d = Document()
+    d.add_heading("Báo cáo thành tích", 1)
+    for k in ("name", "unit", "title"):
+        d.add_paragraph("{d." + k + "}")
+    for _ in range(40):
+        d.add_paragraph("Nội dung: {d.text}. " * 3)
+    d.save(tpl)
+    (Path(node_dir) / "bench.js").write_text(CARBONE_JS, encoding="utf-8")
+    shim = Path(node_dir) / "bin"             # Carbone wants `python3` with uno and soffice.bin on PATH
+    shim.mkdir(exist_ok=True)
+    if not (shim / "python3").exists():
+        (shim / "python3").symlink_to("/usr/bin/python3")
+    env = dict(os.environ, PATH=f"{shim}:/usr/lib/libreoffice/program:{os.environ['PATH']}")
+    out = work / "carbone-out"
+    r = timed(["node", str(Path(node_dir) / "bench.js"), str(tpl), str(count), str(out)], env, cwd=Path(node_dir))
+    r["made"] = len(list(out.glob("*.pdf")))
+    return r
+
+
+# --------------------------------------------------------------------------- one size
+
+
+def run_size(n: int, work: Path, peers: set[str], found: dict, naive_max: int) -> dict:
+    folder = make_round(work, n)
+    cache = work / f"cache-{n}"
+    row: dict = {"n": n, "documents": n + 3}
+    print(f"N={n}: --no-pdf", flush=True)
+    row["no_pdf"] = dhtt(folder, work / f"out-docx-{n}", "docx", work / f"cache-docx-{n}")
+    print(f"N={n}: build with PDFs (cold)", flush=True)
+    out = work / f"out-{n}"
+    row["build"] = dhtt(folder, out, "pdf", cache)
+    files = sorted((out / "documents").glob("*.docx"))
+    docs_copy = work / f"docx-{n}"
+    shutil.copytree(out / "documents", docs_copy, ignore=shutil.ignore_patterns("*.pdf", "*.xlsx"))
+    files = sorted(docs_copy.glob("*.docx"))
+    print(f"N={n}: rebuilds", flush=True)
+    row["rebuild0"] = dhtt(folder, out, "pdf", cache)
+    change(folder, 1, "một")
+    row["rebuild1"] = dhtt(folder, out, "pdf", cache)
+    change(folder, 2, "hai")
+    row["rebuild2"] = dhtt(folder, out, "pdf", cache)
+    sys.path.insert(0, str(ROOT / "src"))
+    from dhtt_docs.pdf import warm
+    try:
+        warm.start()
+        change(folder, 1, "ba")
+        row["rebuild1_warm"] = dhtt(folder, out, "pdf", cache, converter="warm")
+    except warm.WarmUnavailable as exc:
+        row["rebuild1_warm"] = {"error": str(exc)}
+    finally:
+        warm.stop()
+    peer_work = work / f"peers-{n}"
+    peer_work.mkdir()
+    if "floor" in peers:
+        print(f"N={n}: floor", flush=True)
+        row["floor"] = peer_floor(files, peer_work)
+    if "batch" in peers:
+        print(f"N={n}: batched soffice", flush=True)
+        row["batch"] = peer_batch(files, peer_work, SOFFICE_LIMIT, "batch")
+    if "one-call" in peers:
+        print(f"N={n}: one soffice call", flush=True)
+        row["one_call"] = peer_batch(files, peer_work, len(files), "onecall")
+    if "naive" in peers:
+        print(f"N={n}: naive", flush=True)
+        row["naive"] = peer_naive(files, peer_work, naive_max)
+    if "unoserver" in peers and found.get("unoserver"):
+        print(f"N={n}: unoserver", flush=True)
+        row["unoserver"] = peer_unoserver(files, peer_work, found["unoserver"])
+    if "carbone" in peers and found.get("carbone"):
+        print(f"N={n}: carbone", flush=True)
+        row["carbone"] = peer_carbone(len(files), peer_work, found["carbone"])
+    for value in row.values():
+        if isinstance(value, dict):
+            value.pop("stderr", None)
+            value.pop("stdout", None)
+    shutil.rmtree(peer_work, ignore_errors=True)
+    return row
 
 
 # --------------------------------------------------------------------------- report
 
 
+def _s(row: dict, key: str) -> str:
+    r = row.get(key)
+    if not r or "seconds" not in r:
+        return "n/a"
+    text = f"{r['seconds']:.2f}"
+    if r.get("estimated"):
+        text = f"~{text} (est.)"
+    if "made" in r and r["made"] < row["documents"] and key != "naive":
+        text += f" (only {r['made']} PDFs)"
+    return text
+
+
 def write_report(results: dict) -> None:
     rows = results["rounds"]
     lines = [
-        f"Measured on {results['machine']} ({results['cpus']} CPUs), LibreOffice {results['libreoffice']}, "
-        f"Python {results['python']}.",
+        f"Measured {results['when']} on {results['machine']} ({results['cpus']} CPUs, load average "
+        f"{results['load']}), LibreOffice {results['libreoffice']}, Python {results['python']}. "
+        "Seconds of wall time; every column in the same run.",
         "",
-        "| N candidates | documents | `--no-pdf` total (s) | docs/s | with PDF total (s) | load+validate | render | "
-        "convert | merge | bag | peak RSS (MB) | soffice peak RSS (MB) |",
+        "| N | docs | dhtt build | floor | batched soffice (200/call) | one soffice call | naive (1 per file) "
+        "| unoserver | Carbone | build / floor | `--no-pdf` | docs/s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        d, p = r["docx"], r["pdf"]
-        s = p["stages"]
-        lines.append(
-            f"| {r['n']} | {d['documents']} | {d['total']:.2f} | {d['documents'] / d['total']:.0f} | "
-            f"{p['total']:.2f} | {s.get('load', 0):.2f} | {s.get('render', 0):.2f} | {s.get('convert', 0):.2f} | "
-            f"{s.get('bundle', 0):.2f} | {s.get('bag', 0):.2f} | {max(d['peak_rss_mb'], p['peak_rss_mb']):.0f} | "
-            f"{p['children_peak_rss_mb']:.0f} |")
-    first = rows[0]
-    nv = results["naive"]
-    rb = results["rebuild"]
-    lines += [
-        "",
-        f"Naive baseline on the {first['n']}-candidate round (one `soffice --convert-to pdf` per file, "
-        f"{nv['files']} files): {nv['total']:.1f} s, {nv['per_file']:.2f} s per file. "
-        f"dhtt-docs with PDFs: {first['pdf']['total']:.1f} s for the whole build, "
-        f"**{nv['total'] / first['pdf']['total']:.1f}x** faster "
-        f"(conversion alone {first['pdf']['stages'].get('convert', 0):.1f} s, "
-        f"{first['pdf']['stages'].get('convert', 0) / first['pdf']['documents'] * 1000:.0f} ms per document).",
-        "",
-        f"Rebuild of the {first['n']}-candidate round with PDFs after 2 candidates changed: "
-        f"{rb['total']:.2f} s against {rb['full']:.2f} s for the full build "
-        f"(**{rb['total'] / rb['full']:.2f}** of it; {rb['stats']}).",
-    ]
-    if len(rows) > 1:
-        last = rows[-1]
-        lines.append("")
-        lines.append(f"Growth: {last['n']} candidates took {last['pdf']['total'] / first['pdf']['total']:.1f}x "
-                     f"the time of {first['n']} with PDFs ({last['n'] / first['n']:.0f}x the candidates), "
-                     f"{last['docx']['total'] / first['docx']['total']:.1f}x without.")
+        ratio = r["build"]["seconds"] / r["floor"]["seconds"] if "floor" in r else float("nan")
+        lines.append(f"| {r['n']} | {r['documents']} | {_s(r, 'build')} | {_s(r, 'floor')} | {_s(r, 'batch')} | "
+                     f"{_s(r, 'one_call')} | {_s(r, 'naive')} | {_s(r, 'unoserver')} | {_s(r, 'carbone')} | "
+                     f"{ratio:.2f} | {_s(r, 'no_pdf')} | {r['documents'] / r['no_pdf']['seconds']:.0f} |")
+    lines += ["", "Rebuilds (cache warm; converter cold unless said) and peak memory of the whole process tree "
+              "(sum of PSS, MB):", "",
+              "| N | nothing changed | 1 changed | 2 changed | 1 changed, warm converter | peak MB build | "
+              "peak MB `--no-pdf` |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['n']} | {_s(r, 'rebuild0')} | {_s(r, 'rebuild1')} | {_s(r, 'rebuild2')} | "
+                     f"{_s(r, 'rebuild1_warm')} | {r['build']['peak_mb']:.0f} | {r['no_pdf']['peak_mb']:.0f} |")
+    lines += ["", "Where the build's time goes (seconds per stage, cold build with PDFs; `documents` is render and "
+              "conversion overlapped):", "", "| N | load | plan | documents | bundle | xlsx | bag | swap |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        s = r["build"]["stages"]
+        lines.append(f"| {r['n']} | " + " | ".join(f"{s.get(k, 0):.2f}" for k in
+                                                  ("load", "plan", "documents", "bundle", "xlsx", "bag", "swap")) + " |")
     (HERE / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    plot(results)
+
+
+def plot(results: dict) -> None:
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -171,19 +440,25 @@ def write_report(results: dict) -> None:
     except ImportError:
         print("matplotlib is not installed: no plot (pip install matplotlib)", file=sys.stderr)
         return
+    rows = results["rounds"]
     ns = [r["n"] for r in rows]
-    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
-    ax.plot(ns, [r["pdf"]["total"] for r in rows], "o-", label="build (DOCX + PDF + bundle + bag)")
-    ax.plot(ns, [r["docx"]["total"] for r in rows], "s-", label="build --no-pdf")
-    ax.plot(ns, [r["pdf"]["documents"] * nv["per_file"] for r in rows], "x--",
-            label=f"naive: one soffice per file ({nv['per_file']:.2f} s/file measured at N={ns[0]})")
-    ax.set_xlabel("candidates in the round")
-    ax.set_ylabel("seconds")
+    fig, ax = plt.subplots(figsize=(7.0, 4.4), dpi=100)
+    series = [("build", "dhtt-docs build", "o-"), ("no_pdf", "dhtt-docs --no-pdf", "s-"),
+              ("floor", "conversion floor", "k--"), ("batch", "soffice, 200 files/call", "v-"),
+              ("naive", "one soffice per file", "x:"), ("unoserver", "unoserver", "^-"), ("carbone", "Carbone", "d-"),
+              ("rebuild1", "rebuild, 1 changed", ".-")]
+    for key, label, style in series:
+        pts = [(r["n"], r[key]["seconds"]) for r in rows if isinstance(r.get(key), dict) and "seconds" in r[key]]
+        if pts:
+            ax.plot(*zip(*pts), style, label=label)
+    ax.set_xlabel("candidates in the round (N; N+3 documents)")
+    ax.set_ylabel("seconds (wall)")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_xticks(ns, [str(n) for n in ns])
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    ax.set_title(f"dhtt-docs build time ({results['cpus']} CPUs)")
+    ax.legend(fontsize=8)
+    ax.set_title(f"dhtt-docs and peers, same run ({results['cpus']} CPUs)")
     fig.tight_layout()
     fig.savefig(HERE / "plot.png", metadata={"Software": None})
 
@@ -193,34 +468,30 @@ def main() -> None:
         child(sys.argv[2:])
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 500, 1000])
+    ap.add_argument("--peers", nargs="*", default=list(ALL_PEERS), choices=ALL_PEERS)
+    ap.add_argument("--naive-max", type=int, default=53, help="files converted one per soffice (the rest estimated)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--plot-only", action="store_true", help="redraw results.md and plot.png from results.json")
     args = ap.parse_args()
+    if args.plot_only:
+        write_report(json.loads((HERE / "results.json").read_text(encoding="utf-8")))
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="dhtt-bench-"))
-    lo = subprocess.run([shutil.which("soffice") or "soffice", "--version"], capture_output=True, text=True).stdout
+    lo = subprocess.run([_soffice(), "--version"], capture_output=True, text=True).stdout
+    found = install_peers(set(args.peers))
     results = {"machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
-               "libreoffice": (lo.split() or ["?"])[1] if lo else "?", "rounds": []}
-    for i, n in enumerate(sorted(args.sizes)):
-        folder = make_round(work, n)
-        print(f"N={n}: --no-pdf ...", flush=True)
-        docx = measure(folder, work / f"out-docx-{n}", "docx", None)
-        print(f"N={n}: with PDF ...", flush=True)
-        cache = work / f"cache-{n}"
-        pdf = measure(folder, work / f"out-pdf-{n}", "pdf", cache)
-        results["rounds"].append({"n": n, "docx": docx, "pdf": pdf})
-        if i == 0:
-            files = sorted((work / f"out-pdf-{n}" / "documents").glob("*.docx"))
-            print(f"N={n}: naive baseline on {len(files)} files ...", flush=True)
-            t = naive(files, work / f"naive-{n}")
-            results["naive"] = {"files": len(files), "total": t, "per_file": t / len(files)}
-            touch_two(folder)
-            print(f"N={n}: rebuild after 2 changes ...", flush=True)
-            rb = measure(folder, work / f"out-pdf-{n}", "pdf", cache)
-            results["rebuild"] = {"total": rb["total"], "full": pdf["total"], "stats": rb["stats"]}
-    write_report(results)
+               "libreoffice": (lo.split() or ["?", "?"])[1] if lo else "?",
+               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "rounds": []}
+    try:
+        for n in sorted(args.sizes):
+            results["rounds"].append(run_size(n, work, set(args.peers), found, args.naive_max))
+            write_report(results)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
     print((HERE / "results.md").read_text(encoding="utf-8"))
-    if args.work is None:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

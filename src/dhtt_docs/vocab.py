@@ -10,6 +10,7 @@ awards and discipline scales live in the plan profile.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -49,8 +50,22 @@ def slugify(text: str) -> str:
 
 
 def closest(text: str, choices: list[str], cutoff: float = 0.6) -> str | None:
-    """The choice most like `text` (compared normalised), for 'did you mean' hints."""
-    keyed = {norm(c): c for c in choices}
+    """The choice most like `text` (compared normalised), for 'did you mean' hints.
+
+    Called only for names that are unknown; remembered, because a round repeats
+    the same unknown name (e.g. a `leads:` id) in many files.
+    """
+    return _closest(text, tuple(choices), cutoff)
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyed(choices: tuple[str, ...]) -> dict[str, str]:
+    return {norm(c): c for c in choices}
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(text: str, choices: tuple[str, ...], cutoff: float) -> str | None:
+    keyed = _keyed(choices)
     hit = difflib.get_close_matches(norm(text), list(keyed), n=1, cutoff=cutoff)
     if not hit and cutoff <= 0 and keyed:  # always an answer: the most similar, however far
         key = norm(text)

@@ -264,3 +264,46 @@ def test_build_with_relative_paths_as_typed_in_a_terminal(tmp_path):
                            cwd=tmp_path / "bhxh-thanh-hoa-2024", env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert (tmp_path / "bhxh-thanh-hoa-2024/build/bundle/bhxh-thanh-hoa-2024.zip").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) chưa cài")
+def test_kill_9_during_conversion_leaves_no_libreoffice_litter(tmp_path):
+    """LibreOffice's lu*.tmp go to a TMPDIR in the build's private folder, its OSL_PIPE socket is removed."""
+    import re
+    import signal
+    import time
+
+    from dhtt_docs.pdf.procs import osl_pipe
+
+    folder = tmp_path / "round"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    for i, src in enumerate(sorted((folder / "candidates").glob("*.yaml")) * 3):   # more documents: a longer run
+        if i >= 6:
+            text = re.sub(r"^(full_name|name): (.+)$", lambda m: f"{m.group(1)}: {m.group(2)} {i}",
+                          src.read_text(encoding="utf-8"), count=1, flags=re.M)
+            (folder / "candidates" / f"{src.stem}-{i}.yaml").write_text(text, encoding="utf-8")
+            sub = folder / "submission.yaml"
+            sub.write_text(sub.read_text(encoding="utf-8").replace("  votes:\n", f"  votes:\n    {src.stem}-{i}: 7\n", 1),
+                           encoding="utf-8")
+    own_tmp = tmp_path / "tmp"          # the build's TMPDIR: LibreOffice must leave nothing here
+    own_tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(own_tmp))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    slots = folder / ".dhtt-cache" / "libreoffice"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.glob(".out.tmp-*/.private/*/tmp/lu*.tmp")):
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.tmp-*/.private/*/tmp/lu*.tmp")), "LibreOffice never started in the private TMPDIR"
+    pipes = [osl_pipe(slots / f"slot-{n}") for n in range(4)]
+    assert any(p.exists() for p in pipes)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20     # the watcher cleans up after the kill
+    while time.monotonic() < deadline and (list(tmp_path.glob(".out.*")) or any(p.exists() for p in pipes)):
+        time.sleep(0.2)
+    assert [p for p in tmp_path.glob(".out.*") if p.name != ".out.lock"] == []   # the lock file stays, empty
+    assert [p for p in pipes if p.exists()] == []
+    assert list(own_tmp.glob("lu*.tmp")) == [] and list(own_tmp.glob("dhtt-soffice-*")) == []

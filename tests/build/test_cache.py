@@ -102,6 +102,7 @@ def test_damaged_cache_entry_is_not_served(work):
     entries = sorted((work / ".dhtt-cache/docx").glob("*.docx"))
     assert len(entries) == N_DOCS
     entries[0].write_bytes(b"damaged")
+    shutil.rmtree(work / "build")   # else nothing needs doing: the outputs are current
     result = go(work)
     assert result.stats == {"docx_rendered": 1, "docx_reused": N_DOCS - 1}
     for p in (work / "build/documents").glob("*.docx"):
@@ -161,3 +162,37 @@ def test_pdfs_are_reused_and_reconverted_when_needed(work):
     assert "Đoạn mới." in body
     bundle = "".join(p.extract_text() for p in PdfReader(work / "build/bundle/bhxh-thanh-hoa-2024.pdf").pages)
     assert "Đoạn mới." in bundle
+
+
+def test_rebuild_with_nothing_changed_rewrites_nothing(work):
+    first = go(work)
+    stamps = {p: p.stat().st_mtime_ns for p in (work / "build").rglob("*") if p.is_file()}
+    second = go(work)
+    assert second.written == second.unchanged == first.written and not second.changed
+    assert second.reused == N_DOCS and second.rendered == 0
+    assert {p: p.stat().st_mtime_ns for p in (work / "build").rglob("*") if p.is_file()} == stamps
+
+
+def test_rebuild_after_one_change_keeps_the_other_files(work):
+    first = go(work)
+    stamps = {p.relative_to(work / "build"): p.stat().st_mtime_ns for p in (work / "build").rglob("*") if p.is_file()}
+    f = work / "candidates/bui-thi-lan-anh.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Câu mới.\n", 1),
+                 encoding="utf-8")
+    second = go(work)
+    assert second.rendered == 1 and second.reused == N_DOCS - 1
+    changed = {p.as_posix() for p in second.changed}
+    assert "documents/bao-cao-thanh-tich-bui-thi-lan-anh.docx" in changed
+    assert "documents/to-trinh.docx" not in changed
+    assert len(second.unchanged) + len(changed) == len(first.written)
+    for rel in second.unchanged:   # kept as they were: same file, same date
+        assert (work / "build" / rel).stat().st_mtime_ns == stamps[rel]
+
+
+def test_damaging_an_output_makes_the_next_build_repair_it(work):
+    go(work)
+    target = work / "build/documents/to-trinh.docx"
+    target.write_bytes(b"not a docx")
+    result = go(work)
+    assert not result.unchanged or Path("documents/to-trinh.docx") not in result.unchanged
+    Document(target)

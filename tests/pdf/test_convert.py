@@ -563,3 +563,65 @@ def test_bad_unoserver_address_is_english(english) -> None:
     assert_english(str(info.value), "Invalid unoserver address", "must be a number from 1 to 65535",
                    "for example unoserver://127.0.0.1:2003")
 
+
+# --------------------------------------------------------------------------- the warm converter
+
+
+@pytest.fixture
+def warm_server(tmp_path, monkeypatch):
+    """A warm converter of its own (private runtime folder, short idle time), stopped afterwards."""
+    from dhtt_docs.pdf import warm
+
+    if warm._uno_python() is None:
+        pytest.skip("python3-uno is not installed")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("DHTT_WARM_IDLE", "60")
+    (tmp_path / "run").mkdir()
+    yield warm
+    warm.stop()
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_warm_converter_is_shared_and_stops_clean(warm_server, tmp_path):
+    warm = warm_server
+    docs = []
+    for name in ("mot", "hai"):
+        doc = Document()
+        doc.add_paragraph(f"{VN_TEXT} {name}")
+        doc.save(tmp_path / f"{name}.docx")
+        docs.append(tmp_path / f"{name}.docx")
+    pdfs = warm.convert(docs, tmp_path / "out")
+    assert pdfs == [tmp_path / "out/mot.pdf", tmp_path / "out/hai.pdf"]
+    assert "Ánh Tuyết" in PdfReader(pdfs[0]).pages[0].extract_text() and pdfs[1].is_file()
+    pid = (warm.runtime_dir() / "pid").read_text()
+    assert warm.convert(docs[1:], tmp_path / "again") == [tmp_path / "again/hai.pdf"]
+    assert (warm.runtime_dir() / "pid").read_text() == pid          # the same server, still warm
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a docx")
+    with pytest.raises(warm.WarmUnavailable):
+        warm.convert([broken], tmp_path / "out")
+    warm.stop()
+    assert not warm.running()
+    assert not any(str(warm.runtime_dir()) in p.read_text(errors="replace")
+                   for p in Path("/proc").glob("[0-9]*/cmdline") if p.exists())
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_build_with_the_warm_converter_equals_a_cold_build(warm_server, tmp_path):
+    import shutil as sh
+
+    from conftest import SAMPLE_ROUND
+    from dhtt_docs.build.pipeline import BuildOptions, build
+
+    folder = tmp_path / "round"
+    sh.copytree(SAMPLE_ROUND, folder, ignore=sh.ignore_patterns(".dhtt-cache", "build"))
+    cold = build(folder, BuildOptions(out=tmp_path / "cold", cache=False))
+    hot = build(folder, BuildOptions(out=tmp_path / "warm", cache=False, converter="warm"))
+    assert cold.out and hot.out and warm_server.running()
+    assert hot.converted == cold.converted == 9
+    files = sorted(p.relative_to(cold.out) for p in cold.out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(hot.out) for p in hot.out.rglob("*") if p.is_file())
+    for rel in files:
+        assert (cold.out / rel).read_bytes() == (hot.out / rel).read_bytes(), rel

@@ -19,12 +19,13 @@ import hashlib
 import json
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from dhtt_docs.fsutil import atomic_write
 
 DEFAULT_DIR = ".dhtt-cache"
-KINDS = ("docx", "pdf", "xlsx", "json")   # entry kinds = folder names = file suffixes
+KINDS = ("docx", "pdf", "xlsx", "json", "zip")   # entry kinds = folder names = file suffixes
 
 
 def digest(data: bytes) -> str:
@@ -52,6 +53,7 @@ class BuildCache:
         self.root = Path(root).absolute() if root is not None else None
         self.used: set[Path] = set()
         self._index: dict[str, dict[str, list[Path]]] = {}   # kind -> key -> entries, read once per kind
+        self._lock = threading.RLock()   # the pipeline stores PDFs from a post-processing thread
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -71,6 +73,10 @@ class BuildCache:
 
     def _entries(self, kind: str) -> dict[str, list[Path]]:
         """The entries of one kind by key: one directory listing per build, not one per document."""
+        with self._lock:
+            return self._entries_locked(kind)
+
+    def _entries_locked(self, kind: str) -> dict[str, list[Path]]:
         index = self._index.get(kind)
         if index is None:
             index = self._index[kind] = {}
@@ -103,6 +109,10 @@ class BuildCache:
         if self.root is None:
             return
         entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
+        with self._lock:
+            self._write_entry(kind, key, entry, data)
+
+    def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> None:
         if not entry.exists():
             try:
                 atomic_write(entry, data)
@@ -122,6 +132,9 @@ class BuildCache:
     def store(self, kind: str, key: str, src: Path) -> None:
         if self.root is not None:
             self._write(kind, key, src.read_bytes())
+
+    def store_bytes(self, kind: str, key: str, data: bytes) -> None:
+        self._write(kind, key, data)
 
     def fetch_json(self, key: str):
         """A small cached fact (e.g. the variables a template uses), or None."""
@@ -146,6 +159,24 @@ class BuildCache:
         except OSError:
             return False
         return any(actual.startswith(e.stem.rsplit("-", 1)[1]) for e in entries)
+
+    def read_note(self, name: str):
+        """A small record kept at the cache's root (not content-addressed, never pruned), or None."""
+        if self.root is None:
+            return None
+        try:
+            return json.loads((self.root / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def write_note(self, name: str, value) -> None:
+        if self.root is None:
+            return
+        try:
+            atomic_write(self.root / f"{name}.json",
+                         json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass
 
     def profiles_dir(self) -> Path | None:
         """Where LibreOffice workers keep their profiles between builds (None: temporary ones)."""

@@ -39,7 +39,13 @@ for pgid in groups:
     except OSError:
         pass
 for d in dirs:
-    shutil.rmtree(d, ignore_errors=True)
+    if os.path.isdir(d) and not os.path.islink(d):
+        shutil.rmtree(d, ignore_errors=True)
+    else:
+        try:
+            os.unlink(d)   # a file or socket (LibreOffice's OSL_PIPE)
+        except OSError:
+            pass
 """
 
 class Janitor:

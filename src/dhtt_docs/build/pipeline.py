@@ -26,19 +26,21 @@ from dhtt_docs.build.lock import build_lock
 from dhtt_docs.fsutil import apply_umask
 from dhtt_docs.exceptions import ToolMissing, UsageProblem
 from dhtt_docs.findings import Finding, Severity
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text, get_lang, set_lang, t, tr
 from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
+from dhtt_docs.build.incremental import Plan, keep_unchanged, remember, still_current
 from dhtt_docs.dossier.loader import Round, load_round
 from dhtt_docs.rules.profile import profile_digest
-from dhtt_docs.documents.render import DocumentJob, RenderedDocument
+from dhtt_docs.documents.render import DocumentJob
 from dhtt_docs.rules.engine import Report, evaluate
 
 DOCUMENTS = "documents"
 BUNDLE = "bundle"
 VALIDATION = "validation.json"
-DANH_SACH_XLSX = "danh-sach.xlsx"   # the Danh sách as a workbook, for the level above to sort and sum
+DANH_SACH_XLSX = "danh-sach.xlsx"
+PRIVATE = ".private"                # LibreOffice's scratch space inside the stage, removed before the swap   # the Danh sách as a workbook, for the level above to sort and sum
 
 INSTALL_HINT, INSTALL_HINT_EN = libreoffice_hint().vi, libreoffice_hint().en
 
@@ -57,7 +59,7 @@ class BuildOptions:
     jobs: int | None = None            # conversion workers; default one per CPU
     force: bool = False                # build despite error findings, marking every page DỰ THẢO
     templates: Path | None = None      # a folder of user templates (same file names as the built-in ones)
-    converter: str | None = None       # None: local LibreOffice; "unoserver://host:port[,...]"
+    converter: str | None = None       # None: local LibreOffice; "warm" (pdf/warm.py); "unoserver://host:port[,...]"
     timeout: float = 120.0
     cache: bool = True                 # reuse documents whose inputs did not change
     cache_dir: Path | None = None      # default FOLDER/.dhtt-cache
@@ -66,12 +68,22 @@ class BuildOptions:
 @dataclass
 class BuildResult:
     report: Report
-    findings: list[Finding] = field(default_factory=list)   # problems of the build itself
+    findings: list[Finding] = field(default_factory=list)   # problems and warnings of the build itself
     out: Path | None = None
-    written: list[Path] = field(default_factory=list)        # files in OUT, relative
+    written: list[Path] = field(default_factory=list)        # files in OUT, relative: all of them
+    unchanged: list[Path] = field(default_factory=list)      # those of `written` whose bytes did not change (not rewritten)
     draft: bool = False
+    rendered: int = 0                                        # DOCX rendered by this build
+    reused: int = 0                                          # DOCX taken from the cache
+    converted: int = 0                                       # PDFs converted by this build
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (for benchmarks, never written)
     stats: dict[str, int] = field(default_factory=dict)      # documents rendered/reused, PDFs converted/reused
+
+    @property
+    def changed(self) -> list[Path]:
+        """The files of OUT this build wrote anew."""
+        same = set(self.unchanged)
+        return [p for p in self.written if p not in same]
 
     @contextmanager
     def timed(self, stage: str):
@@ -80,21 +92,6 @@ class BuildResult:
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + _time.perf_counter() - start
-
-    @property
-    def rendered(self) -> int:
-        """Documents (DOCX) made again this run."""
-        return self.stats.get("docx_rendered", 0)
-
-    @property
-    def reused(self) -> int:
-        """Documents (DOCX) taken from the cache, their inputs unchanged."""
-        return self.stats.get("docx_reused", 0)
-
-    @property
-    def converted(self) -> int:
-        """PDFs converted by LibreOffice this run (the others came from the cache)."""
-        return self.stats.get("pdf_converted", 0)
 
     @property
     def ok(self) -> bool:
@@ -128,7 +125,7 @@ def check_output(out: Path) -> None:
 
 
 def check_converter(opts: BuildOptions) -> None:
-    if not opts.pdf or (opts.converter and opts.converter != "soffice"):
+    if not opts.pdf or (opts.converter and opts.converter.strip().lower() not in ("soffice", "warm")):
         return
     from dhtt_docs.pdf.convert import SOFFICE_ENV, find_soffice
     if find_soffice() is None:
@@ -169,21 +166,36 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         return result
 
     cache = BuildCache((opts.cache_dir or folder / CACHE_DIR) if opts.cache else None)
-    with build_lock(out, cache.root), Janitor() as janitor:   # one build at a time per OUT and cache
-        stage = _make_stage(out)
-        janitor.watch_dir(stage)
-        try:
-            _build_into(stage, report, opts, result, progress, cache, janitor)
-            if any(f.severity is Severity.ERROR for f in result.findings):
-                return result
+    with build_lock(out, cache.root):   # one build at a time per OUT and cache
+        with result.timed("plan"):
+            plan = _plan(report, opts, result, cache)
+        if still_current(out, plan, cache, result):
+            return result
+        with Janitor() as janitor:
+            return _build_and_swap(out, plan, opts, result, progress, cache, janitor)
+
+
+def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,
+                    cache: BuildCache, janitor: Janitor) -> BuildResult:
+    """Build into a stage folder beside OUT and swap it in when whole; the stage never outlives this call."""
+    stage = _make_stage(out)
+    janitor.watch_dir(stage)
+    try:
+        _build_into(stage, plan, opts, result, progress, cache, janitor)
+        if any(f.severity is Severity.ERROR for f in result.findings):
+            return result
+        with result.timed("swap"):
+            shutil.rmtree(stage / PRIVATE, ignore_errors=True)
+            result.unchanged = keep_unchanged(stage, out)
             _swap_in(stage, out)
             cache.prune()
             result.out = out
             result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-            return result
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-            janitor.forget_dir(stage)
+            remember(out, plan, cache, result)
+        return result
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        janitor.forget_dir(stage)
 
 
 def _make_stage(out: Path) -> Path:
@@ -218,28 +230,67 @@ def _in_use(stage: Path) -> bool:
         return True
 
 
-def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
+def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
+    from dhtt_docs.pdf.convert import converter_identity
+
+    jobs = keyed_documents(report, opts.templates, result.draft, cache)
+    pdf_keys = None
+    if opts.pdf:
+        engine = converter_identity(opts.converter)
+        pdf_keys = [pdf_key(key, job.title, report, opts, engine) for job, key in jobs]
+    rnd = report.round
+    sources = [rnd.folder / "submission.yaml"] + [c.path for c in rnd.candidates]
+    key = key_of({
+        "tool": __version__, "documents": [k for _, k in jobs], "pdfs": pdf_keys, "duplex": opts.duplex,
+        "pdfa": opts.pdfa, "draft": result.draft, "validation": report.to_json("vi"),
+        "profile": profile_digest(report.profile.id) if report.profile else None,
+        "sources": {str(p): file_digest(p) for p in sources if p.is_file()},
+        "attachments": [(a.rel, a.candidate, a.title, file_digest(a.path)) for a in report.attachments],
+    })
+    return Plan(jobs, pdf_keys, key)
+
+
+def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,
                 cache: BuildCache, janitor: Janitor | None = None) -> None:
+    from dhtt_docs.build.produce import ProduceOptions, produce
+
+    report = result.report
     docs_dir = stage / DOCUMENTS
     docs_dir.mkdir()
-    with result.timed("render"):
-        jobs = keyed_documents(report, opts.templates, result.draft, cache)
-        documents = _render(docs_dir, jobs, result, progress, cache)
+    private = stage / PRIVATE
+    with result.timed("documents"):
+        produced = produce(docs_dir, plan.jobs, plan.pdf_keys, _pdf_info(report) if opts.pdf else None,
+                           ProduceOptions(pdf=opts.pdf, workers=opts.jobs, timeout=opts.timeout, pdfa=opts.pdfa,
+                                          converter=opts.converter, scratch=private,
+                                          janitor=janitor),
+                           cache, progress)
+    result.rendered, result.reused, result.converted = produced.rendered, produced.reused, produced.converted
+    for name, value in (("docx_rendered", produced.rendered), ("docx_reused", produced.reused)):
+        if value:
+            result.stats[name] = value
     if opts.pdf:
-        with result.timed("convert"):
-            pdfs = _convert(documents, report, opts, result, progress, cache, janitor)
-        if pdfs is None:
-            return
+        result.stats["pdf_converted"] = produced.converted
+        if produced.pdf_reused:
+            result.stats["pdf_reused"] = produced.pdf_reused
+    for f in produced.failures:
+        result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
+                                       clause="build", code="convert.failed"))
+    if produced.failures:
+        return
+    if opts.pdf:
         with result.timed("bundle"):
-            _make_bundle(stage, documents, pdfs, report, opts, result)
+            _make_bundle(stage, produced, report, opts, result, cache)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
-    with result.timed("render"):
-        _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, jobs, report, result, cache)
-    (stage / VALIDATION).write_text(json.dumps(report.to_json("vi"), ensure_ascii=False, indent=2) + "\n",
-                                    encoding="utf-8")
+    with result.timed("xlsx"):
+        _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, plan.jobs, report, result, cache)
+    validation = report.to_json("vi")
+    warnings = [f for f in result.findings if f.severity is not Severity.ERROR and f.clause != "template"]
+    if warnings:   # the build's own warnings (bundle, PDF/A, conversion) are part of the record
+        validation["findings"] = validation["findings"] + [f.to_json("vi") for f in warnings]
+    (stage / VALIDATION).write_text(json.dumps(validation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     with result.timed("bag"):
-        _make_bag(stage, report)
+        _make_bag(stage, report, cache)
 
 
 def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
@@ -279,23 +330,6 @@ def pdf_key(docx_key: str, title: str, report: Report, opts: BuildOptions, engin
                    "when": submission_datetime(report).isoformat()})
 
 
-def _render(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], result: BuildResult, progress: Progress,
-            cache: BuildCache) -> list[RenderedDocument]:
-    """Every DOCX, from the cache when its key is known, rendered otherwise."""
-    documents = []
-    for i, (job, key) in enumerate(jobs, 1):
-        path = docs_dir / job.file_name
-        if cache.fetch("docx", key, path):
-            result.stats["docx_reused"] = result.stats.get("docx_reused", 0) + 1
-        else:
-            path.write_bytes(job.render())
-            cache.store("docx", key, path)
-            result.stats["docx_rendered"] = result.stats.get("docx_rendered", 0) + 1
-        documents.append(RenderedDocument(job.kind, job.candidate_id, job.title, path, key))
-        progress("render", i, len(jobs))
-    return documents
-
-
 def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Report, result: BuildResult,
                     cache: BuildCache) -> None:
     """The Danh sách as a workbook; reused while the round's values are the same.
@@ -312,47 +346,13 @@ def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Rep
         cache.store("xlsx", key, path)
 
 
-def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptions, result: BuildResult,
-             progress: Progress, cache: BuildCache, janitor: Janitor | None = None) -> dict[Path, Path] | None:
-    """Every PDF: from the cache, or converted (all missing ones in one pooled run) and normalised."""
-    from dhtt_docs.pdf.bundle import normalise_pdf
-    from dhtt_docs.pdf.convert import convert_many, converter_identity
+def _pdf_info(report: Report):
+    """The fixed metadata every PDF of the round carries (the title is each document's own)."""
+    from dhtt_docs.build.produce import PdfInfo
 
     meta = _meta(report)
-    when = submission_datetime(report)
-    engine = converter_identity(opts.converter)
-    pdfs: dict[Path, Path] = {}
-    todo: list[tuple[RenderedDocument, Path, str]] = []
-    for d in documents:
-        pdf = d.path.with_suffix(".pdf")
-        key = pdf_key(d.key, d.title, report, opts, engine)
-        pdfs[d.path] = pdf
-        if cache.fetch("pdf", key, pdf):
-            result.stats["pdf_reused"] = result.stats.get("pdf_reused", 0) + 1
-        else:
-            todo.append((d, pdf, key))
-    done = len(documents) - len(todo)
-    progress("convert", done, len(documents))
-
-    def tick(_path: Path) -> None:
-        nonlocal done
-        done += 1
-        progress("convert", done, len(documents))
-
-    failures = convert_many([(d.path, pdf) for d, pdf, _ in todo], workers=opts.jobs, timeout=opts.timeout,
-                            pdfa=opts.pdfa, backend=opts.converter, progress=tick,
-                            profiles=cache.profiles_dir(), janitor=janitor) if todo else []
-    for f in failures:
-        result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
-                                       clause="build", code="convert.failed"))
-    if failures:
-        return None
-    for d, pdf, key in todo:
-        normalise_pdf(pdf, title=d.title, author=meta["author"], subject=meta["subject"],
-                      keywords=meta["keywords"], creation_date=when)
-        cache.store("pdf", key, pdf)
-    result.stats["pdf_converted"] = len(todo)
-    return pdfs
+    return PdfInfo(title=meta["title"], author=meta["author"], subject=meta["subject"], keywords=meta["keywords"],
+                   when=submission_datetime(report))
 
 
 def _meta(report: Report) -> dict[str, str]:
@@ -366,27 +366,58 @@ def _meta(report: Report) -> dict[str, str]:
     }
 
 
-def _make_bundle(stage: Path, documents, pdfs: dict[Path, Path], report: Report, opts: BuildOptions,
-                 result: BuildResult) -> None:
+def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, result: BuildResult,
+                 cache: BuildCache) -> None:
+    """The bundle PDF: reused from the cache when its parts are the same bytes, merged otherwise.
+
+    Its warnings (e.g. with --pdfa, attachments that are not PDF/A) become findings.
+    """
     from dhtt_docs.pdf.bundle import BundleError, BundleMeta, BundlePart, build_bundle
 
     by_candidate: dict[str, list] = {}
     for a in report.attachments:
         by_candidate.setdefault(a.candidate, []).append(a)
     parts = []
-    for d in documents:
+    for d in produced.documents:
         atts = [BundlePart(title=a.title, pdf=a.path) for a in by_candidate.get(d.candidate_id or "", [])]
-        parts.append(BundlePart(title=d.title, pdf=pdfs[d.path], attachments=atts))
+        parts.append(BundlePart(title=d.title, pdf=produced.pdfs[d.path], attachments=atts))
     meta = _meta(report)
     bundle_dir = stage / BUNDLE
     bundle_dir.mkdir(exist_ok=True)
-    try:
-        build_bundle(parts, bundle_dir / f"{report.round.name}.pdf",
-                     meta=BundleMeta(date=submission_datetime(report), **meta),
-                     duplex=opts.duplex, pdfa=opts.pdfa)
-    except BundleError as e:
-        result.findings.append(Finding(Severity.ERROR, str(e), clause="build", code="bundle.failed",
+    target = bundle_dir / f"{report.round.name}.pdf"
+    key = key_of({"bundle": [(p.title, file_digest(p.pdf), [(a.title, file_digest(a.pdf)) for a in p.attachments])
+                             for p in parts],
+                  "meta": meta, "when": submission_datetime(report).isoformat(), "duplex": opts.duplex,
+                  "pdfa": opts.pdfa, "tool": __version__})
+    known = cache.fetch_json(key)
+    if isinstance(known, dict) and cache.fetch("pdf", key, target):
+        warnings = [t(w["vi"], w["en"]) for w in known.get("warnings", [])]
+    else:
+        lang = get_lang()
+        set_lang("vi")   # bundle.py's messages are plain strings: keep validation.json the same for every --lang
+        try:
+            made = build_bundle(parts, target, meta=BundleMeta(date=submission_datetime(report), **meta),
+                                duplex=opts.duplex, pdfa=opts.pdfa)
+        except BundleError as e:
+            set_lang(lang)
+            result.findings.append(Finding(Severity.ERROR, _text(e), clause="build", code="bundle.failed",
+                                           file=f"{BUNDLE}/{report.round.name}.pdf"))
+            return
+        finally:
+            set_lang(lang)
+        warnings = [_text(w) for w in made.warnings]
+        cache.store("pdf", key, target)
+        cache.store_json(key, {"warnings": [{"vi": w.vi, "en": w.en} for w in warnings]})
+    for w in warnings:
+        result.findings.append(Finding(Severity.WARNING, w, clause="build", code="bundle.warning",
                                        file=f"{BUNDLE}/{report.round.name}.pdf"))
+
+
+def _text(message) -> Text:
+    """A stage's message as a Text (bundle.py still gives the chosen language's string)."""
+    if isinstance(message, Text):
+        return message
+    return t(str(message), str(message))
 
 
 def bag_payload(stage: Path, report: Report) -> dict[str, Path]:
@@ -405,7 +436,8 @@ def bag_payload(stage: Path, report: Report) -> dict[str, Path]:
     return payload
 
 
-def _make_bag(stage: Path, report: Report) -> None:
+def _make_bag(stage: Path, report: Report, cache: BuildCache) -> None:
+    """The BagIt zip: reused from the cache when its payload and bag-info are the same, written otherwise."""
     from dhtt_docs.archive.bag import make_bag_zip
 
     sub = report.round.submission
@@ -422,7 +454,13 @@ def _make_bag(stage: Path, report: Report) -> None:
         "Bag-Software-Agent": f"dhtt-docs {__version__}",
     }
     (stage / BUNDLE).mkdir(exist_ok=True)
-    make_bag_zip(stage / BUNDLE / f"{report.round.name}.zip", bag_payload(stage, report), info=info)
+    payload = bag_payload(stage, report)
+    target = stage / BUNDLE / f"{report.round.name}.zip"
+    key = key_of({"bag": {name: file_digest(path) for name, path in payload.items()}, "info": info,
+                  "tool": __version__})
+    if not cache.fetch("zip", key, target):
+        make_bag_zip(target, payload, info=info)
+        cache.store("zip", key, target)
 
 
 def _swap_in(stage: Path, out: Path) -> None:

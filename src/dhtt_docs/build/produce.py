@@ -1,0 +1,255 @@
+"""The DOCX and PDF of every document: from the cache, or made, with rendering and conversion overlapped.
+
+Each document is looked up in the cache by its key; the missing ones are
+rendered (over several processes for a big round) and each rendered DOCX goes
+to the LibreOffice pool at once, so conversion starts while the rest are still
+being rendered. Each finished PDF is normalised, post-processed
+(:data:`PDF_STEPS`) and cached on the pool's post-processing thread while the
+workers convert the next ones.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from dhtt_docs.build.cache import BuildCache
+from dhtt_docs.documents.render import DocumentJob, RenderedDocument
+
+#: Render over several processes from this many documents to make (a process costs ~0.1 s to start).
+PARALLEL_RENDER_MIN = 48
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What a document's PDF carries besides its content (fixed metadata, no clock)."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    when: datetime
+
+
+#: A step run on every freshly converted PDF of a document, after normalisation
+#: and before it is cached (e.g. empty signature fields). Its effect must be
+#: covered by the PDF's cache key (see pipeline.pdf_key).
+PdfStep = Callable[[Path, RenderedDocument, PdfInfo], None]
+PDF_STEPS: list[PdfStep] = []
+
+
+@dataclass
+class Produced:
+    """The outcome of the documents stage, handed to the bundle and the bag."""
+
+    documents: list[RenderedDocument] = field(default_factory=list)
+    pdfs: dict[Path, Path] = field(default_factory=dict)       # DOCX path -> its PDF
+    rendered: int = 0
+    reused: int = 0
+    converted: int = 0
+    pdf_reused: int = 0
+    failures: list = field(default_factory=list)               # ConversionFailure of documents without a PDF
+
+
+# --------------------------------------------------------------------------- rendering
+
+_JOBS: list[DocumentJob] = []   # the jobs a forked render process reads (inherited, never pickled)
+
+
+def _render_one(index: int) -> bytes:
+    return _JOBS[index].render()
+
+
+def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterator[bytes]:
+    """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists."""
+    count = processes or os.cpu_count() or 1
+    if count < 2 or len(jobs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            yield job.render()
+        return
+    global _JOBS
+    _JOBS = jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            yield from pool.imap(_render_one, range(len(jobs)), chunksize=4)
+    finally:
+        _JOBS = []
+
+
+# --------------------------------------------------------------------------- the stage
+
+#: With no converter chosen, a running warm converter takes rebuilds of up to this many PDFs
+#: (it converts one file at a time; more files go faster through the cold pool's parallel workers).
+WARM_MAX = 24
+
+
+@dataclass
+class ProduceOptions:
+    pdf: bool
+    workers: int | None
+    timeout: float
+    pdfa: bool
+    converter: str | None
+    scratch: Path | None = None          # the build's private folder (LibreOffice's TMPDIR goes in it)
+    janitor: object | None = None
+
+
+def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[str] | None, info: PdfInfo | None,
+            opts: ProduceOptions, cache: BuildCache, progress) -> Produced:
+    """Every DOCX (and, with ``pdf_keys``, every PDF) of ``jobs`` into ``docs_dir``."""
+    out = Produced()
+    todo_docx: list[tuple[int, DocumentJob, str]] = []
+    need_pdf: list[int] = []
+    for i, (job, key) in enumerate(jobs):
+        path = docs_dir / job.file_name
+        out.documents.append(RenderedDocument(job.kind, job.candidate_id, job.title, path, key))
+        if cache.fetch("docx", key, path):
+            out.reused += 1
+        else:
+            todo_docx.append((i, job, key))
+        if pdf_keys is not None:
+            pdf = path.with_suffix(".pdf")
+            out.pdfs[path] = pdf
+            if not cache.fetch("pdf", pdf_keys[i], pdf):
+                need_pdf.append(i)
+    out.pdf_reused = len(jobs) - len(need_pdf) if pdf_keys is not None else 0
+    if pdf_keys is None or not need_pdf:
+        _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
+        return out
+    _render_and_convert(docs_dir, jobs, todo_docx, need_pdf, pdf_keys, info, opts, out, cache, progress)
+    return out
+
+
+def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: Produced, cache: BuildCache,
+                 progress, total: int, submit: Callable[[int], None] | None) -> None:
+    done = total - len(todo)
+    progress("render", done, total)
+    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo])):
+        path = docs_dir / job.file_name
+        path.write_bytes(data)
+        cache.store_bytes("docx", key, data)
+        out.rendered += 1
+        done += 1
+        progress("render", done, total)
+        if submit is not None:
+            submit(i)
+
+
+def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
+                        info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress) -> None:
+    from dhtt_docs.pdf.bundle import normalise_pdf
+    from dhtt_docs.pdf.convert import ConversionError, ConversionFailure, find_soffice
+    from dhtt_docs.pdf.jobs import Job, precheck, remove_quietly
+    from dhtt_docs.pdf.messages import msg_no_soffice
+    from dhtt_docs.pdf.pool import SofficePool
+    from dhtt_docs.pdf.unoserver import convert_with_unoserver, parse_backend
+
+    wanted = set(need_pdf)
+    total = len(need_pdf)
+    lock = threading.Lock()
+    state = {"done": 0, "rendering": True}
+    failures: dict[int, str] = {}
+
+    def finished(job: Job, reason: str | None) -> None:
+        """On the pool's post-processing thread: normalise, post-process and cache a new PDF."""
+        doc = out.documents[job.index]
+        if reason is None:
+            normalise_pdf(job.target, title=doc.title, author=info.author, subject=info.subject,
+                          keywords=info.keywords, creation_date=info.when)
+            for step in PDF_STEPS:
+                step(job.target, doc, info)
+            cache.store("pdf", pdf_keys[job.index], job.target)
+        else:
+            failures[job.index] = reason
+            remove_quietly(job.target)
+        with lock:
+            state["done"] += 1
+            if not state["rendering"]:
+                progress("convert", state["done"], total)
+
+    def job_of(i: int) -> Job:
+        path = out.documents[i].path
+        return Job(i, path, out.pdfs[path])
+
+    if _warm_wanted(opts, len(need_pdf)):
+        _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
+        todo_docx = []                                   # rendered: the cold pool (if needed) only converts
+        if _convert_warm(need_pdf, opts, docs_dir, job_of, finished):
+            need_pdf = []
+    if not need_pdf:
+        pass
+    elif (endpoints := parse_backend(opts.converter)) is not None:   # unoserver: render, then convert
+        _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
+        runnable = [job_of(i) for i in need_pdf]
+        reasons = convert_with_unoserver(runnable, endpoints, opts.timeout, opts.pdfa, lambda _p: None)
+        for job in runnable:
+            finished(job, reasons.get(job.index))
+    else:
+        exe = find_soffice()
+        if exe is None:
+            raise ConversionError(msg_no_soffice())
+        workers = max(1, min(opts.workers or os.cpu_count() or 1, total))
+        pool = SofficePool(exe, workers=workers, timeout=opts.timeout, pdfa=opts.pdfa, expected=total,
+                           profiles=cache.profiles_dir(), scratch=opts.scratch, janitor=opts.janitor,
+                           on_done=finished)
+
+        def submit(i: int) -> None:
+            if i not in wanted:
+                return
+            job = job_of(i)
+            problem = precheck(job.source)
+            if problem is not None:
+                finished(job, problem)
+            else:
+                pool.submit(job)
+
+        rendered = {i for i, _, _ in todo_docx}
+        with pool:
+            for i in need_pdf:                       # DOCX from the cache go first
+                if i not in rendered:
+                    submit(i)
+            _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=submit)
+            with lock:
+                state["rendering"] = False
+                progress("convert", state["done"], total)
+            pool.close()
+    out.converted = total - len(failures)
+    out.failures = [ConversionFailure(out.documents[i].path, failures[i]) for i in sorted(failures)]
+
+
+def _warm_wanted(opts: ProduceOptions, count: int) -> bool:
+    """Asked for (``--converter warm``), or already running and the work is small."""
+    from dhtt_docs.pdf import warm
+
+    if (opts.converter or "").strip().lower() == "warm":
+        return True
+    if opts.converter not in (None, "soffice") or count > WARM_MAX or not warm.enabled():
+        return False
+    from dhtt_docs.pdf.libreoffice import find_soffice
+
+    soffice = find_soffice()
+    return soffice is not None and warm.running(soffice)
+
+
+def _convert_warm(need_pdf: list[int], opts: ProduceOptions, docs_dir: Path, job_of, finished) -> bool:
+    """Convert with the warm converter (starting it when asked for); False when it cannot be used."""
+    from dhtt_docs.pdf import warm
+    from dhtt_docs.pdf.jobs import install
+
+    asked = (opts.converter or "").strip().lower() == "warm"
+    tmp = (opts.scratch or docs_dir.parent) / "warm"
+    try:
+        pdfs = warm.convert([job_of(i).source for i in need_pdf], tmp, pdfa=opts.pdfa, timeout=opts.timeout,
+                            start_server=asked)
+    except warm.WarmUnavailable:
+        return False
+    for i, produced in zip(need_pdf, pdfs):
+        job = job_of(i)
+        install(produced, job.target)
+        finished(job, None)
+    return True

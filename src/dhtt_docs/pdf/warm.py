@@ -1,0 +1,142 @@
+"""A warm converter shared between commands: DOCX -> PDF without LibreOffice's cold start.
+
+    from dhtt_docs.pdf import warm
+    pdfs = warm.convert([Path("a.docx"), Path("b.docx")], Path("out"))   # [out/a.pdf, out/b.pdf]
+
+The first call starts a small server (``warmd.py``, run by the Python that has
+LibreOffice's ``uno`` module) that keeps one LibreOffice running; later calls,
+from any command of the same user (``build`` after an edit, ``serve``'s
+previews), reuse it. One per user (a lock), requests served one at a time (two
+builds can share it), stopped after :data:`IDLE_SECONDS` without a request.
+When it cannot be used (no python3-uno, LibreOffice missing, a crash),
+:class:`WarmUnavailable` is raised and the caller converts with cold workers.
+Set ``DHTT_WARM=0`` to never start it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from dhtt_docs.pdf.libreoffice import find_soffice
+
+#: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
+IDLE_SECONDS = 600.0
+#: How long a first call waits for the server and its LibreOffice to come up (seconds).
+START_WAIT = 60.0
+
+
+class WarmUnavailable(Exception):
+    """The warm converter cannot be used now: convert with cold workers instead."""
+
+
+def runtime_dir() -> Path:
+    """The user's private folder of the server (socket, lock, LibreOffice profile and TMPDIR)."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    return Path(base) / f"dhtt-warm-{os.getuid()}"
+
+
+def enabled() -> bool:
+    return os.environ.get("DHTT_WARM", "1") != "0"
+
+
+def _uno_python() -> str | None:
+    """A Python that can import LibreOffice's uno module."""
+    for candidate in (os.environ.get("DHTT_UNO_PYTHON"), "/usr/bin/python3", shutil.which("python3")):
+        if candidate and os.path.exists(candidate):
+            probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=30)
+            if probe.returncode == 0:
+                return candidate
+    return None
+
+
+def running(soffice: str | None = None) -> bool:
+    """Is a warm server of this user listening (and, given ``soffice``, running that LibreOffice)?"""
+    if soffice is not None:
+        try:
+            if (runtime_dir() / "soffice").read_text() != soffice:
+                return False
+        except OSError:
+            return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(1)
+            s.connect(str(runtime_dir() / "sock"))
+        return True
+    except OSError:
+        return False
+
+
+def start(wait: float = START_WAIT) -> None:
+    """Start the server if none runs, and wait until it listens; WarmUnavailable if it cannot."""
+    if running():
+        return
+    if not enabled():
+        raise WarmUnavailable("DHTT_WARM=0")
+    soffice = find_soffice()
+    python = _uno_python()
+    if soffice is None or python is None:
+        raise WarmUnavailable("LibreOffice or python3-uno is missing")
+    runtime = runtime_dir()
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    idle = os.environ.get("DHTT_WARM_IDLE", str(IDLE_SECONDS))
+    (runtime / "soffice").write_text(soffice)
+    subprocess.Popen([python, str(Path(__file__).with_name("warmd.py")), str(runtime), soffice, idle],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, cwd="/")
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if running():
+            return
+        time.sleep(0.1)
+    raise WarmUnavailable("the warm converter did not start in time")
+
+
+def stop() -> None:
+    """Stop this user's server now (its LibreOffice with it)."""
+    import signal
+
+    try:
+        pid = int((runtime_dir() / "pid").read_text())
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and running():
+        time.sleep(0.1)
+
+
+def convert(docx_paths: list[Path], out_dir: Path, *, pdfa: bool = False, timeout: float = 120,
+            start_server: bool = True) -> list[Path]:
+    """Convert DOCX files to ``out_dir/<stem>.pdf`` with the warm LibreOffice; the PDFs, in order.
+
+    Raises :class:`WarmUnavailable` when the server cannot be reached or
+    started, or when a file could not be converted (the caller then uses
+    cold workers, which say precisely what is wrong with a file).
+    """
+    paths = [Path(p).absolute() for p in docx_paths]
+    out_dir = Path(out_dir).absolute()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not paths:
+        return []
+    if start_server:
+        start()
+    request = json.dumps({"files": [str(p) for p in paths], "out": str(out_dir), "pdfa": pdfa}).encode() + b"\n"
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout * len(paths) + 60)   # it may first finish another build's request
+            s.connect(str(runtime_dir() / "sock"))
+            s.sendall(request)
+            with s.makefile("rb") as stream:
+                answer = json.loads(stream.readline() or b"{}")
+    except (OSError, ValueError) as exc:
+        raise WarmUnavailable(str(exc)) from exc
+    if answer.get("errors") or len(answer.get("pdfs", {})) != len(paths):
+        raise WarmUnavailable(f"not converted: {answer.get('errors')}")
+    return [Path(answer["pdfs"][str(p)]) for p in paths]

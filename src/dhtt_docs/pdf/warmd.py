@@ -1,0 +1,154 @@
+"""The warm converter's server: one LibreOffice kept running, converting DOCX to PDF on request.
+
+Run by :mod:`dhtt_docs.pdf.warm` with the Python that has LibreOffice's
+``uno`` module (Debian's python3-uno: /usr/bin/python3), so this file imports
+nothing from dhtt_docs. One per user: it holds an exclusive lock on
+RUNTIME/lock. It listens on RUNTIME/sock (a Unix socket in a 0700 folder),
+serves one request at a time (two builds may share it: the second waits),
+and stops, with its LibreOffice, after IDLE seconds without a request or when
+LibreOffice dies. LibreOffice's profile and TMPDIR are under RUNTIME.
+
+Protocol: one JSON line in, {"files": [docx...], "out": dir, "pdfa": bool};
+one JSON line out, {"pdfs": {docx: pdf}, "errors": {docx: text}}.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _start_office(soffice: str, runtime: Path, pipe: str) -> subprocess.Popen:
+    env = dict(os.environ, TMPDIR=str(runtime / "tmp"), SAL_USE_VCLPLUGIN="svp")
+    (runtime / "tmp").mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+         "--nofirststartwizard", f"-env:UserInstallation={(runtime / 'profile').as_uri()}",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, env=env)
+
+
+def _connect(pipe: str, office: subprocess.Popen, wait: float = 60):
+    import uno
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception:  # noqa: BLE001 - not listening yet
+            if office.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _props(**values):
+    import uno  # noqa: F401 - makes the com.sun.star modules importable
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+    out = []
+    for name, value in values.items():
+        p = PropertyValue()
+        p.Name = name
+        p.Value = value
+        out.append(p)
+    return tuple(out)
+
+
+def _convert(desktop, source: Path, target: Path, pdfa: bool) -> None:
+    import uno
+
+    doc = desktop.loadComponentFromURL(source.absolute().as_uri(), "_blank", 0,
+                                       _props(Hidden=True, ReadOnly=True, FilterName="MS Word 2007 XML"))
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open the file")
+    try:
+        data = _props(SelectPdfVersion=2) if pdfa else ()
+        filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", data)
+        partial = target.with_name(f".{target.name}.part")
+        uno.invoke(doc, "storeToURL", (partial.absolute().as_uri(),
+                                       _props(FilterName="writer_pdf_Export", FilterData=filter_data)))
+        os.replace(partial, target)
+    finally:
+        doc.close(True)
+
+
+def _serve(conn: socket.socket, desktop) -> None:
+    with conn, conn.makefile("rwb") as stream:
+        request = json.loads(stream.readline() or b"{}")
+        out = Path(request["out"])
+        pdfs, errors = {}, {}
+        for name in request.get("files", []):
+            source = Path(name)
+            target = out / f"{source.stem}.pdf"
+            try:
+                _convert(desktop, source, target, bool(request.get("pdfa")))
+                pdfs[name] = str(target)
+            except Exception as exc:  # noqa: BLE001 - reported to the client, per file
+                if type(exc).__name__ in ("DisposedException", "RuntimeException") and "disposed" in str(exc).lower():
+                    raise
+                errors[name] = f"{type(exc).__name__}: {exc}"
+        stream.write(json.dumps({"pdfs": pdfs, "errors": errors}).encode() + b"\n")
+        stream.flush()
+
+
+def main(runtime: Path, soffice: str, idle: float) -> int:
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = open(runtime / "lock", "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return 0                                   # another one serves this user
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # stop(): clean up like an idle stop
+    sock_path = runtime / "sock"
+    pipe = f"dhtt-warm-{os.getuid()}"
+    office = _start_office(soffice, runtime, pipe)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        desktop = _connect(pipe, office)
+        sock_path.unlink(missing_ok=True)
+        server.bind(str(sock_path))
+        server.listen(8)
+        server.settimeout(idle)
+        (runtime / "pid").write_text(str(os.getpid()))
+        while office.poll() is None:
+            try:
+                conn, _ = server.accept()
+            except socket.timeout:
+                break                               # idle: stop
+            conn.settimeout(None)
+            try:
+                _serve(conn, desktop)
+            except (OSError, ValueError, KeyError):
+                continue                            # a client that went away or spoke nonsense
+            except Exception:  # noqa: BLE001 - LibreOffice died: stop, the next client starts a new one
+                break
+    finally:
+        server.close()
+        sock_path.unlink(missing_ok=True)
+        try:
+            os.killpg(office.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        office.wait()
+        from hashlib import md5
+        digest = md5((runtime / "profile").as_uri().encode("utf-16-le")).digest()  # noqa: S324 - LibreOffice's name
+        Path(f"/tmp/OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}").unlink(
+            missing_ok=True)
+        Path(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe}").unlink(missing_ok=True)
+        (runtime / "pid").unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])))
