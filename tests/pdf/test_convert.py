@@ -307,6 +307,7 @@ for arg in args:
 """
 
 
+@pytest.mark.slow   # four fake conversions near a 1.2 s timeout: seconds, and sensitive to a loaded machine
 def test_timeout_is_per_file_not_per_batch(tmp_path: Path) -> None:
     fake = tmp_path / "soffice"
     fake.write_text(SLOW_SOFFICE.format(python=sys.executable))
