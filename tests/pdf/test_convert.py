@@ -121,8 +121,14 @@ def pool_run(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> dict:
     damaged = make_damaged_docx(src / "cat-doi.docx", good[0])
     jobs = [(p, out / (p.stem + ".pdf")) for p in [*good, corrupt, damaged]]
     seen: list[Path] = []
-    dirs_before = soffice_dirs()
-    failures = convert_many(jobs, workers=2, timeout=60, progress=seen.append)
+    # A TMPDIR of this test's own: other test runs on the machine make dhtt-soffice-* folders in the shared one.
+    saved, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("tmpdir"))
+    try:
+        dirs_before = soffice_dirs()
+        failures = convert_many(jobs, workers=2, timeout=60, progress=seen.append)
+        dirs_after = soffice_dirs()
+    finally:
+        tempfile.tempdir = saved
     return {
         "good": good,
         "jobs": jobs,
@@ -132,7 +138,7 @@ def pool_run(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> dict:
         "failures": failures,
         "seen": seen,
         "dirs_before": dirs_before,
-        "dirs_after": soffice_dirs(),
+        "dirs_after": dirs_after,
     }
 
 
@@ -307,6 +313,7 @@ for arg in args:
 """
 
 
+@pytest.mark.slow   # four fake conversions near a 1.2 s timeout: seconds, and sensitive to a loaded machine
 def test_timeout_is_per_file_not_per_batch(tmp_path: Path) -> None:
     fake = tmp_path / "soffice"
     fake.write_text(SLOW_SOFFICE.format(python=sys.executable))

@@ -39,7 +39,7 @@ class _Group(click.Group):
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code)
-        except click.exceptions.Abort:
+        except (click.exceptions.Abort, KeyboardInterrupt, EOFError):   # Ctrl-C outside a command's own handling
             click.echo(tr("Đã dừng.", "Aborted."), err=True)
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
