@@ -41,7 +41,7 @@ def assert_english(message: str, *words: str) -> None:
 
 def only_error(rnd, file):
     errs = [f for f in rnd.findings if f.file == file and f.severity is Severity.ERROR]
-    assert errs, f"no error for {file}: {[f.message for f in rnd.findings]}"
+    assert errs, f"no error for {file}: {[f.text() for f in rnd.findings]}"
     return errs
 
 
@@ -52,41 +52,41 @@ def test_broken_yaml(en, round_dir):
     round_dir.write("candidates/an.yaml", "kind: individual\nfull_name: Nguyễn Văn An\nunit: Phòng: Thu: X\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.line == 3 and f.code == "yaml.syntax"
-    assert_english(f.message, "YAML syntax error at line 3", "double quotes")
+    assert_english(f.text(), "YAML syntax error at line 3", "double quotes")
 
 
 def test_tab_indentation(en, round_dir):
     round_dir.write("candidates/an.yaml", "kind: individual\nratings:\n\t2022: HTXSNV\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.line == 3
-    assert_english(f.message, "line 3", "Tab", "indentation", "spaces")
+    assert_english(f.text(), "line 3", "Tab", "indentation", "spaces")
 
 
 def test_duplicate_key(en, round_dir):
     round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng phòng\nposition: Phó phòng")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "yaml.duplicate_key" and f.line == 8 and f.key == "position"
-    assert_english(f.message, "Field 'position'", "written twice", "lines 7 and 8", "delete the other line")
+    assert_english(f.text(), "Field 'position'", "written twice", "lines 7 and 8", "delete the other line")
 
 
 def test_object_tag(en, round_dir):
     round_dir.write("candidates/an.yaml", "kind: !!python/object/apply:os.system ['echo hi']\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "yaml.tag" and f.line == 1
-    assert_english(f.message, "YAML tag", "not allowed", "Delete the tag")
+    assert_english(f.text(), "YAML tag", "not allowed", "Delete the tag")
 
 
 def test_alias(en):
     (f,) = parse_yaml_text("a: &x [1, 2]\nb: *x\n", "t.yaml").findings
     assert f.code == "yaml.alias"
-    assert_english(f.message, "Anchors and aliases", "write the full value")
+    assert_english(f.text(), "Anchors and aliases", "write the full value")
 
 
 def test_control_characters_warning(en, round_dir):
     round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng\x0b phòng")
     (f,) = load_round(round_dir.root).findings
     assert f.severity is Severity.WARNING and f.line == 7
-    assert_english(f.message, "Line 7", "control characters", "removed")
+    assert_english(f.text(), "Line 7", "control characters", "removed")
 
 
 def test_too_long_value(en, round_dir):
@@ -94,7 +94,7 @@ def test_too_long_value(en, round_dir):
                    "achievements: " + "Rất dài. " * 20_000)
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "value.too_long"
-    assert_english(f.message, "too long", "at most", "Shorten")
+    assert_english(f.text(), "too long", "at most", "Shorten")
 
 
 # --- bytes ----------------------------------------------------------------------------
@@ -105,14 +105,14 @@ def test_legacy_encoding(en, round_dir):
     round_dir.write("candidates/an.yaml", text.encode("cp1258", errors="replace"))
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "file.encoding" and f.line == 2
-    assert_english(f.message, "not UTF-8 encoded", "line 2", "Windows-1258", "TCVN3", "save it again as Unicode UTF-8")
+    assert_english(f.text(), "not UTF-8 encoded", "line 2", "Windows-1258", "TCVN3", "save it again as Unicode UTF-8")
 
 
 def test_utf16(en, round_dir):
     text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
     round_dir.write("candidates/an.yaml", text.encode("utf-16"))
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert_english(f.message, "UTF-16", "save it again as UTF-8")
+    assert_english(f.text(), "UTF-16", "save it again as UTF-8")
 
 
 @pytest.mark.parametrize("text", ["", "# chưa điền\n"])
@@ -120,7 +120,7 @@ def test_empty_file(en, round_dir, text):
     round_dir.write("candidates/an.yaml", text)
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "file.empty" and f.line == 1
-    assert_english(f.message, "The file is empty", "dhtt-docs new")
+    assert_english(f.text(), "The file is empty", "dhtt-docs new")
 
 
 # --- schema ---------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_unknown_key_did_you_mean(en, round_dir):
     errs = only_error(load_round(round_dir.root), "candidates/an.yaml")
     f = next(e for e in errs if e.code == "schema.extra_forbidden")
     assert f.line == 5 and f.key == "home_town"
-    assert_english(f.message, "Field 'home_town' is not part of the dossier template",
+    assert_english(f.text(), "Field 'home_town' is not part of the dossier template",
                    "did you mean 'hometown'?", "Rename the field to 'hometown'.")
 
 
@@ -140,35 +140,35 @@ def test_unknown_key_without_a_close_match_lists_the_fields(en, round_dir):
                    "  ballots: {issued: 4, returned: 4, valid: 4, zzz: 4}")
     errs = only_error(load_round(round_dir.root), "submission.yaml")
     f = next(e for e in errs if e.code == "schema.extra_forbidden")
-    assert_english(f.message, "the valid fields here are: issued, returned, valid.")
+    assert_english(f.text(), "the valid fields here are: issued, returned, valid.")
 
 
 def test_missing_required_field(en, round_dir):
     round_dir.edit("candidates/an.yaml", "gender: Nam\n", "")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "schema.missing" and f.key == "gender"
-    assert_english(f.message, "Missing required field 'gender'", "add a line 'gender: ...'")
+    assert_english(f.text(), "Missing required field 'gender'", "add a line 'gender: ...'")
 
 
 def test_missing_nested_required_field(en, round_dir):
     round_dir.edit("submission.yaml", "    location: Phòng họp tầng 2\n", "")
     (f,) = only_error(load_round(round_dir.root), "submission.yaml")
     assert f.key == "council.meeting.location" and f.line == 11
-    assert_english(f.message, "Missing required field 'location'", "in the group 'council.meeting'.")
+    assert_english(f.text(), "Missing required field 'location'", "in the group 'council.meeting'.")
 
 
 def test_missing_kind(en, round_dir):
     round_dir.edit("candidates/an.yaml", "kind: individual\n", "")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.key == "kind"
-    assert_english(f.message, "Missing field 'kind'", "first line of the file")
+    assert_english(f.text(), "Missing field 'kind'", "first line of the file")
 
 
 def test_wrong_type(en, round_dir):
     round_dir.edit("submission.yaml", "valid: 4}", "valid: bốn}")
     (f,) = only_error(load_round(round_dir.root), "submission.yaml")
     assert f.key == "council.ballots.valid" and f.line == 23
-    assert_english(f.message, "'bốn' is not a whole number")
+    assert_english(f.text(), "'bốn' is not a whole number")
 
 
 def test_wrong_type_from_the_table_of_type_words(en, round_dir):
@@ -176,41 +176,41 @@ def test_wrong_type_from_the_table_of_type_words(en, round_dir):
                    "initiatives: một sáng kiến")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.key == "initiatives" and f.code == "schema.list_type"
-    assert_english(f.message, "must be a list", "starting with '- '")
+    assert_english(f.text(), "must be a list", "starting with '- '")
     round_dir.edit("candidates/phong-thu.yaml", "head: {name: Nguyễn Văn An, title: Trưởng phòng}", "head: An")
     (f,) = only_error(load_round(round_dir.root), "candidates/phong-thu.yaml")
     assert f.key == "head" and f.code == "schema.model_type"
-    assert_english(f.message, "must be a group of fields", "(currently 'An')")
+    assert_english(f.text(), "must be a group of fields", "(currently 'An')")
 
 
 def test_impossible_date(en, round_dir):
     round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 2023-02-30")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.key == "birth_date" and f.line == 4
-    assert_english(f.message, "date 2023-02-30 does not exist", "month 2 has no day 30", "correct it")
+    assert_english(f.text(), "date 2023-02-30 does not exist", "month 2 has no day 30", "correct it")
 
 
 def test_date_in_wrong_format(en, round_dir):
     round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 12/05/1980")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert_english(f.message, "year-month-day", "for example 2024-11-25")
+    assert_english(f.text(), "year-month-day", "for example 2024-11-25")
 
 
 def test_bad_rating_suggests_the_closest(en, round_dir):
     round_dir.edit("candidates/an.yaml", "2022: hoàn thành tốt nhiệm vụ", "2022: hoàn thành tốt nhiệm")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.key == "ratings.2022"
-    assert_english(f.message, "is not in the list of ratings", "did you mean")
+    assert_english(f.text(), "is not in the list of ratings", "did you mean")
 
 
 def test_bad_gender_and_root(en, round_dir):
     round_dir.edit("candidates/an.yaml", "gender: Nam", "gender: X")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert_english(f.message, "gender 'X' is not valid", "Nam (male)")
+    assert_english(f.text(), "gender 'X' is not valid", "Nam (male)")
     round_dir.write("candidates/an.yaml", "- kind: individual\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "schema.root"
-    assert_english(f.message, "must be a group of 'name: value' fields")
+    assert_english(f.text(), "must be a group of 'name: value' fields")
 
 
 # --- files of the round ---------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_bad_candidate_file_name(en, round_dir):
     round_dir.write("candidates/Nguyễn Văn Bình.yaml", "kind: individual\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/Nguyễn Văn Bình.yaml")
     assert f.code == "file.bad_id"
-    assert_english(f.message, "cannot be used as a candidate id", "lowercase letters",
+    assert_english(f.text(), "cannot be used as a candidate id", "lowercase letters",
                    "(for example 'nguyen-van-binh.yaml')", "Rename the file.")
 
 
@@ -229,8 +229,8 @@ def test_missing_submission_and_ignored_file(en, tmp_path):
     (tmp_path / "candidates/ghi-chu.docx").write_bytes(b"PK\x03\x04")
     missing, ignored = load_round(tmp_path).findings
     assert missing.code == "file.missing" and ignored.code == "file.ignored"
-    assert_english(missing.message, "No submission.yaml file", "dhtt-docs init <folder>")
-    assert_english(ignored.message, "is not a .yaml file", "skipped", "attachments/")
+    assert_english(missing.text(), "No submission.yaml file", "dhtt-docs init <folder>")
+    assert_english(ignored.text(), "is not a .yaml file", "skipped", "attachments/")
 
 
 def test_every_finding_of_a_broken_round_is_english(en, round_dir):
@@ -242,7 +242,7 @@ def test_every_finding_of_a_broken_round_is_english(en, round_dir):
     rnd = load_round(round_dir.root)
     assert len(rnd.findings) >= 5
     for f in rnd.findings:
-        assert_english(f.message)
+        assert_english(f.text())
 
 
 # --- attachments ----------------------------------------------------------------------
@@ -265,7 +265,7 @@ def _attach(round_dir, rel):
 ])
 def test_attachment_outside_or_missing(en, round_dir, rel, words):
     f = _attach(round_dir, rel)
-    assert_english(f.message, "The attachment", *words)
+    assert_english(f.text(), "The attachment", *words)
 
 
 @pytest.mark.parametrize("content, words", [
@@ -276,7 +276,7 @@ def test_attachment_outside_or_missing(en, round_dir, rel, words):
 def test_attachment_not_a_pdf(en, round_dir, content, words):
     round_dir.write("attachments/x.pdf", content)
     f = _attach(round_dir, "attachments/x.pdf")
-    assert_english(f.message, "The attachment 'attachments/x.pdf'", *words)
+    assert_english(f.text(), "The attachment 'attachments/x.pdf'", *words)
 
 
 def test_attachment_symlink_out_of_folder(en, round_dir, tmp_path):
@@ -285,7 +285,7 @@ def test_attachment_symlink_out_of_folder(en, round_dir, tmp_path):
     (round_dir.root / "attachments").mkdir()
     (round_dir.root / "attachments/link.pdf").symlink_to(outside)
     f = _attach(round_dir, "attachments/link.pdf")
-    assert_english(f.message, "is a link pointing outside the round folder")
+    assert_english(f.text(), "is a link pointing outside the round folder")
 
 
 # --- scaffold -------------------------------------------------------------------------
@@ -329,13 +329,13 @@ def test_vietnamese_by_default_and_per_run(round_dir):
     assert get_lang() == "vi"
     round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 2023-02-30")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.message == "'birth_date': ngày 2023-02-30 không có thật (tháng 2 không có ngày 30): hãy sửa lại."
+    assert f.text() == "'birth_date': ngày 2023-02-30 không có thật (tháng 2 không có ngày 30): hãy sửa lại."
     set_lang("en")
     try:
         (g,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     finally:
         set_lang("vi")
-    assert g.message == "'birth_date': date 2023-02-30 does not exist (month 2 has no day 30): correct it."
+    assert g.text() == "'birth_date': date 2023-02-30 does not exist (month 2 has no day 30): correct it."
     assert (g.code, g.line, g.key, g.severity) == (f.code, f.line, f.key, f.severity)
     (h,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert h.message == f.message
+    assert h.text() == f.text()

@@ -13,7 +13,7 @@ from dhtt_docs.dossier.yamlsource import parse_yaml_text
 
 def only_error(rnd, file):
     errs = [f for f in rnd.findings if f.file == file and f.severity is Severity.ERROR]
-    assert errs, f"no error for {file}: {[f.message for f in rnd.findings]}"
+    assert errs, f"no error for {file}: {[f.text() for f in rnd.findings]}"
     return errs
 
 
@@ -29,20 +29,20 @@ def test_broken_yaml_names_parser_line(round_dir):
     round_dir.write("candidates/an.yaml", "kind: individual\nfull_name: Nguyễn Văn An\nunit: Phòng: Thu: X\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.line == 3 and f.code == "yaml.syntax"
-    assert "dòng 3" in f.message and "ngoặc kép" in f.message
+    assert "dòng 3" in f.text() and "ngoặc kép" in f.text()
 
 
 def test_tab_indentation_is_explained(round_dir):
     round_dir.write("candidates/an.yaml", "kind: individual\nratings:\n\t2022: HTXSNV\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.line == 3 and "Tab" in f.message
+    assert f.line == 3 and "Tab" in f.text()
 
 
 def test_unknown_key_did_you_mean(round_dir):
     round_dir.edit("candidates/an.yaml", "hometown:", "home_town:")
     errs = only_error(load_round(round_dir.root), "candidates/an.yaml")
     f = next(e for e in errs if e.code == "schema.extra_forbidden")
-    assert f.line == 5 and f.key == "home_town" and "có phải 'hometown'" in f.message
+    assert f.line == 5 and f.key == "home_town" and "có phải 'hometown'" in f.text()
 
 
 def test_unknown_nested_key_did_you_mean(round_dir):
@@ -50,14 +50,14 @@ def test_unknown_nested_key_did_you_mean(round_dir):
                    "  ballots: {issued: 4, returned: 4, valid: 4, vaild: 4}")
     errs = only_error(load_round(round_dir.root), "submission.yaml")
     f = next(e for e in errs if e.code == "schema.extra_forbidden")
-    assert f.line == 23 and f.key == "council.ballots.vaild" and "'valid'" in f.message
+    assert f.line == 23 and f.key == "council.ballots.vaild" and "'valid'" in f.text()
 
 
 def test_unknown_key_in_list_item(round_dir):
     round_dir.edit("candidates/an.yaml", "    title: Bằng khen", "    titel: Bằng khen")
     errs = only_error(load_round(round_dir.root), "candidates/an.yaml")
     f = next(e for e in errs if e.code == "schema.extra_forbidden")
-    assert f.key == "awards[0].titel" and f.line == 15 and "'title'" in f.message
+    assert f.key == "awards[0].titel" and f.line == 15 and "'title'" in f.text()
 
 
 def test_duplicate_key_is_error_not_last_wins(round_dir):
@@ -65,7 +65,7 @@ def test_duplicate_key_is_error_not_last_wins(round_dir):
     rnd = load_round(round_dir.root)
     (f,) = only_error(rnd, "candidates/an.yaml")
     assert f.code == "yaml.duplicate_key" and f.line == 8 and f.key == "position"
-    assert "dòng 7 và dòng 8" in f.message
+    assert "dòng 7 và dòng 8" in f.text()
     assert rnd.candidate("an").model.position == "Trưởng phòng"
 
 
@@ -75,7 +75,7 @@ def test_missing_required_fields_all_reported(round_dir):
     errs = only_error(load_round(round_dir.root), "candidates/an.yaml")
     keys = {e.key for e in errs if e.code == "schema.missing"}
     assert keys == {"gender", "duties"}
-    assert all("Thiếu trường bắt buộc" in e.message for e in errs)
+    assert all("Thiếu trường bắt buộc" in e.text() for e in errs)
 
 
 def test_missing_nested_required_field_names_parent_line(round_dir):
@@ -88,19 +88,19 @@ def test_missing_nested_required_field_names_parent_line(round_dir):
 def test_wrong_type(round_dir):
     round_dir.edit("submission.yaml", "valid: 4}", "valid: bốn}")
     (f,) = only_error(load_round(round_dir.root), "submission.yaml")
-    assert f.key == "council.ballots.valid" and f.line == 23 and "số nguyên" in f.message
+    assert f.key == "council.ballots.valid" and f.line == 23 and "số nguyên" in f.text()
 
 
 def test_impossible_date(round_dir):
     round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 2023-02-30")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.key == "birth_date" and f.line == 4 and "không có thật" in f.message
+    assert f.key == "birth_date" and f.line == 4 and "không có thật" in f.text()
 
 
 def test_date_in_wrong_format(round_dir):
     round_dir.edit("candidates/an.yaml", "birth_date: 1980-05-12", "birth_date: 12/05/1980")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.key == "birth_date" and "năm-tháng-ngày" in f.message
+    assert f.key == "birth_date" and "năm-tháng-ngày" in f.text()
 
 
 def test_impossible_meeting_time(round_dir):
@@ -112,7 +112,7 @@ def test_impossible_meeting_time(round_dir):
 def test_bad_candidate_file_name(round_dir):
     round_dir.write("candidates/Nguyễn Văn Bình.yaml", "kind: individual\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/Nguyễn Văn Bình.yaml")
-    assert f.code == "file.bad_id" and "nguyen-van-binh" in f.message
+    assert f.code == "file.bad_id" and "nguyen-van-binh" in f.text()
 
 
 def test_empty_file(round_dir):
@@ -132,14 +132,14 @@ def test_legacy_encoding_explained(round_dir):
     round_dir.write("candidates/an.yaml", text.encode("cp1258", errors="replace"))
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "file.encoding" and f.line == 2
-    assert "UTF-8" in f.message and "Windows-1258" in f.message and "TCVN3" in f.message
+    assert "UTF-8" in f.text() and "Windows-1258" in f.text() and "TCVN3" in f.text()
 
 
 def test_utf16_explained(round_dir):
     text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
     round_dir.write("candidates/an.yaml", text.encode("utf-16"))
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.code == "file.encoding" and "UTF-16" in f.message
+    assert f.code == "file.encoding" and "UTF-16" in f.text()
 
 
 def test_bom_and_crlf_are_fine(round_dir):
@@ -181,7 +181,7 @@ def test_root_must_be_mapping(round_dir):
 def test_bad_kind_value(round_dir):
     round_dir.edit("candidates/an.yaml", "kind: individual", "kind: canhan")
     errs = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert errs[0].key == "kind" and errs[0].line == 1 and "cá nhân" in errs[0].message
+    assert errs[0].key == "kind" and errs[0].line == 1 and "cá nhân" in errs[0].text()
 
 
 def test_missing_kind_still_checks_the_rest(round_dir):
@@ -194,7 +194,7 @@ def test_missing_kind_still_checks_the_rest(round_dir):
 def test_missing_submission_file(tmp_path):
     (tmp_path / "candidates").mkdir()
     rnd = load_round(tmp_path)
-    assert rnd.findings[0].code == "file.missing" and "dhtt-docs init" in rnd.findings[0].message
+    assert rnd.findings[0].code == "file.missing" and "dhtt-docs init" in rnd.findings[0].text()
 
 
 def test_non_yaml_file_in_candidates_is_warned(round_dir):
@@ -218,7 +218,7 @@ def test_every_loader_finding_of_a_broken_round_has_file_and_line(round_dir):
     rnd = load_round(round_dir.root)
     assert len(rnd.findings) >= 3
     for f in rnd.findings:
-        assert f.file and f.line and f.message
+        assert f.file and f.line and f.text()
 
 
 @pytest.mark.parametrize("value, expected", [("1.234,5", 1234.5), ("362500", 362500), ("1,5", 1.5)])
@@ -255,7 +255,7 @@ def test_good_attachment_is_listed(round_dir):
 ])
 def test_attachment_outside_or_missing(round_dir, rel, words):
     rep, (f,) = _attach(round_dir, rel)
-    assert f.key == "awards[0].attachment" and f.line == 17 and words in f.message
+    assert f.key == "awards[0].attachment" and f.line == 17 and words in f.text()
     assert rep.attachments == []
 
 
@@ -265,7 +265,7 @@ def test_attachment_symlink_out_of_folder(round_dir, tmp_path):
     (round_dir.root / "attachments").mkdir()
     (round_dir.root / "attachments/link.pdf").symlink_to(outside)
     rep, (f,) = _attach(round_dir, "attachments/link.pdf")
-    assert "liên kết" in f.message
+    assert "liên kết" in f.text()
 
 
 @pytest.mark.parametrize("content, words", [
@@ -275,7 +275,7 @@ def test_attachment_symlink_out_of_folder(round_dir, tmp_path):
 def test_attachment_not_a_readable_pdf(round_dir, content, words):
     round_dir.write("attachments/x.pdf", content)
     rep, (f,) = _attach(round_dir, "attachments/x.pdf")
-    assert words in f.message and f.severity is Severity.ERROR
+    assert words in f.text() and f.severity is Severity.ERROR
 
 
 def test_encrypted_attachment(round_dir):
@@ -288,7 +288,7 @@ def test_encrypted_attachment(round_dir):
     w.write(buf)
     round_dir.write("attachments/x.pdf", buf.getvalue())
     rep, (f,) = _attach(round_dir, "attachments/x.pdf")
-    assert "mật khẩu" in f.message
+    assert "mật khẩu" in f.text()
 
 
 def test_raw_control_characters_are_dropped_with_line(round_dir):
@@ -310,4 +310,4 @@ def test_too_long_field_is_a_finding(round_dir):
                    "achievements: " + "Rất dài. " * 20_000)
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "value.too_long" and f.key == "achievements" and f.line == 9
-    assert "tối đa" in f.message
+    assert "tối đa" in f.text()

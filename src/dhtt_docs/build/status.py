@@ -16,7 +16,7 @@ from dhtt_docs.dossier.attachments import declared
 from dhtt_docs.build.cache import DEFAULT_DIR, BuildCache
 from dhtt_docs.i18n import tr
 from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
-from dhtt_docs.rules.engine import Report, Verdict, track_label
+from dhtt_docs.rules.engine import Report, Verdict, VerdictState
 
 # A document's state, as `document_states` gives it (Vietnamese, language-independent);
 # `state_label` turns it into the chosen language for the table.
@@ -66,10 +66,9 @@ def _state(cache: BuildCache, kind: str, key: str, path: Path) -> str:
 def _verdict(v: Verdict) -> str:
     if v.candidate.model is None:
         return tr("hồ sơ lỗi", "dossier error")
-    if not v.eligible:
-        return tr("KHÔNG ĐẠT", "NOT ELIGIBLE")
-    held = [track_label(t) for t, ok in v.tracks.items() if ok]
-    return tr("ĐẠT (", "ELIGIBLE (") + ", ".join(held) + ")"
+    if v.state is not VerdictState.ELIGIBLE:
+        return str(v.state.label)
+    return tr("ĐẠT (", "ELIGIBLE (") + ", ".join(v.held()) + ")"
 
 
 def _attachments(v: Verdict, report: Report) -> str:

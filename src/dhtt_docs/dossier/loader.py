@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dhtt_docs.findings import Finding, Severity
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text, t
 from dhtt_docs.dossier.schema import Collective, Individual, Submission
 from dhtt_docs.vocab import match_kind, slugify
 from dhtt_docs.dossier.yamlsource import SourceMap, path_to_key, read_yaml
@@ -56,6 +56,7 @@ class Round:
     folder: Path
     submission: Submission | None
     submission_source: SourceMap
+    submission_data: Any = None                              # submission.yaml as read, even when invalid
     candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)   # loader findings of every file
 
@@ -139,40 +140,47 @@ def validation_findings(err: ValidationError, model: type[BaseModel], source: So
         where = source.at(*loc)
         etype = e["type"]
         if etype == "missing":
-            msg = tr(f"Thiếu trường bắt buộc '{loc[-1]}': hãy thêm dòng '{loc[-1]}: ...'",
+            msg = t(f"Thiếu trường bắt buộc '{loc[-1]}': hãy thêm dòng '{loc[-1]}: ...'",
                      f"Missing required field '{loc[-1]}': add a line '{loc[-1]}: ...'")
             parent = loc[:-1]
             if parent:
-                msg += tr(f" trong nhóm '{path_to_key(parent)}'", f" in the group '{path_to_key(parent)}'")
+                msg += t(f" trong nhóm '{path_to_key(parent)}'", f" in the group '{path_to_key(parent)}'")
             msg += "."
             where = source.at(*parent) | {"key": key}
         elif etype == "extra_forbidden":
             owner = _model_at(model, loc[:-1])
             known = list(owner.model_fields) if owner else []
             hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
-            msg = tr(f"Trường '{loc[-1]}' không có trong mẫu hồ sơ",
+            msg = t(f"Trường '{loc[-1]}' không có trong mẫu hồ sơ",
                      f"Field '{loc[-1]}' is not part of the dossier template")
-            msg += tr(f": có phải '{hint[0]}'?", f": did you mean '{hint[0]}'?") if hint else (
-                tr(f"; các trường hợp lệ ở đây: {', '.join(known)}.", f"; the valid fields here are: {', '.join(known)}.")
+            msg += t(f": có phải '{hint[0]}'?", f": did you mean '{hint[0]}'?") if hint else (
+                t(f"; các trường hợp lệ ở đây: {', '.join(known)}.", f"; the valid fields here are: {', '.join(known)}.")
                 if known else ".")
             if hint:
-                msg += tr(f" Hãy sửa tên trường thành '{hint[0]}'.", f" Rename the field to '{hint[0]}'.")
+                msg += t(f" Hãy sửa tên trường thành '{hint[0]}'.", f" Rename the field to '{hint[0]}'.")
         elif etype == "dhtt":
-            msg = f"'{key}': {e['msg']}." if key else e["msg"] + "."
+            m = e["ctx"]["text"] if isinstance((e.get("ctx") or {}).get("text"), Text) else t(e["msg"], e["msg"])
+            msg = (f"'{key}': " + m + ".") if key else m + "."
         else:
-            word = tr(*_TYPE_WORDS[etype]) if etype in _TYPE_WORDS else e["msg"]
+            word = t(*_TYPE_WORDS[etype]) if etype in _TYPE_WORDS else t(e["msg"], e["msg"])
             got = e.get("input")
-            shown = "" if isinstance(got, (dict, list)) else tr(f" (đang ghi '{got}')", f" (currently '{got}')")
-            msg = f"'{key}': {word}{shown}." if key else f"{word}."
-        out.append(Finding(Severity.ERROR, msg[0].upper() + msg[1:], clause=clause,
+            shown = "" if isinstance(got, (dict, list)) else t(f" (đang ghi '{got}')", f" (currently '{got}')")
+            msg = (f"'{key}': " + word + shown + ".") if key else word + "."
+        out.append(Finding(Severity.ERROR, _capitalised(msg), clause=clause,
                            code=f"schema.{etype}", **where))
     return out
+
+
+def _capitalised(msg: "Text | str") -> Text:
+    if isinstance(msg, str):
+        msg = t(msg, msg)
+    return t(msg.vi[:1].upper() + msg.vi[1:], msg.en[:1].upper() + msg.en[1:])
 
 
 def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any, list[Finding]]:
     if not isinstance(data, dict):
         return None, [Finding(Severity.ERROR,
-                              tr("Tệp phải là một nhóm trường 'tên: giá trị' (mỗi trường một dòng), "
+                              t("Tệp phải là một nhóm trường 'tên: giá trị' (mỗi trường một dòng), "
                                  "không phải một danh sách hay một dòng chữ.",
                                  "The file must be a group of 'name: value' fields (one field per line), "
                                  "not a list or a single line of text."),
@@ -202,7 +210,7 @@ def load_candidate(path: Path, folder: Path) -> tuple[Candidate, list[Finding]]:
             if raw_kind is None:
                 findings.append(Finding(
                     Severity.ERROR,
-                    tr("Thiếu trường 'kind': ghi 'kind: individual' (cá nhân) hoặc 'kind: collective' (tập thể) "
+                    t("Thiếu trường 'kind': ghi 'kind: individual' (cá nhân) hoặc 'kind: collective' (tập thể) "
                        "ở dòng đầu tệp.",
                        "Missing field 'kind': write 'kind: individual' or 'kind: collective' "
                        "on the first line of the file."), file=rel, line=1, key="kind", clause="dossier", code="schema.missing"))
@@ -224,11 +232,12 @@ def load_round(folder: Path) -> Round:
     sub_path = folder / SUBMISSION_FILE
     findings: list[Finding] = []
     submission = None
+    raw = None
     source = SourceMap(SUBMISSION_FILE)
     if not sub_path.is_file():
         findings.append(Finding(
             Severity.ERROR,
-            tr(f"Không thấy tệp {SUBMISSION_FILE} trong thư mục '{folder}'. Hãy chạy lệnh trong thư mục của đợt xét, "
+            t(f"Không thấy tệp {SUBMISSION_FILE} trong thư mục '{folder}'. Hãy chạy lệnh trong thư mục của đợt xét, "
                "hoặc tạo đợt mới bằng `dhtt-docs init <thư mục>`.",
                f"No {SUBMISSION_FILE} file in the folder '{folder}'. Run the command in the folder of the round, "
                "or create a new round with `dhtt-docs init <folder>`."),
@@ -237,11 +246,12 @@ def load_round(folder: Path) -> Round:
         doc = read_yaml(sub_path, SUBMISSION_FILE)
         source = doc.source
         findings.extend(doc.findings)
+        raw = doc.data
         if doc.data is not None:
             submission, errs = _validate(Submission, doc.data, doc.source)
             findings.extend(errs)
 
-    rnd = Round(folder, submission, source)
+    rnd = Round(folder, submission, source, submission_data=raw)
     cand_dir = folder / CANDIDATES_DIR
     files = sorted(cand_dir.glob("*")) if cand_dir.is_dir() else []
     for path in files:
@@ -251,7 +261,7 @@ def load_round(folder: Path) -> Round:
         if path.suffix.lower() not in (".yaml", ".yml"):
             findings.append(Finding(
                 Severity.WARNING,
-                tr(f"Tệp '{path.name}' trong candidates/ không phải tệp .yaml nên bị bỏ qua. "
+                t(f"Tệp '{path.name}' trong candidates/ không phải tệp .yaml nên bị bỏ qua. "
                    "Hồ sơ mỗi ứng viên là một tệp .yaml; bản quét hãy để trong attachments/.",
                    f"The file '{path.name}' in candidates/ is not a .yaml file, so it was skipped. "
                    "Each candidate dossier is one .yaml file; put scans in attachments/."),
@@ -259,7 +269,7 @@ def load_round(folder: Path) -> Round:
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
             findings.append(Finding(
-                Severity.ERROR, tr(f"Tệp '{rel}' là liên kết trỏ ra ngoài thư mục đợt xét: hãy chép tệp thật vào đây.",
+                Severity.ERROR, t(f"Tệp '{rel}' là liên kết trỏ ra ngoài thư mục đợt xét: hãy chép tệp thật vào đây.",
                                    f"The file '{rel}' is a link pointing outside the round folder: "
                                    "copy the real file here instead."),
                 file=rel, line=None, clause="dossier", code="file.outside"))
@@ -268,7 +278,7 @@ def load_round(folder: Path) -> Round:
             suggestion = slugify(path.stem)
             findings.append(Finding(
                 Severity.ERROR,
-                tr(f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
+                t(f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
                    + (f" (ví dụ '{suggestion}{path.suffix}')" if suggestion else "") + ". Hãy đổi tên tệp.",
                    f"The file name '{path.name}' cannot be used as a candidate id: use only lowercase letters "
                    "without diacritics, digits and '-'"
@@ -277,7 +287,7 @@ def load_round(folder: Path) -> Round:
             continue
         if any(c.id == path.stem for c in rnd.candidates):
             findings.append(Finding(
-                Severity.ERROR, tr(f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
+                Severity.ERROR, t(f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
                                    f"The id '{path.stem}' is used by another file too (.yaml and .yml): "
                                    "delete one of the two files."),
                 file=rel, line=None, clause="dossier", code="file.duplicate_id"))
@@ -287,10 +297,10 @@ def load_round(folder: Path) -> Round:
         findings.extend(errs)
     if not cand_dir.is_dir() and sub_path.is_file():
         findings.append(Finding(
-            Severity.ERROR, tr("Chưa có thư mục candidates/ (mỗi ứng viên một tệp .yaml): hãy tạo thư mục đó "
+            Severity.ERROR, t("Chưa có thư mục candidates/ (mỗi ứng viên một tệp .yaml): hãy tạo thư mục đó "
                                "hoặc dùng `dhtt-docs new individual <mã>`.",
                                "There is no candidates/ folder yet (one .yaml file per candidate): create it "
-                               "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="III.1",
+                               "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="dossier",
             code="file.no_candidates"))
     rnd.findings = findings
     return rnd
