@@ -13,7 +13,7 @@ import sys
 import click
 
 from dhtt_docs import __version__
-from dhtt_docs.cli.commands import build, doctor, init, new, status, templates, validate, verify, xlsx
+from dhtt_docs.cli.commands import build, doctor, init, new, plan, status, templates, validate, verify, xlsx
 from dhtt_docs.cli.options import LANG_HELP, default_lang
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
@@ -49,7 +49,7 @@ class _Group(click.Group):
 @click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True, help=LANG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
-    """Lập hồ sơ điển hình tiên tiến (Kế hoạch 1935/KH-BHXH) từ các tệp YAML.
+    """Lập hồ sơ điển hình tiên tiến theo bộ tiêu chí của kế hoạch, từ các tệp YAML.
 
     \b
     Ví dụ:
@@ -65,7 +65,7 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     set_lang(lang or default_lang())
 
 
-for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status):
+for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status, plan):
     cli.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[1]))
 
 

@@ -39,6 +39,11 @@ def verdict_line(v: Verdict, clause: str) -> str:
                                                   + ("s" if len(failed) > 1 else "")))
 
 
+def finding_lines(f: Finding) -> list[str]:
+    """A finding as the two lines the text report prints (severity and place; the message)."""
+    return _finding_lines(f)
+
+
 def _finding_lines(f: Finding) -> list[str]:
     tag = click.style(f"{f.severity.label:<9}", fg=_COLOURS[f.severity], bold=f.severity is Severity.ERROR)
     where = f.where()

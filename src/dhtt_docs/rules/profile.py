@@ -75,15 +75,16 @@ def _check_fields(wording: Wording | None, allowed: set[str], key: str) -> None:
     try:
         unknown = sorted(wording.fields() - allowed)
     except ValueError as e:     # an unbalanced brace
-        raise ValueError(f"'{key}': dấu ngoặc {{ }} không khớp ({e}) / unbalanced braces") from None
+        raise ValueError(f"'{key}': dấu ngoặc {{ }} không khớp ({e}) / '{key}': unbalanced braces ({e})") from None
     if unknown:
-        raise ValueError(f"'{key}': không có trường {{{unknown[0]}}}; dùng được / known fields: "
-                         + ", ".join("{" + a + "}" for a in sorted(allowed)))
+        known = ", ".join("{" + a + "}" for a in sorted(allowed)) or "—"
+        raise ValueError(f"'{key}': không có trường {{{unknown[0]}}}; các trường dùng được: {known} / "
+                         f"'{key}': there is no field {{{unknown[0]}}}; the fields known here: {known}")
     for s in (wording.vi, wording.en):
         try:
             s.format(**{f: 1 for f in allowed})
         except (ValueError, KeyError, IndexError, AttributeError, TypeError) as e:
-            raise ValueError(f"'{key}': không điền được '{s}' ({e}) / cannot fill in ({e})") from None
+            raise ValueError(f"'{key}': không điền được '{s}' ({e}) / '{key}': cannot fill in '{s}' ({e})") from None
 
 
 # --- how things combine -----------------------------------------------------------
@@ -131,9 +132,9 @@ def _check_k_of_n(combine: str, n: int, key: str) -> None:
         return
     k, total = combine.split()[0], combine.split()[-1]
     if total != "*" and int(total) != n:
-        raise ValueError(f"'{key}': '{combine}' nhưng có {n} mục / lists {n} items")
+        raise ValueError(f"'{key}': '{combine}' nhưng có {n} mục / '{key}': '{combine}' but there are {n} items")
     if int(k) > n:
-        raise ValueError(f"'{key}': cần {k} nhưng chỉ có {n} mục / needs {k} of only {n} items")
+        raise ValueError(f"'{key}': cần {k} nhưng chỉ có {n} mục / '{key}': needs {k} of only {n} items")
 
 
 # --- the plan and its window ------------------------------------------------------

@@ -88,8 +88,10 @@ def _check(path: Path, shown: str, digest: str, read_yaml) -> tuple["Profile | N
                 msg = str(e["msg"]).removeprefix("Value error, ")
                 vi, _, en = msg.rpartition(" / ")
                 vi, en = (vi, en) if vi else (msg, msg)
+                where = _child(doc.source, tuple(x for x in e["loc"] if isinstance(x, (str, int))), vi) or \
+                    {"file": f.file, "line": f.line, "key": f.key}
                 f = Finding(Severity.ERROR, t(vi[:1].upper() + vi[1:] + ".", en[:1].upper() + en[1:] + "."),
-                            file=f.file, line=f.line, key=f.key, clause=CLAUSE, code="plan.value")
+                            clause=CLAUSE, code="plan.value", **where)
             findings.append(_as_plan(f))
         return None, findings
     for where, message in profile.problems():
@@ -102,9 +104,22 @@ def _check(path: Path, shown: str, digest: str, read_yaml) -> tuple["Profile | N
     return profile, findings
 
 
+def _child(source, loc: tuple, message: str) -> dict | None:
+    """A message "'fail': ..." about a key inside the model at `loc`: the place of that key."""
+    m = re.match(r"^'([A-Za-z_.]+)'", message)
+    if not m:
+        return None
+    path = loc + tuple(m.group(1).split("."))
+    return source.at(*path) if path in source.lines else None
+
+
 def _as_plan(f: Finding) -> Finding:
     code = f.code if f.code.startswith("plan.") else "plan." + f.code.split(".", 1)[-1]
-    return Finding(f.severity, f.message, file=f.file, line=f.line, key=f.key, clause=CLAUSE, code=code,
+    message = f.message
+    if code == "plan.extra_forbidden" and isinstance(message, Text):   # the loader speaks of dossiers
+        message = Text(message.vi.replace("mẫu hồ sơ", "bộ tiêu chí"),
+                       message.en.replace("the dossier template", "a plan profile"))
+    return Finding(f.severity, message, file=f.file, line=f.line, key=f.key, clause=CLAUSE, code=code,
                    params=f.params)
 
 
