@@ -146,7 +146,7 @@ def test_individuals_only_builds(tmp_path, run_cli):
                      "to-trinh.docx"]
     ds = docx_text(out / "documents" / "danh-sach.docx")
     assert "02 năm liền hoàn thành xuất sắc nhiệm vụ (2025, 2026)" in ds     # its own window: 2025-2028
-    assert "01 sáng kiến được công nhận" in ds and "TẬP THỂ" not in ds
+    assert "01 sáng kiến được công nhận" in ds and "I. CÁ NHÂN" in ds and "II. CÁ NHÂN" not in ds
     assert "quá nửa" in docx_text(out / "documents" / "to-trinh.docx")
 
 
