@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import SAMPLE_ROUND, SCREENING_ROUND
 
 from dhtt_docs.dossier.loader import load_round
@@ -17,6 +19,7 @@ def _build(run_cli, folder, out, lang):
     return out
 
 
+@pytest.mark.slow
 def test_build_in_english_and_vietnamese_gives_the_same_bytes(tmp_path, run_cli):
     for folder in (SAMPLE_ROUND, SCREENING_ROUND):
         vi = _build(run_cli, folder, tmp_path / f"{folder.name}-vi", "vi")
