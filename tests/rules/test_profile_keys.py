@@ -237,3 +237,31 @@ def test_profile_in_the_older_format_gives_the_same_verdicts(tmp_path):
     p = load_profile_file(PLANS / "legacy-format.yaml")
     assert p.council.approval.threshold == 0.5 and p.council.approval.strictly_above
     assert [c.type for c in p.criteria_of("collective")] == ["targets", "initiatives", "discipline", "awards"]
+
+
+def test_every_key_is_documented():
+    """docs/plan-profile.md names every key a profile may have."""
+    from pathlib import Path
+
+    from pydantic import BaseModel
+
+    from dhtt_docs.rules import profile as pm
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "plan-profile.md").read_text(encoding="utf-8")
+    seen, missing = set(), []
+
+    def walk(model):
+        if model in seen:
+            return
+        seen.add(model)
+        for name, f in model.model_fields.items():
+            if name not in ("vi", "en") and f"`{name}" not in doc and f".{name}`" not in doc \
+                    and f"{name}:" not in doc:
+                missing.append(f"{model.__name__}.{name}")
+            for arg in [f.annotation, *getattr(f.annotation, "__args__", ())]:
+                for inner in [arg, *getattr(arg, "__args__", ())]:
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    walk(pm.Profile)
+    assert not missing, missing
