@@ -31,6 +31,7 @@ def test_status_says_not_checked_and_nothing_built(round_dir, run_cli):
     out = run_cli("status", round_dir.root).stdout
     assert "KHÔNG ĐẠT" not in out and out.count("CHƯA KIỂM TRA") == 2
     assert "mới" not in [c.strip() for line in out.splitlines() for c in line.split("  ")]
+    assert "văn bản đã mới nhất" not in out and "2 chưa kiểm tra" in out
 
 
 def test_other_broken_round_value_still_checks_the_candidates(round_dir):

@@ -516,7 +516,9 @@ def _post_unit(v: Verdict) -> str:
 def _reason(v: Verdict, report: Report, clause_plan: str) -> str:
     reasons = []
     m = v.candidate.model
-    if not v.eligible:
+    if v.eligible is None:
+        reasons.append("chưa kiểm tra được tiêu chuẩn (hồ sơ còn lỗi)")
+    elif not v.eligible:
         reasons.append(f"chưa đạt tiêu chuẩn theo mục {report.profile.clause_for(v.candidate.kind)} của {clause_plan}")
     if v.votes is None:
         reasons.append("chưa có kết quả bỏ phiếu")

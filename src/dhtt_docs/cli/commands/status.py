@@ -41,12 +41,15 @@ def status(folder: Path, out: Path | None, templates_dir: Path | None) -> None:
     stale = sum(1 for r in rows if r[6] in redo or r[7] == state_label(STALE))
     click.echo("")
     n = len(report.verdicts)
-    click.echo(tr(f"{n} ứng viên; {errors} lỗi, {warnings} cảnh báo "
+    known = report.round.submission is not None     # without it no document can be keyed, so none is "up to date"
+    by_state = ", ".join(f"{count} {str(state.label).lower()}" for state, count in report.counts().items() if count)
+    click.echo(tr(f"{n} ứng viên ({by_state or '0'}); {errors} lỗi, {warnings} cảnh báo "
                   f"(chi tiết: dhtt-docs validate {folder}); "
                   + (f"{stale} văn bản cần lập lại (dhtt-docs build {folder})." if stale
-                     else "văn bản đã mới nhất."),
-                  f"{_n(n, 'candidate')}; {_n(errors, 'error')}, {_n(warnings, 'warning')} "
+                     else "văn bản đã mới nhất." if known else "chưa xác định được văn bản: submission.yaml còn lỗi."),
+                  f"{_n(n, 'candidate')} ({by_state or '0'}); {_n(errors, 'error')}, {_n(warnings, 'warning')} "
                   f"(details: dhtt-docs validate {folder}); "
                   + (f"{_n(stale, 'document')} to build or rebuild (dhtt-docs build {folder})." if stale
-                     else "the documents are up to date.")))
+                     else "the documents are up to date." if known
+                     else "the documents cannot be listed while submission.yaml has errors.")))
     sys.exit(0 if report.ok else 1)
