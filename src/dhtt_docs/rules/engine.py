@@ -24,7 +24,7 @@ from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import Text, t
 from dhtt_docs.rules.candidate import check_candidate
 from dhtt_docs.rules.criteria import longest_run
-from dhtt_docs.rules.profile import DEFAULT_PLAN, Profile, resolve_profile
+from dhtt_docs.rules.profile import Profile, resolve_profile
 from dhtt_docs.rules.profile_files import covering
 from dhtt_docs.rules.roundcheck import check_leaders, check_round
 from dhtt_docs.rules.verdict import (TRACK_LABELS, TRACK_LABELS_EN, Report, Verdict, VerdictState,
@@ -86,7 +86,7 @@ def evaluate(rnd: Round, profile: Profile | None = None) -> Report:
             top.extend(fs)
 
     vals = _round_values(rnd)
-    plan = vals.plan or DEFAULT_PLAN
+    plan = vals.plan or ""          # no plan named and none found: say none, never a default
     if profile is None and rnd.submission is None and vals.plan is None:
         # submission.yaml itself is broken (said on its own lines): no word about 'plan' on top of that
         found = covering(vals.year)
