@@ -18,7 +18,7 @@ def test_status_in_english(tmp_path):
     assert "ELIGIBLE (performance, awards)" in hung
     assert any("round document" in line for line in lines)
     summary = lines[-1]
-    assert summary.startswith("9 candidates; 11 errors, 2 warnings (details: dhtt-docs validate")
+    assert summary.startswith("9 candidates (6 eligible, 3 not eligible); 11 errors, 2 warnings (details: dhtt-docs validate")
     assert "12 documents not built yet" in summary
     names = candidate_names(SCREENING_ROUND)
     for line in [lines[0], hoang, hung, summary]:
