@@ -17,12 +17,12 @@ WORDS = {
     "vi": {"header": ["Mã", "Tên", "Loại", "Kết", "quả", "Phiếu", "Tỷ", "lệ", "Báo", "cáo", "DOCX", "PDF", "Đính", "kèm"],
            "individual": "cá nhân", "not_eligible": "KHÔNG ĐẠT", "not_built": "chưa lập",
            "eligible": "ĐẠT (thành tích, khen thưởng)", "round": "văn bản chung",
-           "summary": "9 ứng viên; 11 lỗi, 2 cảnh báo (chi tiết: dhtt-docs validate",
+           "summary": "9 ứng viên (6 đạt, 3 không đạt); 11 lỗi, 2 cảnh báo (chi tiết: dhtt-docs validate",
            "todo": "12 văn bản chưa lập"},
     "en": {"header": ["ID", "Name", "Kind", "Result", "Votes", "Share", "Report", "DOCX", "PDF", "Attachments"],
            "individual": "individual", "not_eligible": "NOT ELIGIBLE", "not_built": "not built",
            "eligible": "ELIGIBLE (performance, awards)", "round": "round document",
-           "summary": "9 candidates; 11 errors, 2 warnings (details: dhtt-docs validate",
+           "summary": "9 candidates (6 eligible, 3 not eligible); 11 errors, 2 warnings (details: dhtt-docs validate",
            "todo": "12 documents not built yet"},
 }
 

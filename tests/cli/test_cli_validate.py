@@ -74,7 +74,7 @@ def test_not_yaml_at_all_still_gives_json(run_cli, round_dir):
     code, data = validate_json(run_cli, round_dir.root)
     assert code == 1 and data["ok"] is False
     an = next(c for c in data["candidates"] if c["id"] == "an")
-    assert an["eligible"] is False
+    assert an["eligible"] is None   # not checked: its own file is broken
     assert [f["severity"] for f in an["findings"]] == ["error"]
     assert an["findings"][0]["file"] == "candidates/an.yaml" and an["findings"][0]["line"] == 1
 

@@ -298,7 +298,7 @@ def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
     """The round's documents with their cache keys: the hash of everything each one's bytes depend on."""
     from dhtt_docs.documents.render import plan_documents
 
-    base = {"tool": __version__, "profile": profile_digest(report.profile.id) if report.profile else None}
+    base = {"tool": __version__, "profile": profile_digest(report.profile) if report.profile else None}
     templates: dict[Path, tuple[str, frozenset[str] | None]] = {}
     out = []
     for job in plan_documents(report, templates_dir=templates_dir, draft=draft):
@@ -339,7 +339,7 @@ def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Rep
     """
     job = next(j for j, _ in jobs if j.kind == "danh-sach")
     key = key_of({"xlsx": job.fingerprint(), "tool": __version__,
-                  "profile": profile_digest(report.profile.id) if report.profile else None})
+                  "profile": profile_digest(report.profile) if report.profile else None})
     if not cache.fetch("xlsx", key, path):
         from dhtt_docs.excel.xlsx import write_danh_sach_xlsx
         write_danh_sach_xlsx(report, path, draft=result.draft)
@@ -432,6 +432,8 @@ def bag_payload(stage: Path, report: Report) -> dict[str, Path]:
         for p in sorted((stage / sub).glob("*")):
             if p.is_file() and p.suffix != ".zip":
                 payload[f"{sub}/{p.name}"] = p
+    if report.profile is not None and report.profile.source is not None:   # the rules that judged it
+        payload[f"plan/{report.profile.source.name}"] = report.profile.source
     payload[VALIDATION] = stage / VALIDATION
     return payload
 
@@ -450,6 +452,7 @@ def _make_bag(stage: Path, report: Report, cache: BuildCache) -> None:
         "Internal-Sender-Description": "Bagging-Date là ngày của Tờ trình (submission.date), không phải ngày đóng "
                                        "gói: cùng một hồ sơ luôn cho cùng một gói.",
         "DHTT-Plan": plan,
+        "DHTT-Plan-Profile-SHA256": profile_digest(report.profile),
         "DHTT-Round-Year": str(sub.year),
         "Bag-Software-Agent": f"dhtt-docs {__version__}",
     }

@@ -19,7 +19,7 @@ from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import tr
 # The pipeline's public key API: the same keys decide what `build` redoes and what `status` calls stale.
 from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
-from dhtt_docs.rules.engine import Report, Verdict, track_label
+from dhtt_docs.rules.engine import Report, Verdict, VerdictState
 
 
 class DocState(str, Enum):
@@ -129,10 +129,9 @@ def _state(cache: BuildCache, kind: str, key: str, path: Path) -> DocState:
 def _verdict(v: Verdict) -> str:
     if v.candidate.model is None:
         return tr("hồ sơ lỗi", "dossier error")
-    if not v.eligible:
-        return tr("KHÔNG ĐẠT", "NOT ELIGIBLE")
-    held = [track_label(t) for t, ok in v.tracks.items() if ok]
-    return tr("ĐẠT (", "ELIGIBLE (") + ", ".join(held) + ")"
+    if v.state is not VerdictState.ELIGIBLE:
+        return str(v.state.label)
+    return tr("ĐẠT (", "ELIGIBLE (") + ", ".join(v.held()) + ")"
 
 
 def _attachments(c: CandidateStatus) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from dhtt_docs.findings import Finding, Severity, sort_findings
-from dhtt_docs.i18n import tr
-from dhtt_docs.rules.engine import Report, Verdict, track_label
+from dhtt_docs.i18n import t, tr
+from dhtt_docs.rules.engine import Report, Verdict, VerdictState
 from dhtt_docs.vnformat import format_percent
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -24,15 +24,24 @@ def _count_en(n: int, noun: str) -> str:
 
 
 def verdict_line(v: Verdict, clause: str) -> str:
-    if v.candidate.model is None:
-        return tr("CHƯA KIỂM TRA ĐƯỢC: hồ sơ có lỗi, sửa các lỗi dưới đây rồi chạy lại",
-                  "NOT CHECKED: the dossier has errors; fix the errors below and run again")
+    if v.state is VerdictState.NOT_CHECKED:
+        why = v.not_checked_because or t("hồ sơ có lỗi", "the dossier has errors")
+        return tr(f"CHƯA KIỂM TRA ĐƯỢC: {why.vi}", f"NOT CHECKED: {why.en}")
     if v.eligible:
-        held = [track_label(t) for t, ok in v.tracks.items() if ok]
+        held = v.held()
         return tr(f"ĐẠT theo tiêu chí {' và '.join(held)} ({clause})",
                   f"ELIGIBLE by the {' and '.join(held)} track{'s' if len(held) > 1 else ''} ({clause})")
-    return tr(f"KHÔNG ĐẠT tiêu chuẩn {clause}: không đạt tiêu chí thành tích, không đạt tiêu chí khen thưởng",
-              f"NOT ELIGIBLE under {clause}: meets neither the performance track nor the awards track")
+    failed = v.failed()
+    return tr(f"KHÔNG ĐẠT tiêu chuẩn {clause}: " + ", ".join(f"không đạt tiêu chí {x}" for x in failed),
+              f"NOT ELIGIBLE under {clause}: " + (f"meets neither the {failed[0]} track nor the {failed[1]} track"
+                                                  if len(failed) == 2 else
+                                                  "does not meet the " + ", ".join(failed) + " track"
+                                                  + ("s" if len(failed) > 1 else "")))
+
+
+def finding_lines(f: Finding) -> list[str]:
+    """A finding as the two lines the text report prints (severity and place; the message)."""
+    return _finding_lines(f)
 
 
 def _finding_lines(f: Finding) -> list[str]:
@@ -46,18 +55,17 @@ def render_text(report: Report) -> str:
     rnd = report.round
     lines: list[str] = []
     sub = rnd.submission
-    plan = report.profile.id if report.profile else (sub.plan if sub else "?")
+    plan = report.profile.id if report.profile else (report.plan or "?")
     head = tr(f"Đợt xét: {rnd.name}", f"Round: {rnd.name}")
     if sub:
         head += tr(f" — {sub.unit.name}, năm {sub.year}", f" — {sub.unit.name}, year {sub.year}")
     head += tr(f" (kế hoạch {plan})", f" (plan {plan})")
     lines += [click.style(head, bold=True), ""]
     for v in report.verdicts:
-        clause = ""
-        if report.profile:
-            clause = report.profile.individual.clause if v.candidate.is_individual else report.profile.collective.clause
+        clause = report.profile.clause_for(v.candidate.kind) if report.profile else ""
         verdict = verdict_line(v, clause)
-        colour = "green" if v.eligible and not v.has_errors else "red" if v.has_errors else "yellow"
+        colour = "green" if v.eligible and not v.has_errors else "red" if v.has_errors and v.eligible is not None \
+            else "yellow"
         votes = ""
         if v.votes is not None and sub:
             votes = tr(f" — {v.votes}/{len(sub.council.members)} phiếu ({format_percent(v.approval or 0)})",
@@ -75,10 +83,14 @@ def render_text(report: Report) -> str:
     all_f = report.all_findings()
     count = {s: sum(1 for f in all_f if f.severity is s) for s in Severity}
     n = len(report.verdicts)
-    ok = sum(1 for v in report.verdicts if v.eligible)
-    summary = tr(f"Tổng: {n} ứng viên, {ok} đạt tiêu chuẩn, {n - ok} không đạt; "
+    states = report.counts()
+    ok, no, unchecked = (states[VerdictState.ELIGIBLE], states[VerdictState.NOT_ELIGIBLE],
+                         states[VerdictState.NOT_CHECKED])
+    summary = tr(f"Tổng: {n} ứng viên, {ok} đạt tiêu chuẩn, {no} không đạt"
+                 + (f", {unchecked} chưa kiểm tra được" if unchecked else "") + "; "
                  f"{count[Severity.ERROR]} lỗi, {count[Severity.WARNING]} cảnh báo, {count[Severity.INFO]} lưu ý.",
-                 f"Total: {_count_en(n, 'candidate')}, {ok} eligible, {n - ok} not eligible; "
+                 f"Total: {_count_en(n, 'candidate')}, {ok} eligible, {no} not eligible"
+                 + (f", {unchecked} not checked" if unchecked else "") + "; "
                  f"{_count_en(count[Severity.ERROR], 'error')}, {_count_en(count[Severity.WARNING], 'warning')}, "
                  f"{_count_en(count[Severity.INFO], 'note')}.")
     lines.append(click.style(summary, bold=True))

@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from dhtt_docs.exceptions import DhttError
+from dhtt_docs.rules.approval import not_approved_reason
 from dhtt_docs.rules.engine import Report, Verdict
 from dhtt_docs.dossier.schema import Collective, Decision, Individual, Member, Submission
 from dhtt_docs.dossier.yamlsource import clean_text
@@ -129,6 +130,7 @@ VARIABLES: dict[str, Var] = {
         subject=_s("Trích yếu của Tờ trình",
                    "Về việc đề nghị công nhận điển hình tiên tiến giai đoạn 2021 - 2025"),
         threshold=_s("Ngưỡng phiếu đồng ý", "trên 50%"),
+        approval_text=_s("Ngưỡng và cách tính, như bộ tiêu chí ghi", "trên 50% tổng số thành viên Hội đồng"),
     ),
     "unit": _group(
         "Đơn vị trình (submission.yaml, unit)",
@@ -505,21 +507,19 @@ def _post_unit(v: Verdict) -> str:
 
 def _reason(v: Verdict, report: Report, clause_plan: str) -> str:
     reasons = []
-    m = v.candidate.model
-    if not v.eligible:
-        rules = report.profile.individual if isinstance(m, Individual) else report.profile.collective
-        reasons.append(f"chưa đạt tiêu chuẩn theo mục {rules.clause} của {clause_plan}")
+    if v.eligible is None:
+        reasons.append("chưa kiểm tra được tiêu chuẩn (hồ sơ còn lỗi)")
+    elif not v.eligible:
+        reasons.append(f"chưa đạt tiêu chuẩn theo mục {report.profile.clause_for(v.candidate.kind)} của {clause_plan}")
     if v.votes is None:
         reasons.append("chưa có kết quả bỏ phiếu")
     elif not v.approved:
-        reasons.append(f"số phiếu đồng ý ({v.votes}/{len(report.round.submission.council.members)}) "
-                       f"chưa đạt {_threshold(report)} tổng số thành viên Hội đồng")
+        reasons.append(not_approved_reason(v, report.profile, report.round.submission))
     return "; ".join(reasons)
 
 
 def _threshold(report: Report) -> str:
-    c = report.profile.council
-    return f"{'trên' if c.approval_strictly_above else 'từ'} {format_percent(c.approval_threshold)}"
+    return report.profile.council.approval.threshold_words().vi
 
 
 def build_context(report: Report, *, draft: bool = False) -> RoundContext:
@@ -595,6 +595,7 @@ def build_context(report: Report, *, draft: bool = False) -> RoundContext:
             "proposal_upper": upper(profile.proposal),
             "subject": f"Về việc đề nghị {profile.proposal}",
             "threshold": _threshold(report),
+            "approval_text": report.profile.approval_text().vi,
         },
         "unit": {
             "name": unit.name, "name_upper": upper(unit.name),

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dhtt_docs.findings import Finding, Severity
-from dhtt_docs.i18n import Text, t, tr
+from dhtt_docs.i18n import Text, t
 from dhtt_docs.dossier.schema import Collective, Individual, Submission
 from dhtt_docs.vocab import match_kind, slugify
 from dhtt_docs.dossier.labels import describe, field_label
@@ -58,6 +58,7 @@ class Round:
     folder: Path
     submission: Submission | None
     submission_source: SourceMap
+    submission_data: Any = None                              # submission.yaml as read, even when invalid
     candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)   # loader findings of every file
 
@@ -253,7 +254,7 @@ def load_candidate(path: Path, folder: Path, text: str | None = None) -> tuple[C
             if raw_kind is None:
                 findings.append(Finding(
                     Severity.ERROR,
-                    tr("Thiếu trường 'kind': ghi 'kind: individual' (cá nhân) hoặc 'kind: collective' (tập thể) "
+                    t("Thiếu trường 'kind': ghi 'kind: individual' (cá nhân) hoặc 'kind: collective' (tập thể) "
                        "ở dòng đầu tệp.",
                        "Missing field 'kind': write 'kind: individual' or 'kind: collective' "
                        "on the first line of the file."), file=rel, line=1, key="kind", clause="dossier", code="schema.missing"))
@@ -280,15 +281,19 @@ def _readable_name(data: Any) -> str | None:
     return None
 
 
-def load_submission(path: Path, text: str | None = None) -> tuple[Submission | None, SourceMap, list[Finding]]:
-    """submission.yaml; with `text`, that text stands for the file's content (the web form's unsaved edits)."""
+def load_submission(path: Path, text: str | None = None
+                    ) -> tuple[Submission | None, SourceMap, list[Finding], Any]:
+    """submission.yaml: the model, the lines, the findings and the data as read (even when invalid).
+
+    With `text`, that text stands for the file's content (the web form's unsaved edits).
+    """
     doc = read_yaml(path, SUBMISSION_FILE) if text is None else parse_yaml_text(text, SUBMISSION_FILE)
     findings = list(doc.findings)
     submission = None
     if doc.data is not None:
         submission, errs = _validate(Submission, doc.data, doc.source)
         findings.extend(errs)
-    return submission, doc.source, findings
+    return submission, doc.source, findings, doc.data
 
 
 def load_round(folder: Path) -> Round:
@@ -297,20 +302,21 @@ def load_round(folder: Path) -> Round:
     sub_path = folder / SUBMISSION_FILE
     findings: list[Finding] = []
     submission = None
+    raw = None
     source = SourceMap(SUBMISSION_FILE)
     if not sub_path.is_file():
         findings.append(Finding(
             Severity.ERROR,
-            tr(f"Không thấy tệp {SUBMISSION_FILE} trong thư mục '{folder}'. Hãy chạy lệnh trong thư mục của đợt xét, "
+            t(f"Không thấy tệp {SUBMISSION_FILE} trong thư mục '{folder}'. Hãy chạy lệnh trong thư mục của đợt xét, "
                "hoặc tạo đợt mới bằng `dhtt-docs init <thư mục>`.",
                f"No {SUBMISSION_FILE} file in the folder '{folder}'. Run the command in the folder of the round, "
                "or create a new round with `dhtt-docs init <folder>`."),
             file=SUBMISSION_FILE, line=None, clause="dossier", code="file.missing"))
     else:
-        submission, source, errs = load_submission(sub_path)
+        submission, source, errs, raw = load_submission(sub_path)
         findings.extend(errs)
 
-    rnd = Round(folder, submission, source)
+    rnd = Round(folder, submission, source, submission_data=raw)
     cand_dir = folder / CANDIDATES_DIR
     files = sorted(cand_dir.glob("*")) if cand_dir.is_dir() else []
     for path in files:
@@ -320,7 +326,7 @@ def load_round(folder: Path) -> Round:
         if path.suffix.lower() not in (".yaml", ".yml"):
             findings.append(Finding(
                 Severity.WARNING,
-                tr(f"Tệp '{path.name}' trong candidates/ không phải tệp .yaml nên bị bỏ qua. "
+                t(f"Tệp '{path.name}' trong candidates/ không phải tệp .yaml nên bị bỏ qua. "
                    "Hồ sơ mỗi ứng viên là một tệp .yaml; bản quét hãy để trong attachments/.",
                    f"The file '{path.name}' in candidates/ is not a .yaml file, so it was skipped. "
                    "Each candidate dossier is one .yaml file; put scans in attachments/."),
@@ -328,7 +334,7 @@ def load_round(folder: Path) -> Round:
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
             findings.append(Finding(
-                Severity.ERROR, tr(f"Tệp '{rel}' là liên kết trỏ ra ngoài thư mục đợt xét: hãy chép tệp thật vào đây.",
+                Severity.ERROR, t(f"Tệp '{rel}' là liên kết trỏ ra ngoài thư mục đợt xét: hãy chép tệp thật vào đây.",
                                    f"The file '{rel}' is a link pointing outside the round folder: "
                                    "copy the real file here instead."),
                 file=rel, line=None, clause="dossier", code="file.outside"))
@@ -337,7 +343,7 @@ def load_round(folder: Path) -> Round:
             suggestion = slugify(path.stem)
             findings.append(Finding(
                 Severity.ERROR,
-                tr(f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
+                t(f"Tên tệp '{path.name}' không dùng được làm mã ứng viên: chỉ dùng chữ thường không dấu, số và '-'"
                    + (f" (ví dụ '{suggestion}{path.suffix}')" if suggestion else "") + ". Hãy đổi tên tệp.",
                    f"The file name '{path.name}' cannot be used as a candidate id: use only lowercase letters "
                    "without diacritics, digits and '-'"
@@ -346,7 +352,7 @@ def load_round(folder: Path) -> Round:
             continue
         if any(c.id == path.stem for c in rnd.candidates):
             findings.append(Finding(
-                Severity.ERROR, tr(f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
+                Severity.ERROR, t(f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
                                    f"The id '{path.stem}' is used by another file too (.yaml and .yml): "
                                    "delete one of the two files."),
                 file=rel, line=None, clause="dossier", code="file.duplicate_id"))
@@ -356,10 +362,10 @@ def load_round(folder: Path) -> Round:
         findings.extend(errs)
     if not cand_dir.is_dir() and sub_path.is_file():
         findings.append(Finding(
-            Severity.ERROR, tr("Chưa có thư mục candidates/ (mỗi ứng viên một tệp .yaml): hãy tạo thư mục đó "
+            Severity.ERROR, t("Chưa có thư mục candidates/ (mỗi ứng viên một tệp .yaml): hãy tạo thư mục đó "
                                "hoặc dùng `dhtt-docs new individual <mã>`.",
                                "There is no candidates/ folder yet (one .yaml file per candidate): create it "
-                               "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="III.1",
+                               "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="dossier",
             code="file.no_candidates"))
     rnd.findings = cap_findings(findings)
     return rnd

@@ -94,7 +94,7 @@ class Workspace:
             return evaluate(rnd)
         findings = [f for f in rnd.findings if f.file != rel]
         if rel == SUBMISSION_FILE:
-            submission, source, errs = load_submission(self.folder / SUBMISSION_FILE, text)
+            submission, source, errs, _raw = load_submission(self.folder / SUBMISSION_FILE, text)
             rnd = dataclasses.replace(rnd, submission=submission, submission_source=source,
                                       findings=findings + errs)
         else:

@@ -40,9 +40,13 @@ def status(folder: Path, out: Path | None, templates_dir: Path | None) -> None:
                                           f"{st.stale} văn bản cần lập lại" if st.stale else "") if part)
     todo_en = "; ".join(part for part in (f"{_n(st.missing, 'document')} not built yet" if st.missing else "",
                                           f"{_n(st.stale, 'document')} to rebuild" if st.stale else "") if part)
-    click.echo(tr(f"{n} ứng viên; {errors} lỗi, {warnings} cảnh báo (chi tiết: {validate_cmd}); "
-                  + (f"{todo_vi} ({build_cmd})." if todo_vi else "văn bản đã mới nhất."),
-                  f"{_n(n, 'candidate')}; {_n(errors, 'error')}, {_n(warnings, 'warning')} "
+    known = report.round.submission is not None     # without it no document can be keyed, so none is "up to date"
+    by_state = ", ".join(f"{count} {str(state.label).lower()}" for state, count in report.counts().items() if count)
+    click.echo(tr(f"{n} ứng viên ({by_state or '0'}); {errors} lỗi, {warnings} cảnh báo (chi tiết: {validate_cmd}); "
+                  + (f"{todo_vi} ({build_cmd})." if todo_vi else "văn bản đã mới nhất." if known
+                     else "chưa xác định được văn bản: submission.yaml còn lỗi."),
+                  f"{_n(n, 'candidate')} ({by_state or '0'}); {_n(errors, 'error')}, {_n(warnings, 'warning')} "
                   f"(details: {validate_cmd}); "
-                  + (f"{todo_en} ({build_cmd})." if todo_en else "the documents are up to date.")))
+                  + (f"{todo_en} ({build_cmd})." if todo_en else "the documents are up to date." if known
+                     else "the documents cannot be listed while submission.yaml has errors.")))
     sys.exit(0 if report.ok else 1)
