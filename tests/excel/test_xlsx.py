@@ -457,7 +457,7 @@ def test_danh_sach_xlsx_lists_the_proposed_and_is_byte_identical(tmp_path):
     ws = openpyxl.load_workbook(a).active
     rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
     texts = [r[0] for r in rows]
-    assert "DANH SÁCH" in texts
+    assert "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ CÔNG NHẬN ĐIỂN HÌNH TIÊN TIẾN GIAI ĐOẠN 2021 - 2025" in texts
     assert any(str(t).startswith("(Kèm theo Tờ trình số 125/TTr-BHXH") for t in texts)
     header = next(r for r in rows if r[0] == "STT")
     assert header[1].startswith("Tên tập thể") and "Tỷ lệ" in header[5]

@@ -53,8 +53,12 @@ from dhtt_docs.documents.textfmt import (
     paragraphs,
     percent_value,
     punctuate,
+    keep_together,
+    plain_all,
     sanitize,
+    tie_last,
     two,
+    typeset_all,
     upper,
 )
 from dhtt_docs.documents.variables import ROUND_NAMES, VARIABLES, Var, variables_markdown
@@ -76,12 +80,14 @@ class RoundContext:
     common: dict
     candidates: dict[str, dict] = field(default_factory=dict)
     headers: dict[str, dict] = field(default_factory=dict)   # document kind or candidate id -> header
+    place_dates: dict[str, str] = field(default_factory=dict)  # candidate id -> its report's place line
 
     def for_document(self, kind: str, candidate_id: str | None = None) -> dict:
         ctx = dict(self.common)
         ctx["header"] = self.headers[candidate_id or kind]
         if candidate_id is not None:
             ctx["candidate"] = self.candidates[candidate_id]
+            ctx["place_date"] = self.place_dates.get(candidate_id, ctx["place_date"])
         return ctx   # parts already cleaned by build_context
 
 
@@ -92,13 +98,13 @@ def _header(parent: str | None, issuer: str) -> dict:
 
 
 def _person(m: Member) -> dict:
-    line = f"{m.name}, {m.title}" + (f" - {m.council_role}" if m.council_role else "")
-    return {"name": m.name, "title": m.title, "role": m.council_role or "", "line": line,
+    line = f"{keep_together(m.name)}, {m.title}" + (f" - {m.council_role}" if m.council_role else "")
+    return {"name": keep_together(m.name), "title": m.title, "role": m.council_role or "", "line": line,
             "written_opinion": m.written_opinion}
 
 
 def _opinion(m: Member) -> str:
-    who = f"Đồng chí {m.name}, {m.title}"
+    who = f"Đồng chí {keep_together(m.name)}, {m.title}"
     if m.written_opinion:
         return f"{who}, vắng mặt, có ý kiến bằng văn bản gửi Hội đồng trước cuộc họp (kèm theo Biên bản này)."
     return f"{who}, vắng mặt, không có ý kiến bằng văn bản."
@@ -110,7 +116,7 @@ def signature_block(sub: Submission) -> dict:
     head_title = upper(unit.head.title)
     s = unit.signer
     if s is None:
-        return {"lines": [head_title], "name": unit.head.name}
+        return {"lines": [head_title], "name": keep_together(unit.head.name)}
     p = s.prefix
     if p == "":
         lines = [upper(s.title)]
@@ -120,7 +126,7 @@ def signature_block(sub: Submission) -> dict:
         lines = [f"TM. {upper(unit.name)}", upper(s.title)]
     else:   # KT., TL., TUQ.
         lines = [f"{p} {head_title}", upper(s.title)]
-    return {"lines": lines, "name": s.name}
+    return {"lines": lines, "name": keep_together(s.name)}
 
 
 def _count_text(n_coll: int, n_ind: int) -> str:
@@ -137,6 +143,12 @@ def _ordered(report: Report) -> list[Verdict]:
     usable = [v for v in report.verdicts if v.candidate.model is not None]
     return ([v for v in usable if isinstance(v.candidate.model, Collective)]
             + [v for v in usable if isinstance(v.candidate.model, Individual)])
+
+
+def _user_order(verdicts: list[Verdict], votes: dict[str, int]) -> list[Verdict]:
+    """The lists' order: as the user typed `council.votes`; candidates without a vote after, in file order."""
+    rank = {cid: i for i, cid in enumerate(votes)}
+    return sorted(verdicts, key=lambda v: rank.get(v.id, len(rank)))     # stable: file order among the rest
 
 
 def is_proposed(v: Verdict) -> bool:
@@ -167,8 +179,12 @@ def _threshold(report: Report) -> str:
     return f"{'trên' if c.approval_strictly_above else 'từ'} {format_percent(c.approval_threshold)}"
 
 
-def build_context(report: Report, *, draft: bool = False) -> RoundContext:
-    """Everything the templates need, from an evaluated round."""
+def build_context(report: Report, *, draft: bool = False, typography: bool = True) -> RoundContext:
+    """Everything the templates need, from an evaluated round.
+
+    With `typography` (documents), values get typographic quotes and no-break
+    spaces and hyphens (textfmt.typeset); without it (the .xlsx), plain text.
+    """
     sub = report.round.submission
     profile = report.profile
     if sub is None:
@@ -208,7 +224,7 @@ def build_context(report: Report, *, draft: bool = False) -> RoundContext:
     not_proposed = []
     names = {"collective": [], "individual": []}
     for kind, heading in (("collective", "TẬP THỂ"), ("individual", "CÁ NHÂN")):
-        members = [v for v in verdicts if v.candidate.kind == kind]
+        members = _user_order([v for v in verdicts if v.candidate.kind == kind], council.votes)
         rows = [{"stt": str(i), "id": v.id, "name": v.candidate.name,
                  "votes": "" if v.votes is None else str(v.votes), "percent": percent_value(v.approval),
                  "result": "Đề nghị" if is_proposed(v) else "Không đề nghị", "proposed": is_proposed(v)}
@@ -223,8 +239,9 @@ def build_context(report: Report, *, draft: bool = False) -> RoundContext:
         if prow:
             proposed_groups.append({"heading": f"{_roman(len(proposed_groups) + 1)}. {heading}", "rows": prow})
         names[kind] = [v.candidate.name if kind == "collective" else
-                       f"{v.candidate.name}, {_post_unit(v)}" for v in chosen]
-        not_proposed += [{"name": v.candidate.name, "reason": _reason(v, report, plan_short)}
+                       f"{keep_together(v.candidate.name)}, {_post_unit(v)}" for v in chosen]
+        not_proposed += [{"name": keep_together(v.candidate.name) if kind == "individual" else v.candidate.name,
+                          "reason": _reason(v, report, plan_short)}
                          for v in members if not is_proposed(v)]
     n_coll, n_ind = len(names["collective"]), len(names["individual"])
     all_coll = sum(1 for v in verdicts if v.candidate.kind == "collective")
@@ -308,11 +325,16 @@ def build_context(report: Report, *, draft: bool = False) -> RoundContext:
         m = v.candidate.model
         ctx.candidates[v.id] = _candidate(v.id, m)
         ctx.headers[v.id] = _header(m.parent, m.name) if isinstance(m, Collective) else issuer
+        if isinstance(m, Collective) and m.place:
+            # A collective's report is issued by the collective: its own place (a district's name).
+            ctx.place_dates[v.id] = format_place_date(m.place, info.date)
     # Cleaned once here, not per document: every document shares `common`, and a
     # per-document pass made a 1000-candidate round quadratic in time and memory.
-    ctx.common = sanitize(ctx.common)
-    ctx.candidates = {k: sanitize(v) for k, v in ctx.candidates.items()}
-    ctx.headers = {k: sanitize(v) for k, v in ctx.headers.items()}
+    finish = (lambda x: typeset_all(sanitize(x))) if typography else (lambda x: plain_all(sanitize(x)))
+    ctx.common = finish(ctx.common)
+    ctx.candidates = {k: finish(v) for k, v in ctx.candidates.items()}
+    ctx.headers = {k: finish(v) for k, v in ctx.headers.items()}
+    ctx.place_dates = {k: finish(v) for k, v in ctx.place_dates.items()}
     return ctx
 
 
@@ -336,8 +358,8 @@ def _honour_rows(items) -> list[dict]:
 
 
 def _initiatives(items) -> list[str]:
-    return punctuate([f"{i.title} ({_decision(i.recognition, 'Quyết định công nhận')})" if i.recognition
-                      else i.title for i in items])
+    return [tie_last(x) for x in punctuate([f"{i.title} ({_decision(i.recognition, 'Quyết định công nhận')})"
+                                            if i.recognition else i.title for i in items])]
 
 
 _EMPTY_CANDIDATE = {k: "" for k in VARIABLES["candidate"].fields}
@@ -372,33 +394,39 @@ def _candidate(cid: str, m: Individual | Collective) -> dict:
             "political_theory": m.political_theory or "",
             "education": m.education or "",
             "duties": paragraphs(m.duties),
-            "activities": punctuate(list(m.activities)),
+            "activities": [tie_last(x) for x in punctuate(list(m.activities))],
             "ratings": punctuate([f"Năm {y}: {RATINGS[code][0]}" for y, code in sorted(m.ratings.items())]),
         })
     else:
         c.update({
             "kind": "collective",
             "parent": m.parent,
-            "head": {"name": m.head.name, "title": m.head.title, "title_upper": upper(m.head.title)},
+            "head": {"name": keep_together(m.head.name), "title": m.head.title,
+                     "title_upper": upper(m.head.title)},
             "address": m.address or "",
             "phone": m.phone or "",
             "staff_count": "" if m.staff_count is None else str(m.staff_count),
             "situation": paragraphs(m.situation),
             "functions": paragraphs(m.functions),
             "targets": _targets(m),
+            "targets_note": AT_MOST_NOTE if any(t.direction == "at_most" for t in m.targets) else "",
             "party_work": paragraphs(m.party_work),
         })
     return c
 
 
+AT_MOST_NOTE = ("(*) Chỉ tiêu càng thấp càng tốt (như tỷ lệ nợ): đạt khi số thực hiện không vượt kế hoạch; "
+                "tỷ lệ dưới 100% là vượt chỉ tiêu.")
+
+
 def _targets(m: Collective) -> list[dict]:
     rows = []
     for i, t in enumerate(m.targets, 1):
-        if t.direction == "at_most":
-            rate = "Đạt" if t.met else "Không đạt"
-        else:
-            rate = percent_value(t.actual / t.plan) if t.plan else ""
-        rows.append({"stt": str(i), "name": t.name, "year": str(t.year), "unit": t.unit or "",
+        # The column is "Tỷ lệ (%)": always actual / plan. A lower-is-better target is marked (*)
+        # and explained under the table (targets_note): 80,7% of a debt ceiling is a success.
+        rate = percent_value(t.actual / t.plan) if t.plan else ""
+        name = f"{t.name} (*)" if t.direction == "at_most" else t.name
+        rows.append({"stt": str(i), "name": name, "year": str(t.year), "unit": t.unit or "",
                      "plan": format_number(t.plan), "actual": format_number(t.actual), "rate": rate})
     return rows or [{"stt": "", "name": "Không có", "year": "", "unit": "", "plan": "", "actual": "", "rate": ""}]
 

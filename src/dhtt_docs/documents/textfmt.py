@@ -53,7 +53,8 @@ def paragraphs(text: str | None) -> list[dict]:
         if not line:
             continue
         m = re.match(r"^[-+•–]\s+(.*)$", line)
-        out.append({"text": m.group(1), "bullet": True} if m else {"text": line, "bullet": False})
+        out.append({"text": tie_last(m.group(1)), "bullet": True} if m else
+                   {"text": tie_last(line), "bullet": False})
     return out
 
 
@@ -101,3 +102,89 @@ def balance_lines(text: str, width_pt: float = HEADER_COLUMN_PT, size: float = H
         if best is None or cost < best[0]:
             best = (cost, a, b)
     return text if best is None else f"{best[1]}\n{best[2]}"
+
+
+# --- typography: what a careful văn thư types ------------------------------------------
+#
+# Applied to every value of a document's context (build_context(typography=True)),
+# never to the .xlsx (a spreadsheet's text is searched and filtered, not set in lines).
+# LibreOffice prints U+00A0 as a space and U+2011 as a hyphen; pdftotext reads them
+# back as " " and "-", so the PDF's text is what was typed.
+
+NBSP = "\u00a0"
+NB_HYPHEN = "\u2011"
+
+# "2021 - 2025", "2021-2025", "2021 – 2025": a range of years never breaks.
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-‐‑–—]\s*((?:19|20)\d\d)\b")
+# "Số: 125/TTr-BHXH", "05/BB-HĐTĐKT", "45/QĐ-BHXH": a document number stays on one line.
+_DOC_CODE = re.compile(r"\b(\d*\s*/[A-ZĐa-zđ]+)-([A-ZĐ][\wĐđ]*(?:-[A-ZĐ][\wĐđ]*)*)")
+_SO = re.compile(r"\bSố:[ ]+(?=\d)")
+_SO_BLANK = re.compile(r"\bSố:([ ]+)/(\S+)")       # "Số:      /TTr-BHXH", the number left to fill in
+# A number and the unit after it: "24 người", "03 tập thể", "14 giờ 00", "3,41 triệu".
+_UNITS = ("người", "tập thể", "cá nhân", "thành viên", "phiếu", "hồ sơ", "đơn vị", "lượt", "tỷ", "triệu",
+          "nghìn", "đồng", "giờ", "phút", "lần", "sáng kiến", "%", "km", "ha")
+_NUMBER_UNIT = re.compile(r"(\d)[ ]+(?=(?:" + "|".join(re.escape(u) for u in _UNITS) + r")(?!\w))")
+_QUOTED = re.compile(r'"([^"\n]*)"')
+
+
+def smart_quotes(s: str) -> str:
+    """Straight double quotes in pairs become “ ”; an unpaired one is left as typed."""
+    return _QUOTED.sub("\u201c\\1\u201d", s) if '"' in s else s
+
+
+def typeset(s: str) -> str:
+    """Typographic quotes and no-break spaces/hyphens where a line must not break."""
+    if not s:
+        return s
+    s = smart_quotes(s)
+    s = _YEAR_RANGE.sub(lambda m: f"{m.group(1)}{NBSP}{NB_HYPHEN}{NBSP}{m.group(2)}", s)
+    s = _DOC_CODE.sub(lambda m: m.group(1).replace(" ", NBSP) + NB_HYPHEN + m.group(2).replace("-", NB_HYPHEN), s)
+    s = _SO.sub("Số:" + NBSP, s)
+    s = _SO_BLANK.sub(lambda m: "Số:" + NBSP * len(m.group(1)) + "/" + m.group(2).replace("-", NB_HYPHEN), s)
+    s = _NUMBER_UNIT.sub(r"\1" + NBSP, s)
+    return s
+
+
+def keep_together(name: str) -> str:
+    """A person's name never breaks across lines: 'Lê Văn Bình' with no-break spaces."""
+    return NBSP.join(name.split()) if name else name
+
+
+SHORT_LAST_WORD = 5      # characters, punctuation included: "qua.", "này.", "2024."
+
+
+def tie_last(s: str) -> str:
+    """No lone short word on a paragraph's last line: the last two words joined by a no-break space.
+
+    Only when it is cheap: the last word is short and the two words together
+    stay well under a line, so the line before never has to stretch much.
+    """
+    head, sep, last = s.rstrip().rpartition(" ")
+    if not sep or len(last) > SHORT_LAST_WORD:
+        return s
+    prev = head.rpartition(" ")[2]
+    if len(prev) + len(last) > 18:
+        return s
+    return f"{head}{NBSP}{last}"
+
+
+def typeset_all(value):
+    """typeset() on every string of a context, recursively."""
+    if isinstance(value, str):
+        return typeset(value)
+    if isinstance(value, dict):
+        return {k: typeset_all(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [typeset_all(v) for v in value]
+    return value
+
+
+def plain_all(value):
+    """Every no-break space and hyphen back to a plain one (for the .xlsx)."""
+    if isinstance(value, str):
+        return value.replace(NBSP, " ").replace(NB_HYPHEN, "-")
+    if isinstance(value, dict):
+        return {k: plain_all(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_all(v) for v in value]
+    return value

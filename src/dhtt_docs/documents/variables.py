@@ -69,7 +69,8 @@ VARIABLES: dict[str, Var] = {
         wide=_s("true khi dòng dài nhất của tên cơ quan ban hành rộng quá 6 cm: mẫu kẻ đường dài 3 cm "
                 "thay vì 2 cm (bằng 1/3 đến 1/2 dòng chữ)"),
     ),
-    "place_date": _s("Địa danh, ngày tháng năm của văn bản (ngày Tờ trình)",
+    "place_date": _s("Địa danh, ngày tháng năm của văn bản (ngày Tờ trình); báo cáo của tập thể có 'place' "
+                     "mang địa danh của tập thể",
                      "Thanh Hóa, ngày 25 tháng 11 năm 2024"),
     "plan": _group(
         "Kế hoạch làm căn cứ",
@@ -226,9 +227,10 @@ VARIABLES: dict[str, Var] = {
             unit=_s("Đơn vị tính", "người"),
             plan=_s("Kế hoạch", "241.500"),
             actual=_s("Thực hiện", "245.312"),
-            rate=_s("Tỷ lệ thực hiện/kế hoạch (%) hoặc 'Đạt'/'Không đạt' cho chỉ tiêu càng thấp càng tốt",
-                    "101,6"),
+            rate=_s("Tỷ lệ thực hiện/kế hoạch (%); chỉ tiêu càng thấp càng tốt có tên kèm '(*)'", "101,6"),
         )),
+        targets_note=_s("Tập thể: chú thích '(*) Chỉ tiêu càng thấp càng tốt ...' khi bảng có chỉ tiêu như vậy, "
+                        "nếu không thì trống"),
         party_work=_PARAGRAPHS,
         # both
         achievements=_PARAGRAPHS,
