@@ -463,8 +463,8 @@ def test_danh_sach_xlsx_lists_the_proposed_and_is_byte_identical(tmp_path):
     assert header[1].startswith("Tên tập thể") and "Tỷ lệ" in header[5]
     assert texts.index("I. TẬP THỂ") < texts.index("II. CÁ NHÂN")
     people = [r for r in rows if isinstance(r[0], int)]
-    assert [r[1] for r in people] == ["Bảo hiểm xã hội huyện Hoằng Hóa", "Phòng Quản lý thu", "Bùi Thị Lan Anh",
-                                      "Lê Văn Hùng", "Nguyễn Thị Thu Trang", "Trần Quốc Đạt"]
+    assert [r[1] for r in people] == ["Phòng Quản lý thu", "Bảo hiểm xã hội huyện Hoằng Hóa",   # council.votes order
+                                      "Nguyễn Thị Thu Trang", "Trần Quốc Đạt", "Lê Văn Hùng", "Bùi Thị Lan Anh"]
     hung = next(r for r in people if r[1] == "Lê Văn Hùng")
     assert hung[2] == "Trưởng phòng, Phòng Quản lý thu, Bảo hiểm xã hội tỉnh Thanh Hóa"
     assert hung[3].startswith("- 03 năm liên tục hoàn thành xuất sắc nhiệm vụ")
