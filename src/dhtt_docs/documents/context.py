@@ -54,6 +54,7 @@ from dhtt_docs.documents.textfmt import (
     percent_value,
     punctuate,
     keep_together,
+    names_pattern,
     plain_all,
     sanitize,
     tie_last,
@@ -99,7 +100,7 @@ def _header(parent: str | None, issuer: str) -> dict:
 
 def _person(m: Member) -> dict:
     line = f"{keep_together(m.name)}, {m.title}" + (f" - {m.council_role}" if m.council_role else "")
-    return {"name": keep_together(m.name), "title": m.title, "role": m.council_role or "", "line": line,
+    return {"name": m.name, "title": m.title, "role": m.council_role or "", "line": line,
             "written_opinion": m.written_opinion}
 
 
@@ -116,7 +117,7 @@ def signature_block(sub: Submission) -> dict:
     head_title = upper(unit.head.title)
     s = unit.signer
     if s is None:
-        return {"lines": [head_title], "name": keep_together(unit.head.name)}
+        return {"lines": [head_title], "name": unit.head.name}
     p = s.prefix
     if p == "":
         lines = [upper(s.title)]
@@ -126,7 +127,7 @@ def signature_block(sub: Submission) -> dict:
         lines = [f"TM. {upper(unit.name)}", upper(s.title)]
     else:   # KT., TL., TUQ.
         lines = [f"{p} {head_title}", upper(s.title)]
-    return {"lines": lines, "name": keep_together(s.name)}
+    return {"lines": lines, "name": s.name}
 
 
 def _count_text(n_coll: int, n_ind: int) -> str:
@@ -330,7 +331,10 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
             ctx.place_dates[v.id] = format_place_date(m.place, info.date)
     # Cleaned once here, not per document: every document shares `common`, and a
     # per-document pass made a 1000-candidate round quadratic in time and memory.
-    finish = (lambda x: typeset_all(sanitize(x))) if typography else (lambda x: plain_all(sanitize(x)))
+    # The council's and the signers' names (a handful: cheap on a round of 1000 candidates).
+    known = [m.name for m in council.members] + [council.chair.name, council.secretary.name, unit.head.name]
+    people = names_pattern(known + ([unit.signer.name] if unit.signer else []))
+    finish = (lambda x: typeset_all(sanitize(x), people)) if typography else (lambda x: plain_all(sanitize(x)))
     ctx.common = finish(ctx.common)
     ctx.candidates = {k: finish(v) for k, v in ctx.candidates.items()}
     ctx.headers = {k: finish(v) for k, v in ctx.headers.items()}
@@ -401,8 +405,7 @@ def _candidate(cid: str, m: Individual | Collective) -> dict:
         c.update({
             "kind": "collective",
             "parent": m.parent,
-            "head": {"name": keep_together(m.head.name), "title": m.head.title,
-                     "title_upper": upper(m.head.title)},
+            "head": {"name": m.head.name, "title": m.head.title, "title_upper": upper(m.head.title)},
             "address": m.address or "",
             "phone": m.phone or "",
             "staff_count": "" if m.staff_count is None else str(m.staff_count),

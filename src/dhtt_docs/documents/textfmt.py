@@ -168,14 +168,23 @@ def tie_last(s: str) -> str:
     return f"{head}{NBSP}{last}"
 
 
-def typeset_all(value):
-    """typeset() on every string of a context, recursively."""
+def names_pattern(names) -> re.Pattern | None:
+    """One regex for the people's names a dossier knows (council, signers), longest first."""
+    names = sorted({" ".join(n.split()) for n in names if n and " " in n.strip()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+
+def typeset_all(value, names: re.Pattern | None = None):
+    """typeset() on every string of a context, recursively; the known names kept together in running text."""
     if isinstance(value, str):
-        return typeset(value)
+        s = typeset(value)
+        if names is None or " " not in s or names.fullmatch(s):
+            return s        # a name alone (a signature) may still wrap at a space when its column is narrow
+        return names.sub(lambda m: keep_together(m.group(0)), s)
     if isinstance(value, dict):
-        return {k: typeset_all(v) for k, v in value.items()}
+        return {k: typeset_all(v, names) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [typeset_all(v) for v in value]
+        return [typeset_all(v, names) for v in value]
     return value
 
 
