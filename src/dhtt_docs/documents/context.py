@@ -3,8 +3,8 @@
 Templates (``templates/*.docx``, docxtpl/Jinja syntax) never format anything
 themselves: every date, number, percentage, upper-case title and punctuation
 is prepared here, so a user editing a template in Word only moves text around.
-``VARIABLES`` below documents every variable; ``docs/template-variables.md``
-is generated from it (``python tools/make_templates.py``), and the template
+``VARIABLES`` (documents/variables.py) documents every variable;
+``docs/template-variables.md`` is generated from it (``python tools/make_templates.py``), and the template
 linter checks user templates against it.
 
 Every document gets the round-level variables (``unit``, ``council``,
@@ -21,8 +21,14 @@ Decisions worth knowing:
 * "Proposed" (đề nghị) means eligible by the plan's criteria AND approved by
   the council's vote; the Tờ trình counts and the Danh sách list only those.
   The Biên bản lists every candidate with "Đề nghị" / "Không đề nghị".
-* Candidates are listed collectives first, then individuals, each in file
+* Lists (Biên bản results, Tờ trình, Danh sách) put collectives first, then
+  individuals, each in the order of ``council.votes`` as the user typed it
+  (candidates without a vote after, in file order); the reports come in file
   order. A candidate file that could not be read has no data and is left out.
+* Typography (documents, not the .xlsx): textfmt.typeset puts no-break spaces
+  and hyphens in year ranges, document numbers and numbers with units,
+  typographic quotes for straight ones, and keeps the council's names whole.
+* A collective's report is dated from its own ``place`` when it has one.
 * Long issuer names are broken into two balanced lines (an explicit line
   break) so that the header box never ends with one orphaned word.
 """
@@ -32,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dhtt_docs.exceptions import DhttError
+from dhtt_docs.i18n import tr
 from dhtt_docs.rules.engine import Report, Verdict
 from dhtt_docs.dossier.schema import Collective, Decision, Individual, Member, Submission
 from dhtt_docs.vnformat import (
@@ -189,10 +196,13 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
     sub = report.round.submission
     profile = report.profile
     if sub is None:
-        raise DhttError("Chưa đọc được submission.yaml nên không lập được văn bản: hãy sửa các lỗi của tệp này.")
+        raise DhttError(tr("Chưa đọc được submission.yaml nên không lập được văn bản: hãy sửa các lỗi của tệp này.",
+                           "submission.yaml could not be read, so no document can be made: fix that file's errors."))
     if profile is None:
-        raise DhttError(f"Không có bộ tiêu chí cho kế hoạch '{sub.plan}' nên không lập được văn bản: "
-                        "hãy sửa trường 'plan' trong submission.yaml.")
+        raise DhttError(tr(f"Không có bộ tiêu chí cho kế hoạch '{sub.plan}' nên không lập được văn bản: "
+                           "hãy sửa trường 'plan' trong submission.yaml.",
+                           f"There are no criteria for the plan '{sub.plan}', so no document can be made: "
+                           "fix the field 'plan' in submission.yaml."))
     unit, council, meeting, info = sub.unit, sub.council, sub.council.meeting, sub.submission
     plan_ref = f"Kế hoạch số {profile.document.number} ngày {format_date_short(profile.document.date)} " \
                f"của {profile.document.issuer}"
