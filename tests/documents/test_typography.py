@@ -107,7 +107,9 @@ def test_typeset_ties_year_ranges_numbers_and_units():
     assert typeset('Hội thi "Cán bộ thu giỏi" năm 2022') == "Hội thi “Cán bộ thu giỏi” năm 2022"
     assert smart_quotes('một dấu " lẻ') == 'một dấu " lẻ'                               # unpaired: as typed
     assert keep_together("Lê  Văn Bình") == f"Lê{NBSP}Văn{NBSP}Bình"
-    assert tie_last("được Hội đồng thông qua.") == f"được Hội đồng thông{NBSP}qua."
+    long = "Báo cáo tổng kết công tác thi đua, khen thưởng của đơn vị đã được Hội đồng thông qua."
+    assert tie_last(long) == long[:-5] + NBSP + "qua."
+    assert tie_last("Đoạn ngắn được thông qua.") == "Đoạn ngắn được thông qua."        # fits one line anyway
     assert tie_last("làm việc rất chuyên nghiệp.") == "làm việc rất chuyên nghiệp."    # a long last word
 
 

@@ -346,6 +346,10 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
     people = names_pattern(known + ([unit.signer.name] if unit.signer else []))
     finish = (lambda x: typeset_all(sanitize(x), people)) if typography else (lambda x: plain_all(sanitize(x)))
     ctx.common = finish(ctx.common)
+    for part in ("submission", "meeting"):
+        # The "Số: 125/TTr-BHXH" line sits alone in its 8 cm header cell: it never breaks there, and
+        # a no-break space would only force a break inside a word if a long code did not fit.
+        ctx.common[part]["number_line"] = plain_all(ctx.common[part]["number_line"])
     ctx.candidates = {k: finish(v) for k, v in ctx.candidates.items()}
     ctx.headers = {k: finish(v) for k, v in ctx.headers.items()}
     ctx.place_dates = {k: finish(v) for k, v in ctx.place_dates.items()}

@@ -151,6 +151,7 @@ def keep_together(name: str) -> str:
 
 
 SHORT_LAST_WORD = 5      # characters, punctuation included: "qua.", "này.", "2024."
+ONE_LINE = 80            # characters: a shorter paragraph fits one line of body text (16.5 cm, 14 pt)
 
 
 def tie_last(s: str) -> str:
@@ -160,7 +161,7 @@ def tie_last(s: str) -> str:
     stay well under a line, so the line before never has to stretch much.
     """
     head, sep, last = s.rstrip().rpartition(" ")
-    if not sep or len(last) > SHORT_LAST_WORD:
+    if not sep or len(last) > SHORT_LAST_WORD or len(s) <= ONE_LINE:
         return s
     prev = head.rpartition(" ")[2]
     if len(prev) + len(last) > 18:
