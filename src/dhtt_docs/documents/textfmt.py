@@ -21,15 +21,20 @@ def clean_text(s: str) -> str:
     return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", s))
 
 
+def map_strings(value, fn):
+    """fn applied to every string of a context (dicts and lists walked), other values kept."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [map_strings(v, fn) for v in value]
+    return value
+
+
 def sanitize(value):
     """Apply clean_text to every string of a context, recursively."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {k: sanitize(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [sanitize(v) for v in value]
-    return value
+    return map_strings(value, clean_text)
 
 
 def upper(s: str | None) -> str:
@@ -177,24 +182,15 @@ def names_pattern(names) -> re.Pattern | None:
 
 def typeset_all(value, names: re.Pattern | None = None):
     """typeset() on every string of a context, recursively; the known names kept together in running text."""
-    if isinstance(value, str):
-        s = typeset(value)
+    def one(text: str) -> str:
+        s = typeset(text)
         if names is None or " " not in s or names.fullmatch(s):
             return s        # a name alone (a signature) may still wrap at a space when its column is narrow
         return names.sub(lambda m: keep_together(m.group(0)), s)
-    if isinstance(value, dict):
-        return {k: typeset_all(v, names) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [typeset_all(v, names) for v in value]
-    return value
+
+    return map_strings(value, one)
 
 
 def plain_all(value):
     """Every no-break space and hyphen back to a plain one (for the .xlsx)."""
-    if isinstance(value, str):
-        return value.replace(NBSP, " ").replace(NB_HYPHEN, "-")
-    if isinstance(value, dict):
-        return {k: plain_all(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain_all(v) for v in value]
-    return value
+    return map_strings(value, lambda s: s.replace(NBSP, " ").replace(NB_HYPHEN, "-"))
