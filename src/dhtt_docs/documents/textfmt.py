@@ -10,15 +10,8 @@ import re
 import unicodedata
 
 from dhtt_docs.documents.ooxml import HEADER_COLUMN_PT, HEADER_FONT_PT
+from dhtt_docs.dossier.yamlsource import clean_text
 from dhtt_docs.vnformat import format_percent
-
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def clean_text(s: str) -> str:
-    """Text as typed, minus what XML cannot hold (control characters, lone surrogates)."""
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", s))
 
 
 def map_strings(value, fn):
@@ -33,7 +26,7 @@ def map_strings(value, fn):
 
 
 def sanitize(value):
-    """Apply clean_text to every string of a context, recursively."""
+    """Apply clean_text (the loader's, one for the whole tool) to every string of a context, recursively."""
     return map_strings(value, clean_text)
 
 

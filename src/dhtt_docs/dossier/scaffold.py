@@ -24,7 +24,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from dhtt_docs.exceptions import DhttError
+from dhtt_docs.exceptions import DhttError, UsageProblem
 from dhtt_docs.i18n import tr
 from dhtt_docs.dossier.loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
 from dhtt_docs.vocab import match_kind, slugify
@@ -73,18 +73,18 @@ def _write_new(path: Path, text: str) -> None:
 def init_round(folder: Path, year: int) -> list[Path]:
     """Lay out a new round folder; returns the paths created (files and folders), in order.
 
-    Refuses (DhttError) a folder that already has a submission.yaml. An existing
+    Refuses (UsageProblem, exit 2) a folder that already has a submission.yaml. An existing
     empty or unrelated folder is used as it is; existing candidates/ and
     attachments/ folders are kept.
     """
     folder = Path(folder)
     if isinstance(year, bool) or not isinstance(year, int) or not 1945 <= year <= 2100:
-        raise DhttError(tr(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.",
+        raise UsageProblem(tr(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.",
                            f"The round year '{year}' is not plausible: it must be a 4-digit year, "
                            "for example 2024."))
     sub = folder / SUBMISSION_FILE
     if sub.exists():
-        raise DhttError(tr(f"Thư mục '{folder}' đã có {SUBMISSION_FILE}: đây đã là một đợt xét, không tạo lại "
+        raise UsageProblem(tr(f"Thư mục '{folder}' đã có {SUBMISSION_FILE}: đây đã là một đợt xét, không tạo lại "
                            "để khỏi ghi đè nội dung đã điền. Hãy chọn một thư mục mới, ví dụ "
                            f"`dhtt-docs init bhxh-ten-tinh-{year}`, hoặc dùng `dhtt-docs new` để thêm hồ sơ.",
                            f"The folder '{folder}' already has a {SUBMISSION_FILE}: it is already a round, and it "
@@ -92,7 +92,7 @@ def init_round(folder: Path, year: int) -> list[Path]:
                            f"folder, for example `dhtt-docs init bhxh-ten-tinh-{year}`, or use `dhtt-docs new` "
                            "to add a dossier."))
     if folder.exists() and not folder.is_dir():
-        raise DhttError(tr(f"'{folder}' là một tệp, không phải thư mục: hãy chọn tên khác cho thư mục đợt xét.",
+        raise UsageProblem(tr(f"'{folder}' là một tệp, không phải thư mục: hãy chọn tên khác cho thư mục đợt xét.",
                            f"'{folder}' is a file, not a folder: choose another name for the round folder."))
     created: list[Path] = []
     if not folder.exists():

@@ -45,6 +45,7 @@ from dhtt_docs.documents import danh_sach as danh_sach_layout
 from dhtt_docs.documents.docxfix import normalize_docx
 from dhtt_docs.vnformat import parse_number
 from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.fsutil import atomic_write
 from dhtt_docs.i18n import tr
 from dhtt_docs.dossier.loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
 from dhtt_docs.rules.profile import Profile, load_profile
@@ -1210,9 +1211,7 @@ class _Import:
         written = []
         for d, text in texts:
             out = cand_dir / f"{d.id}.yaml"
-            tmp = out.with_name(f".{out.name}.tmp")
-            tmp.write_text(text, encoding="utf-8", newline="\n")
-            tmp.replace(out)
+            atomic_write(out, text.encode("utf-8"))
             written.append(out)
         return written, self.findings
 

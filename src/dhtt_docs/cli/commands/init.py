@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import lang_option
+from dhtt_docs.cli.options import command, lang_option
 from dhtt_docs.i18n import tr
 
 
@@ -29,10 +29,10 @@ def init(folder: Path, year: int | None) -> None:
     created = init_round(folder, year or _dt.date.today().year)
     click.echo(tr(f"Đã tạo đợt xét trong {folder}:", f"Created a round in {folder}:"))
     for p in created:
-        click.echo(f"  {p.relative_to(folder.parent) if p != folder else p}")
+        click.echo(f"  {p}")
     click.echo(tr("Tiếp theo: điền submission.yaml; thêm ứng viên bằng "
-                  f"`dhtt-docs new individual <mã> --in {folder}` hoặc `dhtt-docs xlsx template ds.xlsx`; "
-                  f"kiểm tra bằng `dhtt-docs validate {folder}`.",
+                  f"`{command('dhtt-docs', 'new', 'individual')} <mã> --in {command(folder)}` hoặc `dhtt-docs xlsx template ds.xlsx`; "
+                  f"kiểm tra bằng `{command('dhtt-docs', 'validate', folder)}`.",
                   "Next: fill in submission.yaml; add candidates with "
-                  f"`dhtt-docs new individual <id> --in {folder}` or `dhtt-docs xlsx template ds.xlsx`; "
-                  f"check with `dhtt-docs validate {folder}`."))
+                  f"`{command('dhtt-docs', 'new', 'individual')} <id> --in {command(folder)}` or `dhtt-docs xlsx template ds.xlsx`; "
+                  f"check with `{command('dhtt-docs', 'validate', folder)}`."))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import lang_option, plural as _n
+from dhtt_docs.cli.options import command, lang_option, plural as _n
 from dhtt_docs.i18n import tr
 
 
@@ -36,9 +36,9 @@ def xlsx_template(file: Path, overwrite: bool) -> None:
                               "--overwrite."))
     write_template(file)
     click.echo(tr(f"Đã tạo {file}. Đọc sheet 'Hướng dẫn', điền các sheet, rồi chạy "
-                  f"`dhtt-docs xlsx import {file} <thư mục đợt xét>`.",
+                  f"`{command('dhtt-docs', 'xlsx', 'import', file)} <thư mục đợt xét>`.",
                   f"Created {file}. Read the 'Hướng dẫn' (instructions) sheet, fill in the sheets, then run "
-                  f"`dhtt-docs xlsx import {file} <round folder>`."))
+                  f"`{command('dhtt-docs', 'xlsx', 'import', file)} <round folder>`."))
 
 
 @xlsx.command("import")
@@ -70,4 +70,5 @@ def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
                   f"Wrote {_n(len(written), 'candidate file')} to {folder / 'candidates'}:"))
     for p in written:
         click.echo(f"  {p.name}")
-    click.echo(tr(f"Tiếp theo: `dhtt-docs validate {folder}`.", f"Next: `dhtt-docs validate {folder}`."))
+    next_step = command("dhtt-docs", "validate", folder)
+    click.echo(tr(f"Tiếp theo: `{next_step}`.", f"Next: `{next_step}`."))
