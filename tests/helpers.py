@@ -233,3 +233,11 @@ def rules_messages(data: dict) -> list[dict]:
     found = [f for c in data["candidates"] for f in c["findings"]] + data["findings"]
     return [f for f in found if RULES_CODES.match(f["code"] or "")]
 
+
+
+_PLAIN = str.maketrans({"\u00a0": " ", "\u2011": "-", "\u201c": '"', "\u201d": '"'})
+
+
+def plain(text: str) -> str:
+    """A document's text without its typography (no-break spaces and hyphens, typographic quotes)."""
+    return text.translate(_PLAIN)

@@ -40,33 +40,33 @@ from docx.shared import Mm, Twips
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dhtt_docs.documents.context import variables_markdown
+from dhtt_docs.documents import danh_sach as danh_sach_layout
 from dhtt_docs.documents.docxfix import normalize_docx
+from dhtt_docs.documents.ooxml import (
+    HEAD_INDENT,
+    HEAD_LEFT,
+    HEAD_RIGHT,
+    MARGIN_MM,
+    MOTTO_W,
+    PAGE_H,
+    PAGE_W,
+    TEXT_W,
+    TEXT_W_LANDSCAPE,
+    TWIPS_PER_CM,
+    cm,
+)
+from dhtt_docs.documents.variables import variables_markdown
 from dhtt_docs.documents.render import TEMPLATE_FILES
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_NS}"'
 FONT = "Times New Roman"
+NBSP = "\u00a0"        # no-break space: a number and its unit, the last two words of a closing
 TEMPLATE_DATE = date(2024, 1, 1)
 
-# --- geometry (twips: 1 cm = 567) -----------------------------------------------
+# --- geometry: documents/ooxml.py (shared with the runtime) ----------------------
 
-
-def cm(x: float) -> int:
-    return round(x * 566.929)
-
-
-PAGE_W, PAGE_H = 11906, 16838                      # A4
-MARGIN = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
-TEXT_W = PAGE_W - cm(3.0) - cm(1.5)                # 16.5 cm
-TEXT_W_LANDSCAPE = PAGE_H - cm(3.0) - cm(1.5)      # 25.2 cm
-# Header table: reaches 0.6 cm into the left margin so that "BẢO HIỂM XÃ HỘI
-# TỈNH THANH HÓA" (7.8 cm at 12 pt bold) fits one line; the right column holds
-# "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (8.8 cm at 12 pt bold).
-HEAD_INDENT = -cm(0.6)
-HEAD_LEFT = cm(8.1)
-HEAD_RIGHT = TEXT_W - HEAD_LEFT - HEAD_INDENT
-MOTTO_W = cm(5.65)                                 # "Độc lập - Tự do - Hạnh phúc", 13 pt bold
+MARGIN = {k: Mm(v) for k, v in MARGIN_MM.items()}
 
 
 # --- styles, numbering, settings ------------------------------------------------
@@ -323,7 +323,7 @@ def header_table(number: str | None, place_date: bool) -> str:
     right = [
         p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", style="QuocHieu"),
         p("Độc lập - Tự do - Hạnh phúc", style="TieuNgu"),
-        rule(MOTTO_W / 566.929, HEAD_RIGHT),
+        rule(MOTTO_W / TWIPS_PER_CM, HEAD_RIGHT),
     ]
     second = tr(tc(HEAD_LEFT, p(number, style="SoKyHieu") if number else p(style="SoKyHieu")),
                 tc(HEAD_RIGHT, p("{{ place_date }}", style="DiaDanh") if place_date else p(style="DiaDanh")))
@@ -349,22 +349,30 @@ def signer_lines() -> list[str]:
 def honours_tables() -> list[str]:
     widths = [cm(2.0), cm(5.6), TEXT_W - cm(7.6)]
     out = []
-    # The last table keeps with the signatures below it (keepNext on its paragraphs): a signature
-    # never stands alone on the last page.
+    # The last ROW of the last table keeps with the signatures below it (keepNext on its
+    # paragraphs), so a signature never stands alone on the last page; the rows before it may
+    # break across pages (header row repeated), so a long table no longer moves whole to the
+    # next page leaving the page before half empty.
     for num, title, key, head2, head3 in (
             ("1.", "Danh hiệu thi đua", "emulation_titles", "Danh hiệu thi đua",
              "Số, ngày, tháng, năm của quyết định công nhận danh hiệu thi đua; cơ quan ban hành quyết định"),
             ("2.", "Hình thức khen thưởng", "awards", "Hình thức khen thưởng",
              "Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan ban hành quyết định")):
-        keep = key == "awards"
+        def row(keep: bool) -> str:
+            return tr(tc(widths[0], p("{{ h.year }}", style="BangGiua", keep_next=keep)),
+                      tc(widths[1], p("{{ h.title }}", style="Bang", keep_next=keep)),
+                      tc(widths[2], p("{{ h.decision }}", style="Bang", keep_next=keep)))
+
+        rows = [row(False)] if key != "awards" else [
+            row(False), ctl_row("{%tr endfor %}", widths),
+            ctl_row(f"{{%tr for h in candidate.{key}[-1:] %}}", widths), row(True)]
+        loop = f"candidate.{key}" if key != "awards" else f"candidate.{key}[:-1]"
         out += [p(f"{num} {title}", style="DeMuc1"),
                 table(widths, [
-                    tr(*(tc(w, p(h, style="BangTieuDe", keep_next=keep), valign="center")
+                    tr(*(tc(w, p(h, style="BangTieuDe"), valign="center")
                          for w, h in zip(widths, ["Năm", head2, head3])), header=True),
-                    ctl_row(f"{{%tr for h in candidate.{key} %}}", widths),
-                    tr(tc(widths[0], p("{{ h.year }}", style="BangGiua", keep_next=keep)),
-                       tc(widths[1], p("{{ h.title }}", style="Bang", keep_next=keep)),
-                       tc(widths[2], p("{{ h.decision }}", style="Bang", keep_next=keep))),
+                    ctl_row(f"{{%tr for h in {loop} %}}", widths),
+                    *rows,
                     ctl_row("{%tr endfor %}", widths),
                 ])]
     return out
@@ -403,9 +411,10 @@ def to_trinh() -> list[str]:
           "lựa chọn tập thể, cá nhân đề nghị {{ plan.proposal }} ({{ meeting.present_count }}/"
           "{{ council.members_total }} thành viên Hội đồng có mặt). Kết quả: {{ proposed.count_text }} đạt "
           "tiêu chuẩn của Kế hoạch và được {{ plan.threshold }} tổng số thành viên Hội đồng đồng ý."),
-        p("{{ unit.name }} kính đề nghị {{ submission.recipients_text }} xem xét, {{ plan.proposal }} cho "
-          "{{ proposed.count_text }} (có danh sách và báo cáo thành tích kèm theo)."),
-        p("{{ unit.name }} kính trình {{ submission.recipients_text }} xem xét, quyết định./.", keep_next=True),
+        # The closing paragraph of the NĐ 30 (Mẫu 1.x) / NĐ 152 Tờ trình, said once.
+        p("Trên đây là Tờ trình đề nghị {{ plan.proposal }} cho {{ proposed.count_text }} (có danh sách và báo "
+          "cáo thành tích kèm theo), {{ unit.name }} kính trình {{ submission.recipients_text }} xem xét, "
+          f"quyết{NBSP}định./.", keep_next=True),
         table([cm(7.5), TEXT_W - cm(7.5)], [tr(
             tc(cm(7.5),
                p("Nơi nhận:", style="NoiNhan"),
@@ -421,13 +430,13 @@ def to_trinh() -> list[str]:
 
 
 def danh_sach() -> list[str]:
-    widths = [cm(1.3), cm(4.8), cm(5.6), 0, cm(2.2), cm(2.2)]
-    widths[3] = TEXT_W_LANDSCAPE - sum(widths)
-    heads = ["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Tiêu chuẩn đạt", "Số phiếu đồng ý",
-             "Tỷ lệ (%)"]
+    fixed = sum(cm(c.docx_cm) for c in danh_sach_layout.COLUMNS if c.docx_cm is not None)
+    widths = [cm(c.docx_cm) if c.docx_cm is not None else TEXT_W_LANDSCAPE - fixed
+              for c in danh_sach_layout.COLUMNS]
+    heads = danh_sach_layout.HEADINGS
     return [
         p("Phụ lục", style="PhuLuc"),
-        p("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ {{ plan.proposal_upper }}", style="TrichYeu"),
+        p(danh_sach_layout.title("{{ plan.proposal_upper }}"), style="TrichYeu"),
         p("(Kèm theo {{ submission.reference }})", style="KemTheo"),
         rule(6.0, TEXT_W_LANDSCAPE),
         p(style="BodyText"),
@@ -445,7 +454,7 @@ def danh_sach() -> list[str]:
             ctl_row("{%tr endfor %}", widths),
             ctl_row("{%tr endfor %}", widths),
             ctl_row("{%tr if not proposed.groups %}", widths),
-            tr(tc(sum(widths), p("Không có tập thể, cá nhân nào được đề nghị.", style="BangGiua"),
+            tr(tc(sum(widths), p(danh_sach_layout.EMPTY, style="BangGiua"),
                   span=len(widths))),
             ctl_row("{%tr endif %}", widths),
         ]),
@@ -466,10 +475,11 @@ def bien_ban() -> list[str]:
         p(r("Thời gian bắt đầu: ", b=True), r("{{ meeting.start }}.")),
         p(r("Địa điểm: ", b=True), r("{{ meeting.location }}.")),
         p(r("Thành phần tham dự: ", b=True),
-          r("{{ meeting.present_count }}/{{ council.members_total }} thành viên {{ council.name }}, gồm:")),
+          r(f"{{{{ meeting.present_count }}}}/{{{{ council.members_total }}}}{NBSP}thành viên {{{{ council.name }}}}, "
+            "gồm:")),
         *bullets("meeting.present_lines", empty=None),
         ctl("{%p if meeting.absent %}"),
-        p(r("Vắng mặt: ", b=True), r("{{ meeting.absent_count }}/{{ council.members_total }} thành viên:")),
+        p(r("Vắng mặt: ", b=True), r(f"{{{{ meeting.absent_count }}}}/{{{{ council.members_total }}}}{NBSP}thành viên:")),
         *bullets("meeting.absent_lines", empty=None),
         ctl("{%p else %}"),
         p(r("Vắng mặt: ", b=True), r("không.")),
@@ -583,7 +593,7 @@ def bao_cao_tap_the() -> list[str]:
         p("1. Đặc điểm, tình hình", style="DeMuc1"),
         *opt("Địa chỉ trụ sở", "address"),
         *opt("Điện thoại", "phone"),
-        *opt("Tổng số công chức, viên chức, người lao động", "staff_count", " người"),
+        *opt("Tổng số công chức, viên chức, người lao động", "staff_count", f"{NBSP}người"),
         p("- Người đứng đầu: {{ candidate.head.name }}, {{ candidate.head.title }}"),
         *paragraphs("candidate.situation"),
         p("2. Chức năng, nhiệm vụ", style="DeMuc1"),
@@ -604,6 +614,9 @@ def bao_cao_tap_the() -> list[str]:
                tc(widths[6], p("{{ t.rate }}", style="BangGiua"))),
             ctl_row("{%tr endfor %}", widths),
         ]),
+        ctl("{%p if candidate.targets_note %}"),
+        p(r("{{ candidate.targets_note }}", i=True, sz=12), style="BodyText"),
+        ctl("{%p endif %}"),
         p("2. Biện pháp, giải pháp, sáng kiến đã áp dụng", style="DeMuc1"),
         *bullets("candidate.initiatives"),
         ctl("{%p if candidate.party_work %}"),

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from helpers import plain
 
 from dhtt_docs.findings import Severity
 from plan_rounds import edit, round_2026, round_individuals_only
@@ -22,7 +23,7 @@ def docx_text(path) -> str:
             parts += [c.text for c in row.cells]
     for section in doc.sections:
         parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
-    return "\n".join(parts)
+    return plain("\n".join(parts))
 
 
 # --- a successor plan as a user file, outside the package ------------------------------

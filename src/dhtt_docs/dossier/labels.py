@@ -63,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- a candidate: a collective
     "name": ("Tên", "Name"),
     "parent": ("Cơ quan cấp trên", "Parent body"),
+    "place": ("Địa danh (báo cáo của tập thể)", "Place name (the collective's report)"),
     "head": ("Người đứng đầu", "Head"),
     "head.name": ("Họ tên người đứng đầu", "Name of the head"),
     "head.title": ("Chức vụ người đứng đầu", "Post of the head"),

@@ -363,6 +363,7 @@ class Collective(Model):
     kind: Kind
     name: Text
     parent: Text
+    place: Text | None = None          # địa danh of its own report's date line; default unit.place
     head: NamedPost
     address: Text | None = None
     phone: Text | None = None

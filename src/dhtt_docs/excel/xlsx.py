@@ -41,6 +41,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
+from dhtt_docs.documents import danh_sach as danh_sach_layout
 from dhtt_docs.documents.docxfix import normalize_docx
 from dhtt_docs.vnformat import parse_number
 from dhtt_docs.findings import Finding, Severity
@@ -1304,11 +1305,8 @@ def _folder_profile(folder: Path) -> Profile:
 
 # --- the Danh sách as a workbook ------------------------------------------------
 
-DANH_SACH_HEADERS = ["STT", "Tên tập thể, họ và tên cá nhân", "Chức vụ, đơn vị công tác", "Tiêu chuẩn đạt được",
-                     "Số phiếu đồng ý", "Tỷ lệ so với tổng số thành viên Hội đồng (%)"]
-
-
-DANH_SACH_WIDTHS = (6, 28, 36, 60, 12, 16)
+DANH_SACH_HEADERS = danh_sach_layout.HEADINGS      # shared with danh-sach.docx
+DANH_SACH_WIDTHS = tuple(c.xlsx_width for c in danh_sach_layout.COLUMNS)
 _LINE_PT = 15.75          # one line of 12 pt Times New Roman
 
 
@@ -1332,7 +1330,7 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
     """
     from dhtt_docs.documents.context import build_context  # late: context imports the rules engine
 
-    ctx = build_context(report, draft=draft).common
+    ctx = build_context(report, draft=draft, typography=False).common
     total = len(report.round.submission.council.members)
     font = Font(name="Times New Roman", size=12)
     bold = Font(name="Times New Roman", size=12, bold=True)
@@ -1363,8 +1361,8 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
         line(unit["parent_upper"], font)
     line(unit["name_upper"])
     row += 1
-    line("DANH SÁCH", Font(name="Times New Roman", size=14, bold=True))
-    line(f"ĐỀ NGHỊ {ctx['plan']['proposal_upper']}")
+    line(danh_sach_layout.title(ctx["plan"]["proposal_upper"]), Font(name="Times New Roman", size=14, bold=True),
+         height=40)
     line(f"(Kèm theo {ctx['submission']['reference']})", Font(name="Times New Roman", size=12, italic=True),
          height=33)
     row += 1
@@ -1394,7 +1392,7 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
             ws.row_dimensions[row].height = _row_height(values[1:4], DANH_SACH_WIDTHS[1:4])
             row += 1
     if not groups:
-        ws.cell(row, 1, "Không có tập thể, cá nhân nào được đề nghị.").font = font
+        ws.cell(row, 1, danh_sach_layout.EMPTY).font = font
         ws.merge_cells(f"A{row}:{last}{row}")
         row += 1
     row += 1
