@@ -13,7 +13,7 @@ import sys
 import click
 
 from dhtt_docs import __version__
-from dhtt_docs.cli.commands import build, doctor, init, new, status, templates, validate, verify, xlsx
+from dhtt_docs.cli.commands import archive, build, doctor, init, new, sign, status, templates, validate, verify, xlsx
 from dhtt_docs.cli.options import LANG_HELP, default_lang
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
@@ -65,7 +65,7 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     set_lang(lang or default_lang())
 
 
-for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status):
+for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status, sign, archive):
     cli.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[1]))
 
 
