@@ -1,0 +1,77 @@
+"""Fixtures of the signing tests: a test CA and signers, signature images, a built round, pdfsig."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from roundbuilder import RoundBuilder  # noqa: E402
+from images import seal_png, signature_png  # noqa: E402
+from pki import PASSWORD, make_ca  # noqa: E402
+
+
+@dataclass
+class Keys:
+    root: Path
+    leader: Path      # Giám đốc: nguoi-ky, thu-truong, chu-toa
+    clerk: Path       # văn thư: co-quan
+    staff: Path       # thư ký, người báo cáo
+    signature: Path
+    seal: Path
+    ca: object
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory) -> Keys:
+    folder = tmp_path_factory.mktemp("pki")
+    ca = make_ca(folder)
+    leader, _, _ = ca.issue(folder, "Le Van Binh")
+    clerk, _, _ = ca.issue(folder, "BHXH tinh Quang Tri")
+    staff, _, _ = ca.issue(folder, "Tran Thi Hoa")
+    return Keys(ca.root_pem, leader, clerk, staff, signature_png(folder / "chu-ky.png"),
+                seal_png(folder / "dau.png"), ca)
+
+
+def run(*args, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    import os
+    full = dict(os.environ, DHTT_LANG="vi", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "dhtt_docs", *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", env=full, input=input)
+
+
+@pytest.fixture(scope="session")
+def built_round(tmp_path_factory) -> Path:
+    """A round that is not in this repository (Quảng Trị, from the test builder), built with PDFs."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    rb = RoundBuilder(tmp_path_factory.mktemp("qt") / "quang-tri-2024")
+    proc = run("build", rb.root, "--no-cache")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return rb.root
+
+
+@pytest.fixture
+def fresh_round(built_round, tmp_path) -> Path:
+    """A copy of the built round to sign (each test signs its own)."""
+    dst = tmp_path / built_round.name
+    shutil.copytree(built_round, dst)
+    return dst
+
+
+def pdfsig(path: Path) -> str:
+    if shutil.which("pdfsig") is None:
+        pytest.skip("poppler's pdfsig is not installed")
+    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+
+
+def sign_p12(folder: Path, field: str, key: Path, image: Path | None = None, *extra) -> subprocess.CompletedProcess:
+    args = ["sign", folder, "--field", field, "--p12", key, "--password-env", "DHTT_TEST_PW", *extra]
+    if image is not None:
+        args += ["--image", image]
+    return run(*args, env={"DHTT_TEST_PW": PASSWORD.decode()})
