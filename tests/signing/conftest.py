@@ -13,7 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from roundbuilder import RoundBuilder  # noqa: E402
 from images import seal_png, signature_png  # noqa: E402
-from pki import PASSWORD, make_ca  # noqa: E402
+from pki import make_ca  # noqa: E402
+from signing_helpers import run  # noqa: E402
 
 
 @dataclass
@@ -38,13 +39,6 @@ def keys(tmp_path_factory) -> Keys:
                 seal_png(folder / "dau.png"), ca)
 
 
-def run(*args, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    import os
-    full = dict(os.environ, DHTT_LANG="vi", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "dhtt_docs", *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", env=full, input=input)
-
-
 @pytest.fixture(scope="session")
 def built_round(tmp_path_factory) -> Path:
     """A round that is not in this repository (Quảng Trị, from the test builder), built with PDFs."""
@@ -62,16 +56,3 @@ def fresh_round(built_round, tmp_path) -> Path:
     dst = tmp_path / built_round.name
     shutil.copytree(built_round, dst)
     return dst
-
-
-def pdfsig(path: Path) -> str:
-    if shutil.which("pdfsig") is None:
-        pytest.skip("poppler's pdfsig is not installed")
-    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
-
-
-def sign_p12(folder: Path, field: str, key: Path, image: Path | None = None, *extra) -> subprocess.CompletedProcess:
-    args = ["sign", folder, "--field", field, "--p12", key, "--password-env", "DHTT_TEST_PW", *extra]
-    if image is not None:
-        args += ["--image", image]
-    return run(*args, env={"DHTT_TEST_PW": PASSWORD.decode()})

@@ -60,6 +60,7 @@ class KeySpec:
 @contextmanager
 def open_signer(spec: KeySpec) -> Iterator[object]:
     """A pyHanko signer for the key; a PKCS#11 session is closed when the block ends."""
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)   # its failures come back as our one-line messages
     if spec.p12 is not None:
         yield _p12_signer(spec)
         return
