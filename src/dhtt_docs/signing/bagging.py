@@ -62,9 +62,11 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _replace(target: Path, payload: dict[str, Path], info: dict[str, str]) -> None:
-    partial = target.with_name(f".{target.name}.part")
-    make_bag_zip(partial, payload, info=info)
-    partial.replace(target)
+    """Write beside the target under the same name (the bag's top folder is named after the zip), then swap."""
+    with tempfile.TemporaryDirectory(prefix=".dhtt-bag-", dir=target.parent) as tmp:
+        partial = Path(tmp) / target.name
+        make_bag_zip(partial, payload, info=info)
+        partial.replace(target)
 
 
 def _unpack(bag: Path, into: Path) -> tuple[dict[str, Path], dict[str, str]]:

@@ -126,7 +126,8 @@ def page_images(page) -> list[PageImage]:
     xobjects = xobjects.get_object()
     out = []
     stack, ctm = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    for operands, op in ContentStream(page.get_contents(), page.pdf).operations if page.get_contents() else []:
+    contents = page.get_contents()
+    for operands, op in ContentStream(contents, page.pdf).operations if contents is not None else []:
         if op == b"q":
             stack.append(ctm)
         elif op == b"Q" and stack:
