@@ -124,11 +124,19 @@ def test_danh_sach_stamp_text_font_size_colour(signed_round):
     words = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True,
                            text=True).stdout
     h = 595.3
-    inside = [m.group(5) for m in re.finditer(
+    boxes = [(m.group(5), float(m.group(3)) - float(m.group(1))) for m in re.finditer(
         r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', words)
         if x0 - 1 <= float(m.group(1)) and float(m.group(3)) <= x1 + 1
-        and y0 - 1 <= h - float(m.group(4)) and h - float(m.group(2)) <= y1 + 1]
+        and y0 - 2 <= h - float(m.group(4)) and h - float(m.group(2)) <= y1 + 2]   # poppler's boxes are loose
+    inside = [text for text, _ in boxes]
     assert inside[0] == "12/TTr-BHXH" and re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", inside[1])
+    # drawn at 10 pt (not shrunk to fit): the printed width is the font's advance widths at 10 pt
+    from fontTools.ttLib import TTFont
+    from dhtt_docs.signing.sign import stamp_font
+    font = TTFont(str(stamp_font()))
+    cmap, hmtx, upem = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    expected = sum(hmtx[cmap[ord(ch)]][0] for ch in "12/TTr-BHXH") / upem * 10
+    assert abs(boxes[0][1] - expected) < 1.0, (boxes[0], expected)   # (kerning: Tr)
     fonts, sizes, colours = appearance_text_state(widget)
     assert fonts == {"LiberationSerif"} or all(f.endswith("LiberationSerif") for f in fonts), fonts
     assert sizes == {10.0}

@@ -37,7 +37,7 @@ FIELDS_OF_KIND = {
 
 MM = 72 / 25.4
 SEAL_SIDE = 42 * MM          # room for a round seal of up to 42 mm, drawn at its real size
-STAMP_SIZE = (175.0, 30.0)   # the Danh sách's text stamp: two lines of 10 pt
+STAMP_SIZE = (175.0, 34.0)   # the Danh sách's text stamp: two lines of 10 pt (leading 12) and room
 _SAME_LINE = 2.5             # words whose tops differ less than this are on one line (pt)
 _COLUMN_GAP = 18.0           # a wider horizontal gap splits a line into separate segments (columns)
 _MARGIN = 2.0                # space kept between a field and the text around it

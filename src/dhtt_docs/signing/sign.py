@@ -261,7 +261,8 @@ def _style(writer, field_ref, appearance: Appearance):
             text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(), font_size=STAMP_FONT_SIZE),
                                         font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 2, text_color=(0, 0, 0)),
             inner_content_layout=layout.SimpleBoxLayoutRule(x_align=align, y_align=layout.AxisAlignment.ALIGN_MID,
-                                                            margins=layout.Margins.uniform(1)))
+                                                            margins=layout.Margins.uniform(1),
+                                                            inner_content_scaling=layout.InnerScaling.NO_SCALING))
     image, real = _image(appearance.image)
     seal = appearance.role == "seal"
     if seal and real:   # the seal at its printed size, its right edge on the field's (the signer's left third)
