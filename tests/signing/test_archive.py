@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from dhtt_docs.signing.scan import check_scan, page_images
 from signing_helpers import run
+from signing_fixtures import built_round, fresh_round, keys  # noqa: F401 - fixtures
+
 
 pytestmark = pytest.mark.slow
 

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from dhtt_docs.signing.fields import add_signature_fields, signature_field_names
 from dhtt_docs.signing.layout import SEAL_SIDE
+from signing_fixtures import built_round, fresh_round, keys  # noqa: F401 - fixtures
+
 
 pytestmark = pytest.mark.slow
 

@@ -10,6 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from signing_helpers import pdfsig, run
+from signing_fixtures import built_round, fresh_round, keys  # noqa: F401 - fixtures
+
 
 pytestmark = pytest.mark.slow
 

@@ -12,6 +12,8 @@ import pytest
 
 from dhtt_docs.signing.verify import load_roots, verify_pdf
 from signing_helpers import pdfsig, run, sign_p12
+from signing_fixtures import built_round, fresh_round, keys  # noqa: F401 - fixtures
+
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,9 @@
-"""Fixtures of the signing tests: a test CA and signers, signature images, a built round, pdfsig."""
+"""Fixtures of the signing tests: a test CA and signers, signature images, a built round.
+
+Not a conftest.py: one here would take the module name `conftest` from tests/conftest.py, which
+other test folders import. Each test module imports these fixtures; what is costly (the keys, the
+build) is made once per session and remembered here.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +33,17 @@ class Keys:
     ca: object
 
 
+_ONCE: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory) -> Keys:
+    if "keys" not in _ONCE:
+        _ONCE["keys"] = _make_keys(tmp_path_factory)
+    return _ONCE["keys"]
+
+
+def _make_keys(tmp_path_factory) -> Keys:
     folder = tmp_path_factory.mktemp("pki")
     ca = make_ca(folder)
     leader, _, _ = ca.issue(folder, "Le Van Binh")
@@ -44,6 +58,12 @@ def built_round(tmp_path_factory) -> Path:
     """A round that is not in this repository (Quảng Trị, from the test builder), built with PDFs."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
+    if "built" not in _ONCE:
+        _ONCE["built"] = _build(tmp_path_factory)
+    return _ONCE["built"]
+
+
+def _build(tmp_path_factory) -> Path:
     rb = RoundBuilder(tmp_path_factory.mktemp("qt") / "quang-tri-2024")
     proc = run("build", rb.root, "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
