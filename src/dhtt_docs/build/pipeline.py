@@ -223,7 +223,7 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
         with result.timed("fields"):   # sign-ready PDFs: empty signature fields (the bundle stays as printed)
             from dhtt_docs.signing.fields import add_signature_fields
             for d in documents:
-                result.findings.extend(add_signature_fields(pdfs[d.path], d.kind))
+                result.findings.extend(add_signature_fields(pdfs[d.path], d.kind, cache))
     with result.timed("render"):
         _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, jobs, report, result, cache)
     (stage / VALIDATION).write_text(json.dumps(report.to_json("vi"), ensure_ascii=False, indent=2) + "\n",

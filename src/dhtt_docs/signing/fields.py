@@ -22,18 +22,30 @@ from dhtt_docs.signing.layout import FIELDS_OF_KIND, Placement, find_placements
 __all__ = ["add_signature_fields", "signature_field_names"]
 
 _PRINT = 4   # annotation flag: print the field's appearance
+FIELDS_VERSION = 1   # change when the placement rules change: cached sign-ready PDFs are then made again
 
 
-def add_signature_fields(pdf_path: Path, document_kind: str) -> list[Finding]:
+def add_signature_fields(pdf_path: Path, document_kind: str, cache=None) -> list[Finding]:
     """Add the empty signature fields of a document of `document_kind` ("to-trinh", "danh-sach",
     "bien-ban", "bao-cao") to `pdf_path`, in place. Returns a warning for each field whose
-    place was not found in the layout (a user's template without that signature block)."""
+    place was not found in the layout (a user's template without that signature block).
+
+    With the build's cache (a `BuildCache`), a PDF seen before gets its sign-ready bytes from
+    the cache (reading the layout costs about half a second a document)."""
     pdf_path = Path(pdf_path)
     if document_kind not in FIELDS_OF_KIND:
         return []
+    key = None
+    if cache is not None:
+        from dhtt_docs.build.cache import file_digest, key_of
+        key = key_of({"signature-fields": FIELDS_VERSION, "kind": document_kind, "pdf": file_digest(pdf_path)})
+        if cache.fetch("pdf", key, pdf_path):
+            return []
     placements, missing = find_placements(pdf_path, document_kind)
     if placements:
         _write_fields(pdf_path, placements)
+    if key is not None and not missing:   # with warnings, made again each time so they are said each time
+        cache.store("pdf", key, pdf_path)
     return [Finding(Severity.WARNING,
                     t(f"Không tìm thấy chỗ ký '{name}' trong {pdf_path.name}: mẫu văn bản cần khối chữ ký "
                       "(chức vụ viết hoa, khoảng trống để ký, rồi họ tên). Văn bản vẫn dùng được để in, "
