@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import tr
 from dhtt_docs.signing.verify import SignatureCheck, load_roots, verify_pdf_bytes
 
@@ -20,7 +21,7 @@ def verify_signatures(path: Path, trust: Path | None, *, in_bag: bool = False) -
                                   f"Cannot read the root certificate {trust} ({type(e).__name__}): a PEM file "
                                   "is needed.")) from None
     if not in_bag:
-        checks = verify_pdf_bytes(path.read_bytes(), roots)
+        checks = _checks(path.name, path.read_bytes(), roots)
         if not checks:
             click.secho(tr(f"{path} không có chữ ký số nào.", f"{path} has no digital signature."), fg="red")
             return 1
@@ -33,8 +34,17 @@ def verify_signatures(path: Path, trust: Path | None, *, in_bag: bool = False) -
             data = zf.read(name)
             if b"/ByteRange" not in data:
                 continue
-            broken |= _show(name.split("/data/", 1)[1], verify_pdf_bytes(data, roots))
+            label = name.split("/data/", 1)[1]
+            broken |= _show(label, _checks(label, data, roots))
     return broken
+
+
+def _checks(label: str, data: bytes, roots) -> list[SignatureCheck]:
+    try:
+        return verify_pdf_bytes(data, roots)
+    except Exception as e:  # noqa: BLE001 - not a PDF, or too damaged to read: said, not a traceback
+        raise DhttError(tr(f"Không đọc được {label} như một tệp PDF ({type(e).__name__}: {e}).",
+                           f"{label} cannot be read as a PDF ({type(e).__name__}: {e}).")) from None
 
 
 def _show(label: str, checks: list[SignatureCheck]) -> int:

@@ -44,9 +44,7 @@ def check_scan(scan: Path, bundle: Path) -> list[Finding]:
     findings = _version(reader, rel)
     printed = PdfReader(str(bundle))
     findings += _pages(pages, list(printed.pages), printed, rel)
-    for number, page in enumerate(pages, 1):
-        findings += _page_rules(number, page, rel)
-    return findings
+    return findings + _page_rules(pages, rel)
 
 
 def _version(reader: PdfReader, rel: str) -> list[Finding]:
@@ -172,28 +170,56 @@ def _is_colour(xo) -> bool:
     return space in ("/DeviceRGB", "/DeviceCMYK", "/CalRGB")
 
 
-def _page_rules(number: int, page, rel: str) -> list[Finding]:
-    images = page_images(page)
-    if not images:
-        return [Finding(Severity.ERROR, t(f"Trang {number} của {rel} không có ảnh quét: đây không phải bản quét của "
-                                          "hồ sơ giấy đã ký. Quét bản giấy đã ký, đóng dấu.",
-                                          f"Page {number} of {rel} has no scanned image: this is not a scan of the "
-                                          "signed paper copy. Scan the signed and sealed paper copy."),
-                        file=rel, clause=_CLAUSE, code="scan.not_scanned", params={"page": number})]
+def _page_rules(pages: list, rel: str) -> list[Finding]:
+    """The digitisation rules, page by page; one finding per rule, naming the pages that break it."""
+    bad: dict[str, list[int]] = {"scan.not_scanned": [], "scan.dpi": [], "scan.colour": []}
+    lowest: float | None = None
+    for number, page in enumerate(pages, 1):
+        images = page_images(page)
+        if not images:
+            bad["scan.not_scanned"].append(number)
+            continue
+        dpi = max(i.dpi for i in images)
+        if dpi + 0.5 < MIN_DPI:
+            bad["scan.dpi"].append(number)
+            lowest = dpi if lowest is None else min(lowest, dpi)
+        if not any(i.colour for i in images):
+            bad["scan.colour"].append(number)
     out = []
-    main = max(images, key=lambda i: i.dpi)
-    if main.dpi + 0.5 < MIN_DPI:
-        out.append(Finding(Severity.ERROR, t(f"Trang {number} của {rel} quét ở {main.dpi:.0f} dpi: bản số hóa cần "
-                                             f"ít nhất {MIN_DPI} dpi, tỷ lệ 100%. Quét lại ở {MIN_DPI} dpi trở lên.",
-                                             f"Page {number} of {rel} is scanned at {main.dpi:.0f} dpi: a digitised "
-                                             f"copy needs at least {MIN_DPI} dpi at 100% scale. Scan again at "
-                                             f"{MIN_DPI} dpi or more."),
-                           file=rel, clause=_CLAUSE, code="scan.dpi", params={"page": number, "dpi": round(main.dpi)}))
-    if not any(i.colour for i in images):
-        out.append(Finding(Severity.ERROR, t(f"Trang {number} của {rel} quét đen trắng/xám: bản số hóa phải là "
-                                             "ảnh màu (để thấy chữ ký xanh, dấu đỏ). Quét lại ở chế độ màu.",
-                                             f"Page {number} of {rel} is scanned in black and white/grey: a "
-                                             "digitised copy must be in colour (blue signatures, red seal). Scan "
-                                             "again in colour mode."),
-                           file=rel, clause=_CLAUSE, code="scan.colour", params={"page": number}))
+    if bad["scan.not_scanned"]:
+        vi_p, en_p = _pages_text(bad["scan.not_scanned"])
+        out.append(Finding(Severity.ERROR, t(f"{vi_p} của {rel} không có ảnh quét: đây không phải bản quét của hồ sơ "
+                                             "giấy đã ký. Quét bản giấy đã ký, đóng dấu.",
+                                             f"{en_p} of {rel}: no scanned image; this is not a scan of the signed "
+                                             "paper copy. Scan the signed and sealed paper copy."),
+                           file=rel, clause=_CLAUSE, code="scan.not_scanned", params={"pages": bad["scan.not_scanned"]}))
+    if bad["scan.dpi"]:
+        vi_p, en_p = _pages_text(bad["scan.dpi"])
+        out.append(Finding(Severity.ERROR, t(f"{vi_p} của {rel} quét ở {lowest:.0f} dpi: bản số hóa cần ít nhất "
+                                             f"{MIN_DPI} dpi, tỷ lệ 100%. Quét lại ở {MIN_DPI} dpi trở lên.",
+                                             f"{en_p} of {rel}: scanned at {lowest:.0f} dpi; a digitised copy needs "
+                                             f"at least {MIN_DPI} dpi at 100% scale. Scan again at {MIN_DPI} dpi or "
+                                             "more."),
+                           file=rel, clause=_CLAUSE, code="scan.dpi",
+                           params={"pages": bad["scan.dpi"], "dpi": round(lowest)}))
+    if bad["scan.colour"]:
+        vi_p, en_p = _pages_text(bad["scan.colour"])
+        out.append(Finding(Severity.ERROR, t(f"{vi_p} của {rel} quét đen trắng/xám: bản số hóa phải là ảnh màu (để "
+                                             "thấy chữ ký xanh, dấu đỏ). Quét lại ở chế độ màu.",
+                                             f"{en_p} of {rel}: scanned in black and white/grey; a digitised copy "
+                                             "must be in colour (blue signatures, red seal). Scan again in colour "
+                                             "mode."),
+                           file=rel, clause=_CLAUSE, code="scan.colour", params={"pages": bad["scan.colour"]}))
     return out
+
+
+def _pages_text(numbers: list[int]) -> tuple[str, str]:
+    """'Trang 1-3, 7' / 'Page(s) 1-3, 7': page numbers as ranges."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"Trang {text}", (f"Page {text}" if len(numbers) == 1 else f"Pages {text}")
