@@ -81,7 +81,7 @@ def test_150_dpi_is_refused(fresh_round, bundle, tmp_path):
     assert proc.returncode == 1
     assert "150 dpi" in proc.stdout and "200 dpi" in proc.stdout
     proc = run("--lang", "en", "archive", fresh_round, "--scan", scan)
-    assert "scanned at 150 dpi" in proc.stdout and proc.stdout.count("dpi:") == 1   # one line for all pages
+    assert "scanned at 150 dpi" in proc.stdout and proc.stdout.count("150 dpi") == 1   # one line for all pages
 
 
 def test_grey_scan_and_old_pdf_version_are_refused(bundle, tmp_path):
