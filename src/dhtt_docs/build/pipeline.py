@@ -221,9 +221,12 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
         with result.timed("fields"):   # sign-ready PDFs: empty signature fields (the bundle stays as printed)
+            from dhtt_docs.pdf.convert import converter_identity
             from dhtt_docs.signing.fields import add_signature_fields
+            engine = converter_identity(opts.converter)
             for d in documents:
-                result.findings.extend(add_signature_fields(pdfs[d.path], d.kind, cache))
+                key = pdf_key(d.key, d.title, report, opts, engine)
+                result.findings.extend(add_signature_fields(pdfs[d.path], d.kind, cache, key))
     with result.timed("render"):
         _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, jobs, report, result, cache)
     (stage / VALIDATION).write_text(json.dumps(report.to_json("vi"), ensure_ascii=False, indent=2) + "\n",

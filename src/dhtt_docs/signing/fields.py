@@ -25,27 +25,41 @@ _PRINT = 4   # annotation flag: print the field's appearance
 FIELDS_VERSION = 1   # change when the placement rules change: cached sign-ready PDFs are then made again
 
 
-def add_signature_fields(pdf_path: Path, document_kind: str, cache=None) -> list[Finding]:
+def sign_ready_key(pdf_key: str, document_kind: str) -> str:
+    """The build cache's key of a document's sign-ready PDF, from the key of its converted PDF.
+
+    `status` uses it too: the PDF in OUT/documents is the sign-ready one."""
+    if document_kind not in FIELDS_OF_KIND:
+        return pdf_key
+    from dhtt_docs.build.cache import key_of
+    return key_of({"signature-fields": FIELDS_VERSION, "kind": document_kind, "pdf": pdf_key})
+
+
+def add_signature_fields(pdf_path: Path, document_kind: str, cache=None, pdf_key: str | None = None) -> list[Finding]:
     """Add the empty signature fields of a document of `document_kind` ("to-trinh", "danh-sach",
     "bien-ban", "bao-cao") to `pdf_path`, in place. Returns a warning for each field whose
     place was not found in the layout (a user's template without that signature block).
 
-    With the build's cache (a `BuildCache`), a PDF seen before gets its sign-ready bytes from
-    the cache (reading the layout costs about half a second a document)."""
+    With the build's cache (a `BuildCache`) and the converted PDF's cache key, a document seen
+    before gets its sign-ready bytes from the cache (reading the layout costs about half a
+    second a document)."""
     pdf_path = Path(pdf_path)
     if document_kind not in FIELDS_OF_KIND:
         return []
-    key = None
-    if cache is not None:
-        from dhtt_docs.build.cache import file_digest, key_of
-        key = key_of({"signature-fields": FIELDS_VERSION, "kind": document_kind, "pdf": file_digest(pdf_path)})
-        if cache.fetch("pdf", key, pdf_path):
-            return []
+    key = sign_ready_key(pdf_key, document_kind) if cache is not None and pdf_key else None
+    if key is not None and cache.fetch("pdf", key, pdf_path):
+        missing = cache.fetch_json(key)
+        return _warnings(pdf_path, missing if isinstance(missing, list) else [])
     placements, missing = find_placements(pdf_path, document_kind)
     if placements:
         _write_fields(pdf_path, placements)
-    if key is not None and not missing:   # with warnings, made again each time so they are said each time
+    if key is not None:
         cache.store("pdf", key, pdf_path)
+        cache.store_json(key, missing)
+    return _warnings(pdf_path, missing)
+
+
+def _warnings(pdf_path: Path, missing: list[str]) -> list[Finding]:
     return [Finding(Severity.WARNING,
                     t(f"Không tìm thấy chỗ ký '{name}' trong {pdf_path.name}: mẫu văn bản cần khối chữ ký "
                       "(chức vụ viết hoa, khoảng trống để ký, rồi họ tên). Văn bản vẫn dùng được để in, "
