@@ -301,9 +301,3 @@ def _image(path: Path):
         box = BoxConstraints(width=img.size[0] / float(dpi[0]) * 72, height=img.size[1] / float(dpi[1]) * 72)
         return PdfImage(img, box=box), True
     return PdfImage(img), False
-
-
-def copy_unsigned(src: Path, dst: Path) -> None:
-    """The first signature of a document starts from the built, unsigned PDF."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
