@@ -282,6 +282,13 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
             _make_bundle(stage, produced, report, opts, result, cache)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
+        with result.timed("fields"):   # sign-ready PDFs: empty signature fields (the bundle stays as printed)
+            from dhtt_docs.pdf.convert import converter_identity
+            from dhtt_docs.signing.fields import add_signature_fields
+            engine = converter_identity(opts.converter)
+            for d in produced.documents:
+                key = pdf_key(d.key, d.title, report, opts, engine)
+                result.findings.extend(add_signature_fields(produced.pdfs[d.path], d.kind, cache, key))
     with result.timed("xlsx"):
         _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, plan.jobs, report, result, cache)
     validation = report.to_json("vi")

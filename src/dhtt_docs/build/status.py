@@ -102,6 +102,7 @@ def round_status(report: Report, folder: Path, opts: BuildOptions) -> RoundStatu
 
 def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[DocumentStatus]:
     from dhtt_docs.pdf.convert import converter_identity
+    from dhtt_docs.signing.fields import sign_ready_key
 
     out = output_dir(folder, opts) / DOCUMENTS
     cache = BuildCache(opts.cache_dir or folder / DEFAULT_DIR) if opts.cache else BuildCache(None)
@@ -112,7 +113,8 @@ def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[Do
         pdf = docx.with_suffix(".pdf")
         states.append(DocumentStatus(job.title, job.candidate_id,
                                      _state(cache, "docx", key, docx),
-                                     _state(cache, "pdf", pdf_key(key, job.title, report, opts, engine), pdf)))
+                                     _state(cache, "pdf", sign_ready_key(pdf_key(key, job.title, report, opts, engine),
+                                                                    job.kind), pdf)))
     return states
 
 

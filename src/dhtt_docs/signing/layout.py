@@ -1,0 +1,277 @@
+"""Where a rendered document puts its signatures, read from the PDF's own text positions.
+
+NĐ 30/2020 (Phụ lục I) places the signer's image centred between the signer's
+title (quyền hạn, chức vụ) and name, the agency's seal over the left third of
+it, and on an attached document (the Danh sách) the agency's text stamp at the
+top right of page 1. The places are found from the layout LibreOffice made,
+never from fixed coordinates, so a user's own template still gets its fields
+where its signature blocks are.
+
+Text positions come from pdfplumber (pdfminer.six): pure Python, well kept,
+and it gives every word's exact glyph box in the page's coordinates (pypdf's
+visitor gives only the text matrix, without widths; poppler's pdftotext -bbox
+would add a system tool to the build).
+
+A signature block is: a run of title lines (upper case, one column), a blank
+space, then the name line. On the last page, the bottom-most line(s) are the
+names; each one's column, walked upwards across the blank space, gives its
+title lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# Field names (the command-line contract) and which document has which.
+NGUOI_KY, CO_QUAN, CHU_TOA, THU_KY = "nguoi-ky", "co-quan", "chu-toa", "thu-ky"
+NGUOI_BAO_CAO, THU_TRUONG = "nguoi-bao-cao", "thu-truong"
+FIELD_NAMES = (NGUOI_KY, CO_QUAN, CHU_TOA, THU_KY, NGUOI_BAO_CAO, THU_TRUONG)
+FIELDS_OF_KIND = {
+    "to-trinh": (NGUOI_KY, CO_QUAN),
+    "danh-sach": (CO_QUAN,),
+    "bien-ban": (CHU_TOA, THU_KY),
+    "bao-cao": (NGUOI_BAO_CAO, THU_TRUONG),
+}
+
+MM = 72 / 25.4
+SEAL_SIDE = 42 * MM          # room for a round seal of up to 42 mm, drawn at its real size
+STAMP_SIZE = (175.0, 34.0)   # the Danh sách's text stamp: two lines of 10 pt (leading 12) and room
+_SAME_LINE = 2.5             # words whose tops differ less than this are on one line (pt)
+_COLUMN_GAP = 18.0           # a wider horizontal gap splits a line into separate segments (columns)
+_MARGIN = 2.0                # space kept between a field and the text around it
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in pdfplumber's coordinates: origin top-left, y downwards, in points."""
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Words on one line, close together: one column's line of text."""
+    text: str
+    box: Box
+    size: float
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One field to add: its name, 0-based page, and rectangle in PDF coordinates (x0, y0, x1, y1)."""
+    name: str
+    page: int
+    rect: tuple[float, float, float, float]
+    role: str                     # "signature" | "seal" | "stamp"
+    title: str = ""               # the signer's title lines, for messages and tests
+    signer: str = ""              # the name line under the field
+
+
+@dataclass(frozen=True)
+class Block:
+    titles: list[Segment]
+    name: Segment
+
+    @property
+    def title_text(self) -> str:
+        return " / ".join(s.text for s in self.titles)
+
+
+def segments(page) -> list[Segment]:
+    """The page's text as segments, top to bottom, left to right."""
+    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+    words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
+    lines: list[list[dict]] = []
+    for w in words:
+        if lines and abs(lines[-1][0]["top"] - w["top"]) < _SAME_LINE:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        run = [line[0]]
+        for w in line[1:]:
+            if w["x0"] - run[-1]["x1"] > _COLUMN_GAP:
+                out.append(_segment(run))
+                run = [w]
+            else:
+                run.append(w)
+        out.append(_segment(run))
+    return out
+
+
+def _segment(words: list[dict]) -> Segment:
+    box = Box(min(w["x0"] for w in words), min(w["top"] for w in words),
+              max(w["x1"] for w in words), max(w["bottom"] for w in words))
+    return Segment(" ".join(w["text"] for w in words), box, max(float(w["size"]) for w in words))
+
+
+def signature_blocks(segs: list[Segment], page_width: float) -> list[Block]:
+    """The signature blocks of a page, left to right: each name on the bottom line, with its titles."""
+    texts = [s for s in segs if not s.text.strip().isdigit()]   # page numbers are no names
+    if not texts:
+        return []
+    bottom = max(s.box.top for s in texts)
+    names = sorted((s for s in texts if bottom - s.box.top < _SAME_LINE), key=lambda s: s.box.x0)
+    blocks = []
+    for name in names:
+        titles = _titles_above(name, texts, page_width)
+        if titles:
+            blocks.append(Block(titles, name))
+    return blocks
+
+
+def _titles_above(name: Segment, segs: list[Segment], page_width: float) -> list[Segment]:
+    """The title lines over `name`: across one blank space, then every line that follows closely."""
+    half = max(name.box.width / 2, 50.0)
+    band = (name.box.cx - half, name.box.cx + half)
+    above = sorted((s for s in segs if s.box.bottom <= name.box.top + 0.5 and s.box.width < 0.6 * page_width
+                    and s.box.x1 > band[0] and s.box.x0 < band[1]),
+                   key=lambda s: -s.box.bottom)
+    if not above:
+        return []
+    first = above[0]
+    if name.box.top - first.box.bottom < 1.5 * name.size:   # no room to sign: not a signature block
+        return []
+    titles = [first]
+    for s in above[1:]:
+        if titles[-1].box.top - s.box.bottom > 0.8 * s.size:
+            break
+        if not _is_title(s.text):
+            break
+        titles.append(s)
+    titles.reverse()
+    return titles if all(_is_title(s.text) for s in titles) else []
+
+
+def _is_title(text: str) -> bool:
+    """Signers' titles are written in capitals (KT. GIÁM ĐỐC, CHỦ TỌA, NGƯỜI BÁO CÁO THÀNH TÍCH)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def signer_rect(block: Block, page_height: float) -> tuple[float, float, float, float]:
+    """The signer's field: centred on the block's column, from under the last title to over the name."""
+    parts = [*block.titles, block.name]
+    cx = sorted(s.box.cx for s in parts)[len(parts) // 2]
+    width = max(max(s.box.width for s in parts), 120.0)
+    top = block.titles[-1].box.bottom + _MARGIN
+    bottom = block.name.box.top - _MARGIN
+    return _pdf_rect(Box(cx - width / 2, top, cx + width / 2, bottom), page_height)
+
+
+def seal_rect(signer: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The agency's seal: a square of the seal's size whose right edge covers the signer's left third."""
+    x0, y0, x1, y1 = signer
+    right = x0 + (x1 - x0) / 3
+    cy = (y0 + y1) / 2
+    return _round((right - SEAL_SIDE, cy - SEAL_SIDE / 2, right, cy + SEAL_SIDE / 2))
+
+
+def stamp_rect(segs: list[Segment], page_width: float, page_height: float,
+               rects: list[Box]) -> tuple[float, float, float, float]:
+    """The Danh sách's stamp: top right of page 1, at the text's right edge, clear of the text."""
+    width, height = STAMP_SIZE
+    right = max([s.box.x1 for s in segs] + [r.x1 for r in rects if r.x1 < page_width - 5])
+    first_top = min(s.box.top for s in segs)
+    box = Box(right - width, first_top, right, first_top + height)
+    if any(_overlaps(box, s.box) for s in segs) or any(_overlaps(box, r) for r in rects):
+        top = max(first_top - height - _MARGIN, 6.0)
+        box = Box(right - width, top, right, top + height)
+    return _pdf_rect(box, page_height)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
+
+
+def _pdf_rect(box: Box, page_height: float) -> tuple[float, float, float, float]:
+    return _round((box.x0, page_height - box.bottom, box.x1, page_height - box.top))
+
+
+def _round(rect) -> tuple[float, float, float, float]:
+    return tuple(round(v, 2) for v in rect)
+
+
+_CHU_TOA = re.compile(r"CHỦ\s*TỌA|CHỦ\s*TOẠ")
+_THU_KY = re.compile(r"THƯ\s*KÝ")
+
+
+def find_placements(pdf_path: Path, kind: str) -> tuple[list[Placement], list[str]]:
+    """The fields a document of `kind` gets, and the names of those whose place was not found."""
+    import pdfplumber
+
+    wanted = FIELDS_OF_KIND.get(kind, ())
+    if not wanted:
+        return [], []
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        if kind == "danh-sach":
+            page = pdf.pages[0]
+            segs = segments(page)
+            if not segs:
+                return [], [CO_QUAN]
+            rects = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.lines]
+            return [Placement(CO_QUAN, 0, stamp_rect(segs, float(page.width), float(page.height), rects),
+                              "stamp")], []
+        for index in range(len(pdf.pages) - 1, -1, -1):
+            page = pdf.pages[index]
+            blocks = signature_blocks(segments(page), float(page.width))
+            if blocks:
+                break
+        else:
+            return [], list(wanted)
+        found = _label(kind, blocks, float(page.width))
+        out = []
+        for name in wanted:
+            if name == CO_QUAN and NGUOI_KY in found:
+                signer = next(p for p in out if p.name == NGUOI_KY)
+                out.append(Placement(CO_QUAN, index, seal_rect(signer.rect), "seal", signer.title, signer.signer))
+            elif name in found:
+                block = found[name]
+                out.append(Placement(name, index, signer_rect(block, float(page.height)), "signature",
+                                     block.title_text, block.name.text))
+        return out, [n for n in wanted if n not in {p.name for p in out}]
+
+
+def _label(kind: str, blocks: list[Block], page_width: float) -> dict[str, Block]:
+    """Which block is whose. Tờ trình: the right-hand one; Biên bản: by title, else thư ký left;
+    Báo cáo: the reporter on the right, the head who confirms on the left."""
+    right = [b for b in blocks if b.name.box.cx > page_width / 2]
+    left = [b for b in blocks if b.name.box.cx <= page_width / 2]
+    if kind == "to-trinh":
+        return {NGUOI_KY: (right or blocks)[-1]}
+    if kind == "bien-ban":
+        out = {}
+        for b in blocks:
+            if _CHU_TOA.search(b.title_text):
+                out.setdefault(CHU_TOA, b)
+            elif _THU_KY.search(b.title_text):
+                out.setdefault(THU_KY, b)
+        if CHU_TOA not in out and right:
+            out[CHU_TOA] = right[-1]
+        if THU_KY not in out and left:
+            out[THU_KY] = left[0]
+        return out
+    out = {}
+    if right:
+        out[NGUOI_BAO_CAO] = right[-1]
+    if left:
+        out[THU_TRUONG] = left[0]
+    return out
