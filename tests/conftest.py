@@ -147,6 +147,30 @@ def _vietnamese_afterwards():
     set_lang("vi")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_warm_converter(tmp_path_factory):
+    """A warm converter that a test starts (a build, the web preview) is the suite's own, and stopped at the end.
+
+    Its folder is under the suite's temporary folder, not the user's, so the suite never shares a server
+    with the user's own builds and leaves no LibreOffice running behind it.
+    """
+    import os
+
+    from dhtt_docs.pdf import warm
+
+    run = tmp_path_factory.mktemp("run")
+    before = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = str(run)
+    try:
+        yield run
+    finally:
+        warm.stop()
+        if before is None:
+            os.environ.pop("XDG_RUNTIME_DIR", None)
+        else:
+            os.environ["XDG_RUNTIME_DIR"] = before
+
+
 @pytest.fixture
 def english():
     """Messages in English for this test (as `--lang en` makes them)."""

@@ -108,8 +108,16 @@ def stop() -> None:
     except (OSError, ValueError):
         return
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and running():
+    while time.monotonic() < deadline and (running() or _alive(pid)):
         time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    """Is process `pid` still there (a zombie, whose command line is empty, counts as gone)?"""
+    try:
+        return bool(Path(f"/proc/{pid}/cmdline").read_bytes())
+    except OSError:
+        return False
 
 
 def convert(docx_paths: list[Path], out_dir: Path, *, pdfa: bool = False, timeout: float = 120,
