@@ -43,7 +43,9 @@ from dhtt_docs.documents.render import (
     render_documents,
 )
 from dhtt_docs.rules.engine import evaluate
-from dhtt_docs.excel.xlsx import SHEET_INDIVIDUALS, import_workbook, write_template
+from dhtt_docs.excel.importer import import_workbook
+from dhtt_docs.excel.layout import SHEET_INDIVIDUALS
+from dhtt_docs.excel.template import write_template
 
 VIETNAMESE_WORDS = ("hãy", "tệp", "không", "được", "của", "cần", "dòng")
 _QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)")       # 'value', not the apostrophe of "file's"
@@ -313,17 +315,17 @@ def test_bad_cells_are_english_naming_sheet_row_and_column(tmp_path: Path, templ
     by_key = {f.key: f for f in findings}
 
     date_f = by_key[f"{SHEET_INDIVIDUALS}!D7"]
-    assert date_f.message.startswith(f"Sheet '{SHEET_INDIVIDUALS}', row 7, column D (Ngày sinh): ")
-    assert_english(cell_message(date_f.message), "The date '31/02/2024' does not exist",
+    assert date_f.text().startswith(f"Sheet '{SHEET_INDIVIDUALS}', row 7, column D (Ngày sinh): ")
+    assert_english(cell_message(date_f.text()), "The date '31/02/2024' does not exist",
                    "month 2 of 2024 has no day 31", "correct it")
     rating = by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"]
-    assert_english(cell_message(rating.message), "The rating 'xuất sắc' is not in the list",
+    assert_english(cell_message(rating.text()), "The rating 'xuất sắc' is not in the list",
                    "'hoàn thành xuất sắc nhiệm vụ'", "choose one from the list")
     gender = by_key[f"{SHEET_INDIVIDUALS}!{cols['Giới tính']}7"]
-    assert_english(cell_message(gender.message), "The gender 'nam giới' is not valid", "choose 'Nam' (male)")
+    assert_english(cell_message(gender.text()), "Gender 'nam giới' is not valid", "write Nam (male)", "did you mean 'Nam'")
     missing = by_key[f"{SHEET_INDIVIDUALS}!{cols['Quê quán']}7"]
-    assert "(Quê quán)" in missing.message
-    assert_english(cell_message(missing.message), "Empty: this information is required, fill it in.")
+    assert "(Quê quán)" in missing.text()
+    assert_english(cell_message(missing.text()), "Empty: this information is required, fill it in.")
     assert {f.severity for f in findings} == {Severity.ERROR} and len(findings) == 4
 
 
@@ -332,9 +334,9 @@ def test_a_year_for_a_date_and_a_near_miss_rating(tmp_path: Path, template: Path
     _, findings = import_workbook(template, tmp_path / "round")
     cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
     by_key = {f.key: f for f in findings}
-    assert_english(cell_message(by_key[f"{SHEET_INDIVIDUALS}!D7"].message), "'1980' is only a year",
+    assert_english(cell_message(by_key[f"{SHEET_INDIVIDUALS}!D7"].text()), "'1980' is only a year",
                    "write the full day/month/year, for example 25/11/1980")
-    rating = cell_message(by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"].message)
+    rating = cell_message(by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"].text())
     assert_english(rating, "The rating 'hoàn thành tốt nhiệm vu' is not in the list",
                    "did you mean 'hoàn thành tốt nhiệm vụ'?")
 
@@ -343,7 +345,7 @@ def test_workbook_level_findings_are_english(tmp_path: Path) -> None:
     fake = tmp_path / "notes.xlsx"
     fake.write_bytes(b"plain text, not a workbook")
     (finding,) = import_workbook(fake, tmp_path / "round")[1]
-    assert_english(finding.message, "The file 'notes.xlsx' is not an Excel .xlsx workbook",
+    assert_english(finding.text(), "The file 'notes.xlsx' is not an Excel .xlsx workbook",
                    "dhtt-docs xlsx template")
     (finding,) = import_workbook(tmp_path / "nowhere.xlsx", tmp_path / "round")[1]
-    assert_english(finding.message, "not found", "Check the Excel file's name and path")
+    assert_english(finding.text(), "not found", "Check the Excel file's name and path")

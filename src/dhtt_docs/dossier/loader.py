@@ -118,7 +118,14 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _clean_loc(loc: tuple) -> tuple:
+def schema_error_words(e: dict) -> str:
+    """What one pydantic error says, in the user's words (where it is, the caller says)."""
+    if e["type"] == "dhtt":
+        return e["msg"]
+    return tr(*_TYPE_WORDS[e["type"]]) if e["type"] in _TYPE_WORDS else e["msg"]
+
+
+def clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's internal parts ('[key]', function names) from a location."""
     out = []
     for part in loc:
@@ -134,7 +141,7 @@ def validation_findings(err: ValidationError, model: type[BaseModel], source: So
                         clause: str = "dossier") -> list[Finding]:
     out: list[Finding] = []
     for e in err.errors(include_url=False):
-        loc = _clean_loc(tuple(e["loc"]))
+        loc = clean_loc(tuple(e["loc"]))
         key = path_to_key(loc) or None
         where = source.at(*loc)
         etype = e["type"]
@@ -157,12 +164,11 @@ def validation_findings(err: ValidationError, model: type[BaseModel], source: So
                 if known else ".")
             if hint:
                 msg += tr(f" Hãy sửa tên trường thành '{hint[0]}'.", f" Rename the field to '{hint[0]}'.")
-        elif etype == "dhtt":
-            msg = f"'{key}': {e['msg']}." if key else e["msg"] + "."
         else:
-            word = tr(*_TYPE_WORDS[etype]) if etype in _TYPE_WORDS else e["msg"]
+            word = schema_error_words(e)
             got = e.get("input")
-            shown = "" if isinstance(got, (dict, list)) else tr(f" (đang ghi '{got}')", f" (currently '{got}')")
+            shown = "" if etype == "dhtt" or isinstance(got, (dict, list)) else tr(f" (đang ghi '{got}')",
+                                                                                 f" (currently '{got}')")
             msg = f"'{key}': {word}{shown}." if key else f"{word}."
         out.append(Finding(Severity.ERROR, msg[0].upper() + msg[1:], clause=clause,
                            code=f"schema.{etype}", **where))

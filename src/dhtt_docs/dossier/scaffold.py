@@ -24,9 +24,10 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from dhtt_docs.exceptions import DhttError
-from dhtt_docs.i18n import tr
 from dhtt_docs.dossier.loader import CANDIDATES_DIR, ID_RX, SUBMISSION_FILE
+from dhtt_docs.exceptions import DhttError, UsageProblem
+from dhtt_docs.i18n import tr
+from dhtt_docs.rules.profile import Profile, available_plans, load_profile, load_profile_file
 from dhtt_docs.vocab import match_kind, slugify
 
 ATTACHMENTS_DIR = "attachments"
@@ -38,6 +39,38 @@ KIND_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
 def template_text(name: str) -> str:
     """The text of one scaffold template shipped in the package (``scaffolds/<name>``)."""
     return (resources.files("dhtt_docs.dossier") / "scaffolds" / name).read_text(encoding="utf-8")
+
+
+def resolve_plan(spec: str, base_dir: Path | None = None) -> Profile:
+    """The profile `--plan` (or `plan:`) names: a shipped plan's id, or a profile file (relative to `base_dir`).
+
+    UsageProblem (exit 2) saying what to pass when it is neither. The one place
+    that turns a plan's name into a profile, for `init`, `xlsx template` and the import.
+    """
+    spec = str(spec).strip()
+    profile = load_profile(spec) if spec else None
+    if profile is not None:
+        return profile
+    path = Path(spec).expanduser()
+    if base_dir is not None and not path.is_absolute():
+        path = Path(base_dir) / path
+    if spec and path.is_file():
+        try:
+            return load_profile_file(path.resolve())
+        except Exception as err:   # noqa: BLE001 - a broken profile file is a usage problem, not a crash
+            raise UsageProblem(tr(f"Không đọc được tệp kế hoạch '{spec}': {str(err).splitlines()[0]}",
+                                  f"Cannot read the plan file '{spec}': {str(err).splitlines()[0]}")) from None
+    shipped = ", ".join(available_plans())
+    raise UsageProblem(tr(f"Không có kế hoạch '{spec}': ghi số hiệu một kế hoạch có sẵn ({shipped}) hoặc đường dẫn "
+                          "tới tệp hồ sơ kế hoạch (.yaml).",
+                          f"There is no plan '{spec}': give the number of a shipped plan ({shipped}) or the path of "
+                          "a plan profile file (.yaml)."))
+
+
+def plan_for_year(year: int) -> Profile | None:
+    """The newest shipped plan whose period covers `year` (the latest first year), or None."""
+    covering = [p for p in (load_profile(i) for i in available_plans()) if p is not None and year in p.window]
+    return max(covering, key=lambda p: (p.window.first_year, p.document.date), default=None)
 
 
 def check_id(cid: str) -> str:

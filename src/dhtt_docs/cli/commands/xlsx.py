@@ -28,7 +28,7 @@ def xlsx_template(file: Path, overwrite: bool) -> None:
       dhtt-docs xlsx template danh-sach-2025.xlsx
     """
     from dhtt_docs.exceptions import UsageProblem
-    from dhtt_docs.excel.xlsx import write_template
+    from dhtt_docs.excel.template import write_template
 
     if file.exists() and not overwrite:
         raise UsageProblem(tr(f"Đã có tệp {file}: không ghi đè. Chọn tên khác hoặc thêm --overwrite.",
@@ -56,7 +56,7 @@ def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
       dhtt-docs xlsx import danh-sach-2025.xlsx dossiers/bhxh-thanh-hoa-2025
     """
     from dhtt_docs.findings import Severity, sort_findings
-    from dhtt_docs.excel.xlsx import import_workbook
+    from dhtt_docs.excel.importer import import_workbook
 
     written, findings = import_workbook(file, folder, overwrite=overwrite)
     for f in sort_findings(findings):
