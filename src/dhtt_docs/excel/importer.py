@@ -156,15 +156,20 @@ def _submission(folder: Path) -> dict:
     return {}
 
 
-def folder_profile(folder: Path) -> Profile:
-    """The plan profile named in the folder's submission.yaml, else the default one."""
+def round_profile(folder: Path) -> Profile | None:
+    """The plan profile named in the folder's submission.yaml, or None (no round, no readable plan)."""
     plan = _submission(folder).get("plan")
     if isinstance(plan, str):
         try:
             return resolve_plan(plan, folder)
         except UsageProblem:
             pass
-    return load_profile()
+    return None
+
+
+def folder_profile(folder: Path) -> Profile:
+    """The plan profile named in the folder's submission.yaml, else the default one."""
+    return round_profile(folder) or load_profile()
 
 
 def latest_date(folder: Path, wb) -> date | None:

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from dhtt_docs.dossier import schema
 from dhtt_docs.rules.profile import Profile
-from dhtt_docs.vocab import RATINGS
+from dhtt_docs.vocab import RATINGS, norm
 
 SHEET_GUIDE = "Hướng dẫn"
 SHEET_INDIVIDUALS = "Cá nhân"
@@ -146,11 +146,11 @@ LABELS: dict[str, dict[str, Label]] = {
         "year": Label("Năm", 8, "Năm được tặng/khen thưởng", "2022"),
         "title": Label("Tên danh hiệu, hình thức khen thưởng", 42,
                        "Chọn trong danh sách hoặc ghi đúng tên trên quyết định (Huân chương: ghi cả loại, hạng)",
-                       "Bằng khen của Tổng Giám đốc Bảo hiểm xã hội Việt Nam", ("tên",), kind="award"),
-        "decision.number": Label("Số quyết định", 16, "Số, ký hiệu như trên quyết định", "1234/QĐ-BHXH"),
+                       "Bằng khen của Thủ tướng Chính phủ", ("tên",), kind="award"),
+        "decision.number": Label("Số quyết định", 16, "Số, ký hiệu như trên quyết định", "1234/QĐ-TTg"),
         "decision.date": Label("Ngày quyết định", 13, "Ngày/tháng/năm", "28/12/2022"),
         "decision.issuer": Label("Cơ quan ban hành", 34, "Người/cơ quan ký quyết định",
-                                 "Tổng Giám đốc Bảo hiểm xã hội Việt Nam", ("người ban hành", "cấp ban hành")),
+                                 "Thủ tướng Chính phủ", ("người ban hành", "cấp ban hành")),
         "attachment": Label("Tệp đính kèm", 28, "Bản quét quyết định trong thư mục attachments/; không bắt buộc",
                             "attachments/qd-1234-2022.pdf"),
     },
@@ -292,7 +292,7 @@ def _column(path: str, label: Label, kind: str | None, required: bool) -> Column
 
 
 RATING_HEADER = "Xếp loại {year}"
-RATING_HEADER_RX = re.compile(r"^xếp loại(?: năm)? (\d{4})$")
+RATING_HEADER_RX = re.compile(rf"^{norm('xếp loại')}(?: {norm('năm')})? (\d{{4}})$")   # on a norm()ed header
 
 
 def rating_column(year: int) -> Column:
