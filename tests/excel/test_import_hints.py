@@ -131,3 +131,18 @@ def test_importing_again_without_overwrite_says_to_add_it_not_to_fix_cells(tmp_p
     assert again.exit_code == 1
     assert "--overwrite" in again.output and "sửa các ô báo LỖI" not in again.output
     assert runner.invoke(cli, ["xlsx", "import", str(book), str(folder), "--overwrite"]).exit_code == 0
+
+
+def test_a_rating_column_added_for_a_year_outside_the_plan_is_read(tmp_path, book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb[SHEET_INDIVIDUALS]
+    extra = ws.cell(1, ws.max_column + 1, "Xếp loại năm 2020").column_letter
+    wb.save(book)
+    _fill(book, {SHEET_INDIVIDUALS: {2: dict(PERSON, **{"Xếp loại 2021": "HTXSNV"})}})
+    wb = openpyxl.load_workbook(book)
+    wb[SHEET_INDIVIDUALS][f"{extra}2"] = "hoàn thành tốt nhiệm vụ"
+    wb.save(book)
+    written, findings = import_workbook(book, tmp_path / "round")
+    assert _errors(findings) == [] and not [f for f in findings if f.code == "xlsx.unknown_column"]
+    text = written[0].read_text(encoding="utf-8")
+    assert "  2020: hoàn thành tốt nhiệm vụ\n  2021: hoàn thành xuất sắc nhiệm vụ\n" in text

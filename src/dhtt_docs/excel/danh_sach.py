@@ -28,6 +28,90 @@ TOTAL = "Tổng cộng: {count_text}. Tỷ lệ tính trên tổng số {total:0
 WIDTHS = (6, 28, 36, 60, 12, 16)
 
 
+_FONT = Font(name="Times New Roman", size=12)
+_BOLD = Font(name="Times New Roman", size=12, bold=True)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_TOP = Alignment(vertical="top", wrap_text=True)
+_LAST = get_column_letter(len(HEADINGS))
+
+
+class _Sheet:
+    """The Danh sách sheet written from top to bottom, `row` being the next free row."""
+
+    def __init__(self, ws):
+        self.ws, self.row = ws, 1
+
+    def line(self, text: str, f: Font = _BOLD, align: Alignment = _CENTER, height: float | None = None) -> None:
+        """One line of text across the table's width."""
+        ws = self.ws
+        ws.cell(self.row, 1, text).font = f
+        ws.cell(self.row, 1).alignment = align
+        ws.merge_cells(f"A{self.row}:{_LAST}{self.row}")
+        if height:
+            ws.row_dimensions[self.row].height = height
+        self.row += 1
+
+    def title(self, ctx: dict, draft: bool) -> None:
+        unit = ctx["unit"]
+        if draft:
+            self.line(DRAFT_LINE, Font(name="Times New Roman", size=12, bold=True, color="C00000"))
+        if unit["parent_upper"]:
+            self.line(unit["parent_upper"], _FONT)
+        self.line(unit["name_upper"])
+        self.row += 1
+        self.line(TITLE, Font(name="Times New Roman", size=14, bold=True))
+        self.line(SUBTITLE.format(proposal_upper=ctx["plan"]["proposal_upper"]))
+        self.line(ATTACHED_TO.format(reference=ctx["submission"]["reference"]),
+                  Font(name="Times New Roman", size=12, italic=True), height=33)
+        self.row += 1
+
+    def table(self, groups: list[dict], report) -> int:
+        """The headings row (its number is returned, to repeat on every page) and a row per candidate."""
+        ws, header_row = self.ws, self.row
+        for c, h in enumerate(HEADINGS, 1):
+            cell = ws.cell(self.row, c, h)
+            cell.font, cell.alignment, cell.border = _BOLD, _CENTER, BORDER
+        ws.row_dimensions[self.row].height = 48
+        self.row += 1
+        for g in groups:
+            ws.cell(self.row, 1, g["heading"]).font = _BOLD
+            ws.merge_cells(f"A{self.row}:{_LAST}{self.row}")
+            for c in range(1, len(HEADINGS) + 1):
+                ws.cell(self.row, c).border = BORDER
+            self.row += 1
+            for r in g["rows"]:
+                v = report.verdict(r["id"])
+                self.candidate([int(r["stt"]), r["name"], r["post_unit"], "\n".join(r["basis"]), v.votes,
+                                v.approval])
+        if not groups:
+            ws.cell(self.row, 1, NOBODY).font = _FONT
+            ws.merge_cells(f"A{self.row}:{_LAST}{self.row}")
+            self.row += 1
+        return header_row
+
+    def candidate(self, values: list) -> None:
+        ws = self.ws
+        for c, value in enumerate(values, 1):
+            cell = ws.cell(self.row, c, value)
+            cell.font, cell.border = _FONT, BORDER
+            cell.alignment = _CENTER if c in (1, 5, 6) else _TOP
+        ws.cell(self.row, 6).number_format = "0.0%"
+        # Row heights are set, not left to the reader: LibreOffice does not fit wrapped rows on opening.
+        ws.row_dimensions[self.row].height = row_height(values[1:4], WIDTHS[1:4])
+        self.row += 1
+
+
+def _page_setup(ws, header_row: int) -> None:
+    for letter, width in zip("ABCDEF", WIDTHS):
+        ws.column_dimensions[letter].width = width
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
     """The Danh sách (candidates proposed: eligible and approved) as a deterministic .xlsx.
 
@@ -40,79 +124,13 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
 
     ctx = build_context(report, draft=draft).common
     total = len(report.round.submission.council.members)
-    font = Font(name="Times New Roman", size=12)
-    bold = Font(name="Times New Roman", size=12, bold=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    top = Alignment(vertical="top", wrap_text=True)
-    ncols = len(HEADINGS)
-    last = get_column_letter(ncols)
-
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TITLE
-    row = 1
-    unit = ctx["unit"]
-
-    def line(text: str, f: Font = bold, align: Alignment = center, height: float | None = None) -> None:
-        nonlocal row
-        ws.cell(row, 1, text).font = f
-        ws.cell(row, 1).alignment = align
-        ws.merge_cells(f"A{row}:{last}{row}")
-        if height:
-            ws.row_dimensions[row].height = height
-        row += 1
-
-    if draft:
-        line(DRAFT_LINE, Font(name="Times New Roman", size=12, bold=True,
-                                                                      color="C00000"))
-    if unit["parent_upper"]:
-        line(unit["parent_upper"], font)
-    line(unit["name_upper"])
-    row += 1
-    line(TITLE, Font(name="Times New Roman", size=14, bold=True))
-    line(SUBTITLE.format(proposal_upper=ctx['plan']['proposal_upper']))
-    line(ATTACHED_TO.format(reference=ctx['submission']['reference']), Font(name="Times New Roman", size=12, italic=True),
-         height=33)
-    row += 1
-    header_row = row
-    for c, h in enumerate(HEADINGS, 1):
-        cell = ws.cell(row, c, h)
-        cell.font, cell.alignment, cell.border = bold, center, BORDER
-    ws.row_dimensions[row].height = 48
-    row += 1
-    groups = ctx["proposed"]["groups"]
-    for g in groups:
-        ws.cell(row, 1, g["heading"]).font = bold
-        ws.merge_cells(f"A{row}:{last}{row}")
-        for c in range(1, ncols + 1):
-            ws.cell(row, c).border = BORDER
-        row += 1
-        for r in g["rows"]:
-            v = report.verdict(r["id"])
-            values = [int(r["stt"]), r["name"], r["post_unit"], "\n".join(r["basis"]),
-                      v.votes, v.approval]
-            for c, value in enumerate(values, 1):
-                cell = ws.cell(row, c, value)
-                cell.font, cell.border = font, BORDER
-                cell.alignment = center if c in (1, 5, 6) else top
-            ws.cell(row, 6).number_format = "0.0%"
-            # Row heights are set, not left to the reader: LibreOffice does not fit wrapped rows on opening.
-            ws.row_dimensions[row].height = row_height(values[1:4], WIDTHS[1:4])
-            row += 1
-    if not groups:
-        ws.cell(row, 1, NOBODY).font = font
-        ws.merge_cells(f"A{row}:{last}{row}")
-        row += 1
-    row += 1
-    ws.cell(row, 1, TOTAL.format(count_text=ctx['proposed']['count_text'], total=total)).font = font
-    for letter, width in zip("ABCDEF", WIDTHS):
-        ws.column_dimensions[letter].width = width
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    save(wb, path, title=f"Danh sách đề nghị {ctx['plan']['proposal']}", author=unit["name"],
+    sheet = _Sheet(ws)
+    sheet.title(ctx, draft)
+    header_row = sheet.table(ctx["proposed"]["groups"], report)
+    ws.cell(sheet.row + 1, 1, TOTAL.format(count_text=ctx["proposed"]["count_text"], total=total)).font = _FONT
+    _page_setup(ws, header_row)
+    save(wb, path, title=f"Danh sách đề nghị {ctx['plan']['proposal']}", author=ctx["unit"]["name"],
          when=report.round.submission.submission.date, subject=ctx["plan"]["id"])
-
