@@ -41,8 +41,8 @@ def init(folder: Path, year: int | None, plan: str | None) -> None:
                   f"Round year {year}, under the plan {profile.id} ({profile.window.text()})."))
     template = f"dhtt-docs xlsx template ds.xlsx --plan {shlex.quote(plan or profile.id)}"
     click.echo(tr("Tiếp theo: điền submission.yaml; thêm ứng viên bằng "
-                  f"`dhtt-docs new individual <mã> --in {folder}` hoặc `{template}`; "
-                  f"kiểm tra bằng `dhtt-docs validate {folder}`.",
+                  f"`dhtt-docs new individual <mã> --in {shlex.quote(str(folder))}` hoặc `{template}`; "
+                  f"kiểm tra bằng `dhtt-docs validate {shlex.quote(str(folder))}`.",
                   "Next: fill in submission.yaml; add candidates with "
-                  f"`dhtt-docs new individual <id> --in {folder}` or `{template}`; "
-                  f"check with `dhtt-docs validate {folder}`."))
+                  f"`dhtt-docs new individual <id> --in {shlex.quote(str(folder))}` or `{template}`; "
+                  f"check with `dhtt-docs validate {shlex.quote(str(folder))}`."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import shlex
 from pathlib import Path
 
 import click
@@ -52,9 +53,9 @@ def xlsx_template(file: Path, plan: str | None, year: int | None, overwrite: boo
         profile, _ = choose_plan(plan, year, _dt.date.today().year, Path.cwd())
     write_template(file, profile)
     click.echo(tr(f"Đã tạo {file} theo kế hoạch {profile.id}. Đọc sheet 'Hướng dẫn', điền các sheet, rồi chạy "
-                  f"`dhtt-docs xlsx import {file} <thư mục đợt xét>`.",
+                  f"`dhtt-docs xlsx import {shlex.quote(str(file))} <thư mục đợt xét>`.",
                   f"Created {file} for the plan {profile.id}. Read the 'Hướng dẫn' (instructions) sheet, fill in "
-                  f"the sheets, then run `dhtt-docs xlsx import {file} <round folder>`."))
+                  f"the sheets, then run `dhtt-docs xlsx import {shlex.quote(str(file))} <round folder>`."))
 
 
 @xlsx.command("import")
@@ -92,4 +93,4 @@ def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
                   f"Wrote {_n(len(written), 'candidate file')} to {folder / 'candidates'}:"))
     for p in written:
         click.echo(f"  {p.name}")
-    click.echo(tr(f"Tiếp theo: `dhtt-docs validate {folder}`.", f"Next: `dhtt-docs validate {folder}`."))
+    click.echo(tr(f"Tiếp theo: `dhtt-docs validate {shlex.quote(str(folder))}`.", f"Next: `dhtt-docs validate {shlex.quote(str(folder))}`."))
