@@ -12,10 +12,13 @@ field is there with a Vietnamese comment (what to write, an example):
 * optional fields are present and blank (a blank optional value is valid);
 * list fields are blank, with commented example items below them: deleting
   the leading ``# `` turns an example into a real item;
-* a few values that are nearly always the same are filled in (plan,
-  unit.parent, unit.code, the chair's role, the Tờ trình's recipient).
+* a few values that are nearly always the same are filled in (the plan
+  `init` chose, unit.parent, unit.code, the chair's role, the Tờ trình's
+  recipient); examples name no single plan.
 
-Nothing here reads the clock: the CLI passes the current year.
+`resolve_plan` is the one place that turns `--plan ID|FILE` into a profile;
+`choose_plan` picks the plan and year of a new round. Nothing here reads the
+clock: the CLI passes the current year.
 """
 
 from __future__ import annotations
