@@ -1,8 +1,14 @@
-"""Shared helpers: write small rounds into a temporary folder, run the CLI."""
+"""Shared fixtures: small rounds in a temporary folder, the CLI, the language, LibreOffice.
+
+Helpers that several test files use (zip rewriting, template doctoring, Excel
+filling, DOCX making) live in tests/helpers.py, so that pytest's pythonpath is
+just ["tests"].
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -10,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from dhtt_docs.cli import cli
+from dhtt_docs.i18n import set_lang
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -132,6 +139,49 @@ class RoundBuilder:
         return evaluate(load_round(self.root))
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_afterwards():
+    """The language is process-wide and CliRunner runs in-process: every test starts and ends in Vietnamese."""
+    set_lang("vi")
+    yield
+    set_lang("vi")
+
+
+@pytest.fixture
+def english():
+    """Messages in English for this test (as `--lang en` makes them)."""
+    set_lang("en")
+    yield
+    set_lang("vi")
+
+
+@pytest.fixture(params=["vi", "en"])
+def lang(request) -> str:
+    """Run a test once per language (messages chosen with `say`); the language is set for the test."""
+    set_lang(request.param)
+    return request.param
+
+
+def say(lang: str, vi: str, en: str) -> str:
+    """The expected words in the test's language."""
+    return en if lang == "en" else vi
+
+
+def has_soffice() -> bool:
+    from dhtt_docs.pdf.convert import find_soffice
+    return find_soffice() is not None
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """The LibreOffice executable; the test is skipped where it is not installed (never on CI: see below)."""
+    from dhtt_docs.pdf.convert import find_soffice
+    exe = find_soffice()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/setup --dev installs it")
+    return exe
+
+
 @pytest.fixture
 def round_dir(tmp_path: Path) -> RoundBuilder:
     return RoundBuilder(tmp_path / "round")
@@ -139,9 +189,10 @@ def round_dir(tmp_path: Path) -> RoundBuilder:
 
 @pytest.fixture
 def run_cli():
-    def run(*args: str, input: str | None = None):
+    def run(*args: str, input: str | None = None, env: dict | None = None):
         runner = CliRunner()
-        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+        return runner.invoke(cli, [str(a) for a in args], input=input, env=env, prog_name="dhtt-docs",
+                             catch_exceptions=False)
     return run
 
 
@@ -157,6 +208,12 @@ def codes(findings) -> list[str]:
 def pytest_configure(config):
     """On CI every tool must be there: a skipped PDF test would hide a missing install step."""
     import os
-    import shutil
     if os.environ.get("CI") and shutil.which("soffice") is None:
         raise pytest.UsageError("CI: LibreOffice (soffice) is not installed; scripts/setup --dev must install it.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that runs LibreOffice (it uses the `soffice` fixture) takes seconds: it is `slow`."""
+    for item in items:
+        if "soffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -30,3 +30,9 @@ class UsageProblem(DhttError):
     """The command was used wrongly in a way click cannot see by itself. Exit 2."""
 
     exit_code = 2
+
+
+class OutputBusy(DhttError):
+    """Another build holds the output folder's lock. Exit 2: run again when it has finished."""
+
+    exit_code = 2

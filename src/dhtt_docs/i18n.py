@@ -59,6 +59,10 @@ class Text:
     def __str__(self) -> str:
         return self.render()
 
+    def __contains__(self, part: str) -> bool:
+        """`"words" in text`: in the chosen language's words."""
+        return part in self.render()
+
     def __add__(self, other: "Text | str") -> "Text":
         if isinstance(other, Text):
             return Text(self.vi + other.vi, self.en + other.en)

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import assert_english, rewrite
 
 from dhtt_docs import __version__
 from dhtt_docs.archive.bag import BagError, make_bag_zip, verify_bag_zip
@@ -49,19 +50,6 @@ def bag(tmp_path: Path, payload: dict[str, Path]) -> Path:
 def read(zip_path: Path, name: str) -> str:
     with zipfile.ZipFile(zip_path) as zf:
         return zf.read(name).decode("utf-8")
-
-
-def rewrite(src: Path, dst: Path, *, drop=(), replace=None, add=None) -> Path:
-    """Copy a zip, dropping, replacing or adding entries (to simulate tampering)."""
-    replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for info in zin.infolist():
-            if info.filename in drop:
-                continue
-            zout.writestr(info, replace.get(info.filename, zin.read(info)))
-        for name, data in add.items():
-            zout.writestr(name, data)
-    return dst
 
 
 # --------------------------------------------------------------------------- layout
@@ -258,3 +246,76 @@ def test_missing_source_is_named(tmp_path: Path) -> None:
 def test_bad_info_label_is_refused(tmp_path: Path, payload: dict[str, Path]) -> None:
     with pytest.raises(BagError, match="Nhãn"):
         make_bag_zip(tmp_path / "x.zip", payload, info={"Bad Label": "x"})
+
+
+LONG = "Hồ sơ đề nghị công nhận điển hình tiên tiến năm 2024 theo Kế hoạch 1935/KH-BHXH của Bảo hiểm xã hội Việt Nam"
+
+
+def test_long_bag_info_values_are_folded_at_79_and_still_valid(tmp_path: Path, payload: dict[str, Path]) -> None:
+    """RFC 8493 2.2.2: lines of bag-info.txt SHOULD stay within 79 characters; long values are folded."""
+    bagit = pytest.importorskip("bagit")
+    safe = {k: v for k, v in payload.items() if "%" not in k}
+    make_bag_zip(tmp_path / "ho-so.zip", safe, info={**INFO, "External-Description": LONG})
+    text = read(tmp_path / "ho-so.zip", "ho-so/bag-info.txt")
+    assert max(len(line) for line in text.splitlines()) <= 79
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("External-Description: "))
+    folded = [lines[start]] + [line for line in lines[start + 1:start + 3] if line.startswith("  ")]
+    assert len(folded) == 2                                    # folded once, continuation indented
+    assert " ".join(part.strip() for part in folded) == f"External-Description: {LONG}"
+    assert verify_bag_zip(tmp_path / "ho-so.zip") == []
+    with zipfile.ZipFile(tmp_path / "ho-so.zip") as zf:
+        zf.extractall(tmp_path / "x")
+    read_back = bagit.Bag(str(tmp_path / "x" / "ho-so"))
+    assert read_back.validate()
+    assert " ".join(read_back.info["External-Description"].split()) == LONG
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+@pytest.fixture()
+def small_bag(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    files = {"submission.yaml": "plan: 1935/KH-BHXH\n", "documents/to-trinh.docx": "docx bytes",
+             "attachments/scan.pdf": "%PDF-1.7 scan"}
+    payload = {}
+    for i, (name, text) in enumerate(files.items()):
+        (src / f"f{i}").write_text(text, encoding="utf-8")
+        payload[name] = src / f"f{i}"
+    out = tmp_path / "out" / "dossier.zip"
+    make_bag_zip(out, payload, info={"Bagging-Date": "2024-11-25"})
+    assert verify_bag_zip(out) == []
+    return out
+
+
+def test_tampered_bag_problems_are_english_and_name_the_files(english, small_bag: Path, tmp_path: Path) -> None:
+    bad = rewrite(small_bag, tmp_path / "bad.zip",
+                  replace={"dossier/data/documents/to-trinh.docx": b"docx BYTES"},
+                  drop={"dossier/data/submission.yaml"},
+                  add={"dossier/data/extra.pdf": b"x"})
+    problems = verify_bag_zip(bad)
+    altered = [p for p in problems if "data/documents/to-trinh.docx" in p]
+    missing = [p for p in problems if "data/submission.yaml" in p]
+    extra = [p for p in problems if "data/extra.pdf" in p]
+    oxum = [p for p in problems if "Payload-Oxum" in p]
+    assert len(altered) == len(missing) == len(extra) == len(oxum) == 1, problems
+    assert_english(altered[0], "File data/documents/to-trinh.docx has been altered", "does not match",
+                   "manifest-sha256.txt")
+    assert_english(missing[0], "Missing file data/submission.yaml", "deleted or renamed")
+    assert_english(extra[0], "Extra file data/extra.pdf", "not in manifest-sha256.txt", "added after")
+    assert_english(oxum[0], "Payload-Oxum in bag-info.txt", "files were added to, removed from or changed")
+    for problem in problems:
+        assert_english(problem)
+
+
+def test_unreadable_bag_and_bag_error_are_english(english, tmp_path: Path) -> None:
+    not_zip = tmp_path / "broken.zip"
+    not_zip.write_bytes(b"not a zip")
+    (problem,) = verify_bag_zip(not_zip)
+    assert_english(problem, "broken.zip", "is not a readable ZIP file", "original archive copy")
+    with pytest.raises(BagError) as info:
+        make_bag_zip(tmp_path / "b.zip", {"a.txt": tmp_path / "nowhere.txt"}, info={})
+    assert_english(str(info.value), "nowhere.txt", "not found", "data/a.txt", "then run again")
+

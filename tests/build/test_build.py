@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from conftest import QUANG_BINH, SAMPLE_ROUND, SCREENING_ROUND
 
+pytestmark = pytest.mark.slow   # each test builds a round, most with LibreOffice
+
 DOCS = ["to-trinh", "danh-sach", "bien-ban-hop-hoi-dong"]
 REPORTS = ["bhxh-huyen-hoang-hoa", "phong-quan-ly-thu", "bui-thi-lan-anh", "le-van-hung",
            "nguyen-thi-thu-trang", "tran-quoc-dat"]

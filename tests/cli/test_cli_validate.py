@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import QUANG_BINH, SAMPLE_ROUND, SCREENING_ROUND, validate_json
+from helpers import assert_english_text, candidate_names, cli_run, rules_messages
 
 # The verdicts samples/README.md explains.
 SCREENING = {
@@ -82,10 +86,14 @@ def test_broken_submission_gives_top_level_finding(run_cli, round_dir):
     assert data["findings"][0]["file"] == "submission.yaml" and data["findings"][0]["line"] == 2
 
 
-def test_missing_folder_is_usage_error(run_cli, tmp_path):
-    result = run_cli("validate", tmp_path / "khong-co")
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_missing_folder_is_usage_error(run_cli, tmp_path, language):
+    result = run_cli("validate", tmp_path / "khong-co", "--lang", language)
     assert result.exit_code == 2
-    assert "không tồn tại" in result.stderr
+    if language == "vi":
+        assert "không tồn tại" in result.stderr
+    else:
+        assert "does not exist" in result.stderr and "không tồn tại" not in result.stderr
 
 
 def test_bad_format_option_is_usage_error(run_cli):
@@ -116,13 +124,115 @@ def test_internal_error_is_one_line_unless_debug(round_dir, monkeypatch):
     monkeypatch.setattr(cli_module, "evaluate", boom)
     runner = CliRunner()
     plain = runner.invoke(cli, ["validate", str(round_dir.root)])
-    assert plain.exit_code == 1
+    assert plain.exit_code == 3   # a bug, not "the dossier has errors" (1)
     assert "Lỗi nội bộ" in plain.stderr and "--debug" in plain.stderr and "Traceback" not in plain.stderr
+    assert len(plain.stderr.strip().splitlines()) == 1
     debug = runner.invoke(cli, ["--debug", "validate", str(round_dir.root)])
     assert isinstance(debug.exception, RuntimeError)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_internal_error_still_gives_json(round_dir, monkeypatch, lang):
+    from click.testing import CliRunner
+
+    from dhtt_docs.cli.commands import validate as cli_module
+    from dhtt_docs.cli import cli
+
+    def boom(*a, **k):
+        raise IndexError("tuple index out of range")
+    monkeypatch.setattr(cli_module, "evaluate", boom)
+    result = CliRunner().invoke(cli, ["--lang", lang, "validate", str(round_dir.root), "--format", "json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["candidates"] == []
+    [finding] = data["findings"]
+    assert finding["severity"] == "error" and finding["code"] == "internal.error"
+    assert "IndexError" in finding["message"]
+    assert ("send them to the maintainers" if lang == "en" else "gửi cho người bảo trì") in finding["message"]
 
 
 def test_output_folder_that_cannot_be_made_exits_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(SAMPLE_ROUND), "-o", "/proc/khong-ghi-duoc",
                            "--no-pdf"], capture_output=True, text=True)
     assert proc.returncode == 2 and "Không ghi được" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- in English (--lang en)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_screening_round_in_english(where):
+    args = ["--lang", "en", "validate", SCREENING_ROUND] if where == "before" else \
+        ["validate", SCREENING_ROUND, "--lang", "en"]
+    result = cli_run(*args)
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "Trần Quốc Đạt: ELIGIBLE by the awards track (II.2.b)" in out
+    assert "Lê Văn Hùng: ELIGIBLE by the performance and awards tracks (II.2.b)" in out
+    assert "Hoàng Văn Long: NOT ELIGIBLE under II.2.b: meets neither the performance track nor the awards track" in out
+    assert "[individual] hoang-van-long" in out and "[collective] phong-quan-ly-thu" in out
+    assert "Round: bhxh-thanh-hoa-2024-so-loai" in out and "(plan 1935/KH-BHXH)" in out
+    assert "Total: 9 candidates, 6 eligible, 3 not eligible;" in out
+    assert "The dossier still has errors: fix the ERROR items above and run again." in out
+    assert re.search(r"^\s+ERROR\s+candidates/hoang-van-long\.yaml:1 \[II\.2\.b\]$", out, re.MULTILINE)
+    assert re.search(r"^\s+WARNING\s+candidates/", out, re.MULTILINE) and re.search(r"^\s+NOTE\s+", out, re.MULTILINE)
+    assert "LỖI" not in out and "CẢNH BÁO" not in out and "ĐẠT" not in out
+    names = candidate_names(SCREENING_ROUND)
+    framing = [line for line in out.splitlines()
+               if line.startswith(("[", "Round:", "Total:", "The dossier", "Whole round"))]
+    assert len(framing) == 9 + 3
+    for line in framing:
+        assert_english_text(line, names + ["Bảo hiểm xã hội tỉnh Thanh Hóa"])
+
+
+def test_screening_findings_in_english_json_keys_unchanged():
+    result = cli_run("validate", SCREENING_ROUND, "--format", "json", "--lang", "en")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"ok", "plan", "candidates", "findings"}
+    hoang = next(c for c in data["candidates"] if c["id"] == "hoang-van-long")
+    assert hoang["eligible"] is False and hoang["tracks"] == {"performance": False, "awards": False}
+    assert {"severity", "clause", "file", "line", "key", "code", "message"} <= set(hoang["findings"][0])
+    assert {f["severity"] for f in hoang["findings"]} <= {"error", "warning", "info"}
+
+    messages = {f["code"]: f["message"] for f in rules_messages(data)}
+    assert "does not meet the advanced-model" in messages["verdict.ineligible"]
+    assert "rated 'excellently completed duties' (HTXSNV)" in messages["track.performance.ratings"]
+    assert messages["track.awards"].startswith("Awards criterion not met: one of these titles or awards is needed")
+    assert "'Bằng khen của Thủ tướng Chính phủ'" in messages["track.awards"]   # catalogue names stay as values
+    assert "not more than 50% of all members" in messages["votes.below_threshold"]
+    assert "received the disciplinary measure 'cảnh cáo'" in messages["track.performance.discipline"]
+    assert "target 'Số người tham gia bảo hiểm xã hội tự nguyện' not met" in messages[
+        "track.performance.target_missed"]
+    assert "add them under 'initiatives'" in messages["initiatives.few"]
+    assert "leadership or management post" in messages["leader.qualities"]
+    names = [c["name"] for c in data["candidates"]] + ["Đào Văn Thịnh"]
+    for f in rules_messages(data):
+        assert_english_text(f["message"], names)
+
+
+def test_round_level_errors_in_english(round_dir):
+    (round_dir.root / "candidates" / "phong-thu.yaml").unlink()
+    round_dir.edit("submission.yaml", "ballots: {issued: 4, returned: 4, valid: 4}",
+                   "ballots: {issued: 5, returned: 6, valid: 7}")
+    round_dir.edit("submission.yaml", "present: true}\n  ballots", "present: false}\n  ballots")
+    result = cli_run("validate", round_dir.root, "--format", "json", "--lang", "en")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    top = {f["code"]: f for f in data["findings"]}
+    assert top["round.too_few"]["clause"] == "III.1" and top["round.too_few"]["line"] == 1
+    assert top["round.too_few"]["message"] == (
+        "The council must select at least 1 collective and 1 individual; this round is short of 1 collective "
+        "(it has 0 collectives and 1 individual). Add dossiers to the candidates/ folder.")
+    assert top["ballots.issued_over_members"]["message"].startswith("More ballots issued (5) than council members (4)")
+    assert top["ballots.returned_over_issued"]["message"].startswith("More ballots returned (6) than issued (5)")
+    assert top["ballots.valid_over_returned"]["message"].startswith("More valid ballots (7) than ballots returned")
+    assert "there is no file candidates/phong-thu.yaml" in top["votes.no_file"]["message"]
+    assert "Council member Ngô Văn Tài is absent" in top["council.absent_no_opinion"]["message"]
+    for f in rules_messages(data):
+        assert_english_text(f["message"], ["Ngô Văn Tài", "Nguyễn Văn An"])
+
+    text = cli_run("--lang", "en", "validate", round_dir.root).stdout
+    assert "\nWhole round:\n" in text and "ERROR     submission.yaml:1 (council) [III.1]" in text
+    assert "Total: 1 candidate, 1 eligible, 0 not eligible; 5 errors, 1 warning, 0 notes." in text
+

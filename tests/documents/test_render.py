@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from conftest import QUANG_BINH, ROOT, SAMPLE_ROUND, SCREENING_ROUND
+from helpers import assert_english, doctor
+from dhtt_docs.findings import Severity
 from docx import Document
 from docx.shared import Mm, Pt
 from lxml import etree
@@ -553,20 +555,6 @@ def test_zip_entries_and_core_properties_are_fixed(rendered):
 # --- templates: lint, user templates, export ------------------------------------------------
 
 
-def doctor(src: Path, dest: Path, old: str, new: str) -> Path:
-    """A copy of a template with one text replaced in word/document.xml."""
-    with zipfile.ZipFile(src) as z:
-        items = {i.filename: z.read(i.filename) for i in z.infolist()}
-    xml = items["word/document.xml"].decode("utf-8")
-    assert old in xml, old
-    items["word/document.xml"] = xml.replace(old, new, 1).encode("utf-8")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(dest, "w") as z:
-        for name, data in items.items():
-            z.writestr(name, data)
-    return dest
-
-
 def test_builtin_templates_lint_clean():
     assert lint_templates(builtin_templates_dir()) == []
 
@@ -608,8 +596,8 @@ def test_lint_finds_unclosed_blocks_split_tags_and_stray_files(tmp_path):
     assert not any(f == "~$to-trinh.docx" for f, _ in findings)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_template_saved_by_libreoffice_still_builds(tmp_path):
+@pytest.mark.slow
+def test_template_saved_by_libreoffice_still_builds(tmp_path, soffice):
     """A user opens a template in LibreOffice, saves it as .docx, and builds with it."""
     src = tmp_path / "src"
     src.mkdir()
@@ -723,3 +711,58 @@ def test_a_long_field_renders_whole(round_dir, tmp_path):
     out.write_bytes(job.render())
     text = "\n".join(p.text for p in Document(out).paragraphs)
     assert "Đoạn thứ 0:" in text and "Đoạn thứ 399:" in text
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+def test_lint_findings_are_english_and_name_template_and_tag(english, tmp_path: Path) -> None:
+    src = builtin_templates_dir()
+    doctor(src / "to-trinh.docx", tmp_path / "to-trinh.docx",
+           "{%p for x in submission.basis_lines %}", "{%p for x in %}")
+    doctor(src / "danh-sach.docx", tmp_path / "danh-sach.docx", "{{ plan.proposal_upper }}", "{{ ke_hoach }}")
+    doctor(src / "bien-ban-hop-hoi-dong.docx", tmp_path / "bien-ban-hop-hoi-dong.docx",
+           "{{ meeting.location }}", "{{ meeting.locaton }}")
+    (tmp_path / "to_trinh.docx").write_bytes((src / "to-trinh.docx").read_bytes())
+    findings = {(f.file, f.code): f for f in lint_templates(tmp_path)}
+
+    broken = findings[("to-trinh.docx", "template.syntax")]
+    assert broken.severity is Severity.ERROR and broken.key == "{%p for x in %}"
+    assert_english(broken.message, "Template to-trinh.docx (body)", "the tag {%p for x in %} is malformed",
+                   "Write it like {{ unit.name }}")
+    unknown = findings[("danh-sach.docx", "template.unknown")]
+    assert unknown.key == "{{ ke_hoach }}"
+    assert_english(unknown.message, "Template danh-sach.docx (body)", "uses the variable 'ke_hoach'",
+                   "which is not in the data", "List of variables: the file template-variables.md")
+    field = findings[("bien-ban-hop-hoi-dong.docx", "template.unknown")]
+    assert_english(field.message, "there is no field 'locaton'", "did you mean 'location'?")
+    unused = findings[("to_trinh.docx", "template.unused")]
+    assert_english(unused.message, "to_trinh.docx in the template folder is not used", "did you mean 'to-trinh.docx'?")
+    builtin = findings[("bao-cao-thanh-tich-ca-nhan.docx", "template.builtin")]
+    assert_english(builtin.message, "has no bao-cao-thanh-tich-ca-nhan.docx", "using the built-in template")
+    for finding in findings.values():
+        assert_english(finding.message)
+
+
+def test_missing_template_folder_is_english(english, tmp_path: Path) -> None:
+    (finding,) = lint_templates(tmp_path / "nowhere")
+    assert_english(finding.message, "Template folder", "not found", "dhtt-docs templates export")
+
+
+def test_render_error_is_english(english, tmp_path: Path) -> None:
+    user = tmp_path / "mau"
+    doctor(builtin_templates_dir() / "to-trinh.docx", user / "to-trinh.docx", "{{ plan.subject }}",
+           "{{ plan.subjct }}")
+    with pytest.raises(TemplateProblem) as info:
+        render_documents(evaluate(load_round(SAMPLE_ROUND)), tmp_path / "out", templates_dir=user)
+    assert_english(info.value.message, "Template to-trinh.docx", "error while filling the tag {{ plan.subjct }}",
+                   "Check the template with `dhtt-docs build --templates ...`")
+
+
+def test_export_templates_refusal_is_english(english, tmp_path: Path) -> None:
+    export_templates(tmp_path / "mau")
+    with pytest.raises(DhttError) as info:
+        export_templates(tmp_path / "mau")
+    assert_english(info.value.message, f"The folder '{tmp_path / 'mau'}' already has", "to-trinh.docx",
+                   "not overwriting", "Choose another folder")
+

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 import yaml
 from docx import Document
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +19,8 @@ from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.documents.render import plan_documents
 from dhtt_docs.rules.engine import evaluate
 from dhtt_docs.dossier.yamlsource import clean_text, parse_yaml_text, read_yaml
+
+pytestmark = pytest.mark.slow   # property tests run hundreds of examples
 
 # Text as it arrives from PDFs, phones and Excel: any Unicode, surrogates aside (they cannot be in a UTF-8 file).
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
@@ -103,3 +107,52 @@ def test_any_dates_and_ratings_give_findings_not_exceptions(tmp_path_factory, bi
     for f in report.all_findings():
         assert f.message and (f.file is None or f.line is None or f.line >= 1)
     report.to_json()
+
+
+# --- issue 13.3: no pydantic location shape can crash the mapping -------------------------------
+
+LOC_PART = st.one_of(
+    st.integers(min_value=-5, max_value=10_000),
+    st.sampled_from(["[key]", "function-after[_date(), str]", "list[Honour]", "note[1]", "", "[0]", "kind",
+                     "council", "members", "awards", "decision", "date", "votes", "ratings"]),
+    st.text(max_size=20),
+)
+ERROR_TYPE = st.sampled_from(["missing", "extra_forbidden", "string_type", "int_parsing", "dict_type",
+                              "list_type", "literal_error", "too_short", "value_error", "dhtt"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(locs=st.lists(st.tuples(st.lists(LOC_PART, max_size=6), ERROR_TYPE), min_size=1, max_size=5),
+       data=st.one_of(st.none(), st.dictionaries(st.text(max_size=8), st.integers(), max_size=3)))
+def test_any_pydantic_location_maps_to_a_finding(locs, data):
+    from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
+    from dhtt_docs.dossier.loader import validation_findings
+    from dhtt_docs.dossier.schema import Individual
+    from dhtt_docs.dossier.yamlsource import SourceMap
+
+    details = []
+    for loc, etype in locs:
+        if etype == "dhtt":
+            kind = PydanticCustomError("dhtt", "{vi}", {"vi": "sai", "en": "wrong"})
+        elif etype == "value_error":
+            kind = PydanticCustomError("value_error", "bad {x}", {"x": 1})
+        else:
+            kind = etype
+        ctx = {"expected": "'a'"} if etype == "literal_error" else {"field_type": "List", "min_length": 1,
+                                                                    "actual_length": 0} if etype == "too_short" else None
+        detail = InitErrorDetails(type=kind, loc=tuple(loc), input="x")
+        if ctx:
+            detail["ctx"] = ctx
+        details.append(detail)
+    try:
+        err = ValidationError.from_exception_data("Individual", details)
+    except Exception:  # noqa: BLE001 - a combination pydantic itself refuses to build
+        return
+    source = SourceMap("candidates/x.yaml", {("kind",): 1, ("awards", 0): 7})
+    out = validation_findings(err, Individual, source, data=data) if data is not None else \
+        validation_findings(err, Individual, source)
+    assert len(out) == len(details)
+    for f in out:
+        assert f.file == "candidates/x.yaml" and f.text("vi") and f.text("en")
+        assert f.line is None or f.line >= 1

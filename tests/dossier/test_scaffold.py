@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
+from helpers import assert_english
 from scaffold_fill import fill, fill_submission, uncomment
 
 from dhtt_docs.exceptions import DhttError
@@ -104,10 +105,12 @@ def test_init_refuses_a_folder_that_has_a_submission(tmp_path):
 
 
 @pytest.mark.parametrize("year", [24, 3000, "2024", True])
-def test_init_refuses_a_bad_year(tmp_path, year):
-    with pytest.raises(DhttError, match="Năm xét"):
+def test_init_refuses_a_bad_year(tmp_path, year, lang):
+    with pytest.raises(DhttError, match="Năm xét" if lang == "vi" else "The round year") as exc:
         init_round(tmp_path / "r", year)
     assert not (tmp_path / "r").exists()
+    if lang == "en":
+        assert_english(exc.value.message, f"The round year '{year}' is not plausible", "4-digit year")
 
 
 # --- the templates: every field, every field commented ----------------------------------
@@ -168,7 +171,7 @@ def test_a_fresh_scaffold_names_each_blank_by_key(tmp_path):
     by_file: dict[str, set[str]] = {}
     for f in errors:
         assert f.file and f.line and f.key, f
-        assert f.message and re.search(r"[à-ỹĐđ]", f.message)
+        assert f.text() and re.search(r"[à-ỹĐđ]", f.text())
         by_file.setdefault(f.file, set()).add(f.key)
     assert by_file["submission.yaml"] == {
         "unit.name", "unit.place", "unit.head.name", "unit.head.title", "council.name", "council.meeting.start",
@@ -348,3 +351,32 @@ def test_init_on_an_existing_round_and_new_outside_a_round_exit_2(tmp_path):
     assert not (tmp_path / "plain" / "candidates").exists()
     unknown = _cli("init", tmp_path / "s", "--plan", "9999/KH-XYZ")
     assert unknown.exit_code == 2 and not (tmp_path / "s").exists()
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+def test_init_refuses_an_existing_round(english, tmp_path):
+    init_round(tmp_path, 2024)
+    with pytest.raises(DhttError) as exc:
+        init_round(tmp_path, 2024)
+    assert_english(exc.value.message, "already has a submission.yaml", "Choose a new folder",
+                   "`dhtt-docs init bhxh-ten-tinh-2024`", "`dhtt-docs new`")
+
+
+def test_new_refuses_bad_kind_id_and_overwrite(english, tmp_path):
+    init_round(tmp_path, 2024)
+    with pytest.raises(DhttError) as exc:
+        new_candidate("nguoi", "an", tmp_path)
+    assert_english(exc.value.message, "is not valid", "write individual or collective")
+    with pytest.raises(DhttError) as exc:
+        check_id("Nguyễn Văn An")
+    assert_english(exc.value.message, "cannot be used", "Use, for example: nguyen-van-an")
+    new_candidate("individual", "an", tmp_path)
+    with pytest.raises(DhttError) as exc:
+        new_candidate("individual", "an", tmp_path)
+    assert_english(exc.value.message, "already exists", "for example an-2")
+    with pytest.raises(DhttError) as exc:
+        new_candidate("individual", "an", tmp_path / "none")
+    assert_english(exc.value.message, "was not found", "--in <folder>")
+

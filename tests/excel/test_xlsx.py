@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SAMPLE_ROUND
+from helpers import assert_english, ACHIEVEMENTS, _fill_workbook, _headers, _one_individual, put
 from scaffold_fill import fill_submission
 
 from dhtt_docs.findings import Severity
@@ -39,18 +40,6 @@ PROFILE = load_profile()
 
 def _errors(findings):
     return [f for f in findings if f.severity is Severity.ERROR]
-
-
-def _headers(ws) -> dict[str, str]:
-    """Header without the '*' -> column letter."""
-    return {str(c.value).rstrip(" *"): c.column_letter for c in ws[1] if c.value}
-
-
-def put(ws, row: int, values: dict[str, object]) -> None:
-    """Type values into a row by column header, as a user fills the sheet."""
-    cols = _headers(ws)
-    for header, value in values.items():
-        ws[f"{cols[header]}{row}"] = value
 
 
 @pytest.fixture
@@ -133,65 +122,6 @@ def test_template_is_the_same_bytes_every_time(tmp_path, template):
 
 # --- a test walks the whole day --------------------------------------------------------
 
-NFD_NAME = unicodedata.normalize("NFD", "Lê Văn Hùng")     # typed on a Mac
-ACHIEVEMENTS = "Giải quyết 4.318 hồ sơ, tỷ lệ trước hạn 96,4%:\n- Lập bảng kiểm;\n- Trả lời 612 câu hỏi."
-
-
-def _fill_workbook(path: Path) -> None:
-    wb = openpyxl.load_workbook(path)
-    put(wb[SHEET_INDIVIDUALS], 2, {
-        "Họ và tên": "Nguyễn Thị Thu Trang", "Giới tính": "Nữ", "Ngày sinh": datetime(1988, 3, 14),
-        "Dân tộc": "Kinh", "Tôn giáo": "Không", "Quê quán": "xã Hoằng Đạo, huyện Hoằng Hóa, tỉnh Thanh Hóa",
-        "Trú quán": "phường Đông Hương, thành phố Thanh Hóa", "Đơn vị công tác": "Phòng Chế độ bảo hiểm xã hội, "
-        "Bảo hiểm xã hội tỉnh Quảng Trị", "Chức vụ": "Chuyên viên", "Lý luận chính trị": "Trung cấp",
-        "Trình độ chuyên môn": "Cử nhân Kinh tế lao động",
-        "Quyền hạn, nhiệm vụ được giao": "Giải quyết hồ sơ hưởng chế độ hưu trí.\nTư vấn chính sách.",
-        "Thành tích đạt được": ACHIEVEMENTS,
-        "Hoạt động đoàn thể, phong trào": "- Giải Ba Hội thi \"Tư vấn viên giỏi\" năm 2023\n- Ủy viên Ban Chấp hành "
-                                          "Công đoàn cơ sở",
-        "Xếp loại 2021": "hoàn thành tốt nhiệm vụ", "Xếp loại 2022": "HTXSNV",
-        "Xếp loại 2023": "Hoàn thành xuất sắc nhiệm vụ",
-    })
-    put(wb[SHEET_INDIVIDUALS], 4, {          # a blank row 3 in between is skipped
-        "Mã": "le-van-hung", "Họ và tên": NFD_NAME, "Giới tính": "Nam", "Ngày sinh": "21/11/1976",
-        "Quê quán": "xã Quảng Tâm, tỉnh Thanh Hóa", "Đơn vị công tác": "Phòng Quản lý thu, Bảo hiểm xã hội tỉnh "
-        "Quảng Trị", "Chức vụ": "Trưởng phòng", "Lãnh đạo, quản lý": "Có", "Tập thể đứng đầu": "Phòng Quản lý thu",
-        "Quyền hạn, nhiệm vụ được giao": "Phụ trách công tác thu.", "Thành tích đạt được": "Vượt kế hoạch thu.",
-    })
-    put(wb[SHEET_COLLECTIVES], 2, {
-        "Tên tập thể": "Phòng Quản lý thu", "Cơ quan cấp trên trực tiếp": "Bảo hiểm xã hội tỉnh Quảng Trị",
-        "Họ tên người đứng đầu": NFD_NAME, "Chức vụ người đứng đầu": "Trưởng phòng",
-        "Điện thoại": "0233 3852 614", "Số cán bộ": 18, "Đặc điểm, tình hình": "Phòng có 18 công chức.",
-        "Chức năng, nhiệm vụ": "Tham mưu công tác thu.", "Thành tích đạt được": "Hoàn thành vượt mức kế hoạch.",
-    })
-    hon = wb[SHEET_HONOURS]
-    put(hon, 2, {"Mã hoặc tên ứng viên": "nguyen-thi-thu-trang", "Loại": "Danh hiệu thi đua", "Năm": 2023,
-                 "Tên danh hiệu, hình thức khen thưởng": "Chiến sỹ thi đua cơ sở", "Số quyết định": "15/QĐ-BHXH",
-                 "Ngày quyết định": datetime(2024, 1, 10),
-                 "Cơ quan ban hành": "Giám đốc Bảo hiểm xã hội tỉnh Quảng Trị"})
-    put(hon, 3, {"Mã hoặc tên ứng viên": "Lê Văn Hùng", "Loại": "Hình thức khen thưởng", "Năm": "2022",
-                 "Tên danh hiệu, hình thức khen thưởng": "Bằng khen của Tổng Giám đốc Bảo hiểm xã hội Việt Nam",
-                 "Số quyết định": "3120/QĐ-BHXH", "Ngày quyết định": "26/12/2022",
-                 "Cơ quan ban hành": "Tổng Giám đốc Bảo hiểm xã hội Việt Nam"})
-    put(hon, 4, {"Mã hoặc tên ứng viên": "phong-quan-ly-thu", "Loại": "Hình thức khen thưởng",
-                 "Tên danh hiệu, hình thức khen thưởng": "Bằng khen của Thủ tướng Chính phủ",
-                 "Số quyết định": "99/QĐ-TTg", "Ngày quyết định": "2023-03-01",
-                 "Cơ quan ban hành": "Thủ tướng Chính phủ"})
-    ini = wb[SHEET_INITIATIVES]
-    put(ini, 2, {"Mã hoặc tên ứng viên": "Nguyễn Thị Thu Trang", "Tên sáng kiến, giải pháp": "Bảng kiểm đối chiếu "
-                 "quá trình đóng", "Số quyết định công nhận": "412/QĐ-BHXH", "Ngày quyết định": date(2022, 11, 18),
-                 "Cơ quan công nhận": "Giám đốc Bảo hiểm xã hội tỉnh Quảng Trị"})
-    put(ini, 3, {"Mã hoặc tên ứng viên": "phong-quan-ly-thu", "Tên sáng kiến, giải pháp": "Tổ dịch vụ thu tại thôn"})
-    tgt = wb[SHEET_TARGETS]
-    put(tgt, 2, {"Mã hoặc tên tập thể": "phong-quan-ly-thu", "Năm": 2023, "Tên chỉ tiêu": "Số người tham gia "
-                 "bảo hiểm xã hội bắt buộc", "Đơn vị tính": "người", "Kế hoạch": "241.500", "Thực hiện": 245312})
-    put(tgt, 3, {"Mã hoặc tên tập thể": "phong-quan-ly-thu", "Năm": 2023, "Tên chỉ tiêu": "Tỷ lệ nợ",
-                 "Đơn vị tính": "%", "Kế hoạch": "1,8", "Thực hiện": 1.62, "Đánh giá": "Càng thấp càng tốt"})
-    put(wb[SHEET_DISCIPLINE], 2, {"Mã hoặc tên ứng viên": "phong-quan-ly-thu", "Năm": 2023,
-                                  "Người bị kỷ luật": "Nguyễn Văn Tiến", "Hình thức kỷ luật": "Khiển trách"})
-    wb.save(path)
-
-
 def test_a_whole_day_template_fill_import_validate(tmp_path, template):
     folder = tmp_path / "bhxh-quang-tri-2024"
     init_round(folder, 2024)
@@ -262,17 +192,6 @@ def test_import_refuses_to_overwrite_unless_asked(tmp_path, template):
 
 
 # --- bad cells ---------------------------------------------------------------------------
-
-
-def _one_individual(path: Path, **changes) -> None:
-    wb = openpyxl.load_workbook(path)
-    values = {"Họ và tên": "Nguyễn Văn An", "Giới tính": "Nam", "Ngày sinh": "12/05/1980",
-              "Quê quán": "xã Gio Linh, tỉnh Quảng Trị", "Đơn vị công tác": "Phòng Quản lý thu",
-              "Chức vụ": "Trưởng phòng", "Quyền hạn, nhiệm vụ được giao": "Phụ trách công tác thu.",
-              "Thành tích đạt được": "Hoàn thành xuất sắc nhiệm vụ."}
-    values.update(changes)
-    put(wb[SHEET_INDIVIDUALS], 7, values)
-    wb.save(path)
 
 
 def test_bad_cells_are_findings_naming_sheet_row_and_column(tmp_path, template):
@@ -407,7 +326,7 @@ def test_read_date(value, expected):
     assert read_date(value) == expected
 
 
-@pytest.mark.parametrize("value, words", [(2023, "mới là năm"), ("2023", "không phải ngày"),
+@pytest.mark.parametrize("value, words", [(2023, "mới là năm"), ("2023", "không đúng dạng"),
                                           ("29/02/2023", "không có thật"), ("12/13/2023", "tháng 13"),
                                           (5, "không phải")])
 def test_read_date_refuses(value, words):
@@ -487,3 +406,62 @@ def test_danh_sach_xlsx_changes_with_the_input(tmp_path, round_dir):
     ws = openpyxl.load_workbook(tmp_path / "b.xlsx").active
     votes = [r[4] for r in ws.iter_rows(values_only=True) if isinstance(r[0], int)]
     assert votes == [4, 3]
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+_WHERE = re.compile(r"^Sheet '[^']*', row \d+, column [A-Z]+ \([^)]*\): ")
+
+
+def cell_message(message: str) -> str:
+    """The message after its 'Sheet ..., row N, column X (header): ' prefix (the prefix must be English)."""
+    match = _WHERE.match(message)
+    assert match, message
+    return message[match.end():]
+
+
+def test_bad_cells_are_english_naming_sheet_row_and_column(english, tmp_path: Path, template: Path) -> None:
+    _one_individual(template, **{"Ngày sinh": "31/02/2024", "Xếp loại 2023": "xuất sắc", "Giới tính": "nam giới",
+                                 "Quê quán": None})
+    written, findings = import_workbook(template, tmp_path / "round")
+    assert written == []
+    cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
+    by_key = {f.key: f for f in findings}
+
+    date_f = by_key[f"{SHEET_INDIVIDUALS}!D7"]
+    assert date_f.text().startswith(f"Sheet '{SHEET_INDIVIDUALS}', row 7, column D (Ngày sinh): ")
+    assert_english(cell_message(date_f.text()), "Date 31/02/2024 does not exist",
+                   "month 2 has no day 31", "correct it")
+    rating = by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"]
+    assert_english(cell_message(rating.text()), "The rating 'xuất sắc' is not in the list",
+                   "'hoàn thành xuất sắc nhiệm vụ'", "choose one from the list")
+    gender = by_key[f"{SHEET_INDIVIDUALS}!{cols['Giới tính']}7"]
+    assert_english(cell_message(gender.text()), "Gender 'nam giới' is not valid", "write Nam (male)", "did you mean 'Nam'")
+    missing = by_key[f"{SHEET_INDIVIDUALS}!{cols['Quê quán']}7"]
+    assert "(Quê quán)" in missing.text()
+    assert_english(cell_message(missing.text()), "Empty: this information is required, fill it in.")
+    assert {f.severity for f in findings} == {Severity.ERROR} and len(findings) == 4
+
+
+def test_a_year_for_a_date_and_a_near_miss_rating(english, tmp_path: Path, template: Path) -> None:
+    _one_individual(template, **{"Ngày sinh": 1980, "Xếp loại 2023": "hoàn thành tốt nhiệm vu"})
+    _, findings = import_workbook(template, tmp_path / "round")
+    cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
+    by_key = {f.key: f for f in findings}
+    assert_english(cell_message(by_key[f"{SHEET_INDIVIDUALS}!D7"].text()), "'1980' is only a year",
+                   "write the full day/month/year, for example 25/11/1980")
+    rating = cell_message(by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"].text())
+    assert_english(rating, "The rating 'hoàn thành tốt nhiệm vu' is not in the list",
+                   "did you mean 'hoàn thành tốt nhiệm vụ'?")
+
+
+def test_workbook_level_findings_are_english(english, tmp_path: Path) -> None:
+    fake = tmp_path / "notes.xlsx"
+    fake.write_bytes(b"plain text, not a workbook")
+    (finding,) = import_workbook(fake, tmp_path / "round")[1]
+    assert_english(finding.text(), "The file 'notes.xlsx' is not an Excel .xlsx workbook",
+                   "dhtt-docs xlsx template")
+    (finding,) = import_workbook(tmp_path / "nowhere.xlsx", tmp_path / "round")[1]
+    assert_english(finding.text(), "not found", "Check the Excel file's name and path")
+

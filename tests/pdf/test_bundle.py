@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from helpers import assert_english
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 from docx import Document
 from docx.shared import Pt
 from pypdf import PdfReader, PdfWriter
@@ -26,7 +28,7 @@ from dhtt_docs.pdf.bundle import (
     build_bundle,
     normalise_pdf,
 )
-from dhtt_docs.pdf.convert import convert_many, find_soffice
+from dhtt_docs.pdf.convert import convert_many
 
 VN_TEXT = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam – Độc lập, Tự do, Hạnh phúc; "
@@ -85,10 +87,8 @@ def parts(tmp_path: Path) -> list[BundlePart]:
 
 
 @pytest.fixture(scope="module")
-def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def office_pdfs(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> dict[str, Path]:
     """Real LibreOffice PDFs: two plain, two PDF/A of one document (separate soffice processes)."""
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) chưa cài; CI cài libreoffice-writer-nogui nên chạy ở đó")
     root = tmp_path_factory.mktemp("office")
     src = root / "bao-cao.docx"
     doc = Document()
@@ -353,3 +353,193 @@ def test_poppler_reads_bundle_with_long_vietnamese_metadata_cleanly(parts: list[
     proc = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0 and "Syntax Error" not in proc.stderr, proc.stderr
     assert long in proc.stdout
+
+
+# --------------------------------------------------------------------------- messages in English (--lang en)
+
+
+def _blank_pdf(path: Path, pages: int = 1) -> Path:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.write(path)
+    return path
+
+
+EN_META = BundleMeta("Ho so", "Unit", "Subject", "keywords", datetime(2024, 11, 25))
+
+
+def test_broken_attachment_is_an_english_bundle_error(english, tmp_path: Path) -> None:
+    bad = tmp_path / "scan-random.pdf"
+    bad.write_bytes(os.urandom(2000))
+    parts = [BundlePart("Report", _blank_pdf(tmp_path / "report.pdf"), attachments=[BundlePart("Scan", bad)])]
+    out = tmp_path / "bundle.pdf"
+    with pytest.raises(BundleError) as info:
+        build_bundle(parts, out, meta=EN_META)
+    assert_english(str(info.value), str(bad), "Cannot read PDF file", "attach it again")
+    assert not out.exists()
+
+
+def test_missing_attachment_and_empty_bundle_are_english(english, tmp_path: Path) -> None:
+    gone = tmp_path / "gone.pdf"
+    with pytest.raises(BundleError) as info:
+        build_bundle([BundlePart("Gone", gone)], tmp_path / "b.pdf", meta=EN_META)
+    assert_english(str(info.value), str(gone), "not found", "Check the attachment's path")
+    with pytest.raises(BundleError) as info:
+        build_bundle([], tmp_path / "b.pdf", meta=EN_META)
+    assert_english(str(info.value), "no documents to merge")
+
+
+def _pdfa_like(path: Path) -> Path:
+    """A blank page claiming PDF/A-2b: an output intent and pdfaid in its XMP (enough for the bundle)."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.root_object[NameObject("/OutputIntents")] = ArrayObject([DictionaryObject({
+        NameObject("/Type"): NameObject("/OutputIntent"), NameObject("/S"): NameObject("/GTS_PDFA1")})])
+    writer.xmp_metadata = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        b"<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"
+        b"</rdf:Description></rdf:RDF></x:xmpmeta>")
+    writer.write(path)
+    return path
+
+
+def test_pdfa_warning_and_error_are_english(english, tmp_path: Path) -> None:
+    plain = _blank_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(BundleError) as info:
+        build_bundle([BundlePart("Scan", plain)], tmp_path / "b.pdf", meta=EN_META, pdfa=True)
+    assert_english(str(info.value), "No file in the bundle is PDF/A", "Make the PDFs again with the --pdfa option")
+    report = build_bundle([BundlePart("Report", _pdfa_like(tmp_path / "report.pdf")), BundlePart("Scan", plain)],
+                          tmp_path / "b.pdf", meta=EN_META, pdfa=True)
+    (warning,) = report.warnings
+    assert_english(warning, f"{plain} (Scan) is not PDF/A", "Export that file again as PDF/A-2b")
+
+
+# --------------------------------------------------------------------------- issue 13: trust
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "pdf"
+
+
+def _qpdf_check(path: Path) -> subprocess.CompletedProcess:
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf chưa cài (scripts/setup --dev cài nó)")
+    return subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+
+
+def test_header_version_is_at_least_1_4(parts: list[BundlePart], tmp_path: Path) -> None:
+    build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    assert (tmp_path / "ho-so.pdf").read_bytes()[:8] == b"%PDF-1.4"
+
+
+def test_header_version_follows_the_newest_input(parts: list[BundlePart], tmp_path: Path) -> None:
+    parts[2].attachments.append(BundlePart("Quyết định", CORPUS / "sample-minimal-document.pdf"))  # %PDF-1.5
+    build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    assert (tmp_path / "ho-so.pdf").read_bytes()[:8] == b"%PDF-1.5"
+
+
+@pytest.mark.parametrize("name", ["made-bad-xref.pdf", "made-aes128-owner-only.pdf", "pypdf-r6-owner-password.pdf",
+                                  "pypdf-r4-aes-v2-no-key-length.pdf"])
+def test_damaged_or_owner_encrypted_attachments_are_rebuilt(name: str, parts: list[BundlePart],
+                                                            tmp_path: Path) -> None:
+    parts[2].attachments.append(BundlePart("Quyết định", CORPUS / name))
+    out = tmp_path / "ho-so.pdf"
+    build_bundle(parts, out, meta=META)
+    check = _qpdf_check(out)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "File is not encrypted" in check.stdout
+    again = tmp_path / "again.pdf"
+    build_bundle(parts, again, meta=META)
+    assert out.read_bytes() == again.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["made-aes256-user-password.pdf", "pypdf-r4-aes-user-password.pdf"])
+def test_aes_encrypted_attachment_is_named_not_a_crash(name: str, parts: list[BundlePart], tmp_path: Path) -> None:
+    parts[2].attachments.append(BundlePart("Quyết định", CORPUS / name))
+    with pytest.raises(BundleError) as info:
+        build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    assert name in str(info.value) and "mật khẩu" in str(info.value)
+    assert "password" in info.value.text.en
+
+
+def _tags(path: Path) -> dict[str, set[int]]:
+    """Subset font name -> the sizes of the embedded programs it names (pdffonts lists the objects)."""
+    import pikepdf
+
+    names: dict[str, set[int]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in obj:
+                        data = obj[key].read_raw_bytes()
+                        names.setdefault(str(obj.FontName), set()).add(hashlib.sha256(data).hexdigest())
+    return names
+
+
+@pytest.mark.slow
+def test_distinct_font_programs_get_distinct_subset_tags(office_pdfs: dict[str, Path], tmp_path: Path) -> None:
+    # Two different documents: LibreOffice tags both subsets BAAAAA+LiberationSerif.
+    other = tmp_path / "other.docx"
+    doc = Document()
+    doc.add_paragraph("Quyết định khen thưởng – Ỹ Ữ Ặ")
+    doc.save(other)
+    assert convert_many([(other, tmp_path / "other.pdf")], workers=1) == []
+    parts = [BundlePart("Báo cáo", office_pdfs["plain"]), BundlePart("Khác", tmp_path / "other.pdf")]
+    out = tmp_path / "ho-so.pdf"
+    build_bundle(parts, out, meta=META)
+    tags = _tags(out)
+    assert tags and all(len(programs) == 1 for programs in tags.values()), tags
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "BAAAAA+" not in fonts
+    build_bundle(parts, tmp_path / "again.pdf", meta=META)
+    assert out.read_bytes() == (tmp_path / "again.pdf").read_bytes()
+
+
+def helvetica_pdf(path: Path) -> Path:
+    """A one-page PDF drawing text in Helvetica, not embedded (as many scanners' cover pages do)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=A4)
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page = pdf.pages[0]
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Quyet dinh) Tj ET")
+    pdf.save(path, static_id=True)
+    return path
+
+
+def test_pdfa_names_an_attachment_with_a_font_not_embedded(office_pdfs: dict[str, Path], tmp_path: Path) -> None:
+    scan = helvetica_pdf(tmp_path / "qd-123.pdf")
+    parts = [BundlePart("Báo cáo", office_pdfs["pdfa"],
+                        [BundlePart("Quyết định 123", scan, name="attachments/qd-123.pdf")])]
+    report = build_bundle(parts, tmp_path / "ho-so.pdf", meta=META, pdfa=True)
+    (f,) = report.findings
+    assert f.file == "attachments/qd-123.pdf" and f.code == "bundle.not_pdfa"
+    assert f.params["fonts"] == ["Helvetica"]
+    assert "attachments/qd-123.pdf" in f.text("vi") and "Helvetica" in f.text("vi")
+    assert "not embedded" in f.text("en") and "PDF/A-2b" in f.text("en")
+    assert report.warnings == (f.text(),)
+
+
+def test_pdfa_bundle_of_pdfa_inputs_has_no_findings_and_says_1_7(office_pdfs: dict[str, Path],
+                                                                  tmp_path: Path) -> None:
+    report = build_bundle([BundlePart("Báo cáo", office_pdfs["pdfa"])], tmp_path / "ho-so.pdf", meta=META,
+                          pdfa=True)
+    assert report.findings == ()
+    assert (tmp_path / "ho-so.pdf").read_bytes()[:8] == b"%PDF-1.7"
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "ho-so.pdf")], capture_output=True, text=True).stdout
+    assert " no " not in fonts.split("---\n", 1)[-1]
+
+
+def test_normalise_pdf_writes_a_header_matching_the_features(tmp_path: Path) -> None:
+    path = blank_pdf(tmp_path / "doc.pdf", 1)
+    assert path.read_bytes()[:8] == b"%PDF-1.3"
+    normalise_pdf(path, title="Tờ trình", author="BHXH", subject="", keywords="", creation_date=DATE)
+    assert path.read_bytes()[:8] == b"%PDF-1.4"
+    newer = tmp_path / "newer.pdf"
+    newer.write_bytes((CORPUS / "sample-minimal-document.pdf").read_bytes())
+    normalise_pdf(newer, title="Tờ trình", author="BHXH", subject="", keywords="", creation_date=DATE)
+    assert newer.read_bytes()[:8] == b"%PDF-1.5"

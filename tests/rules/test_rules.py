@@ -179,7 +179,7 @@ def test_unknown_rating_is_schema_error_with_hint(perf):
     rep, v = verdict(perf, "binh")
     f = v.findings[0]
     assert f.severity is Severity.ERROR and f.key == "ratings.2023" and f.line == 13
-    assert "có phải 'hoàn thành xuất sắc nhiệm vụ'" in f.message
+    assert "có phải 'hoàn thành xuất sắc nhiệm vụ'" in f.text()
 
 
 # --- track B lists per kind ------------------------------------------------------

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from dhtt_docs.fsutil import atomic_write
 
 DEFAULT_DIR = ".dhtt-cache"
 KINDS = ("docx", "pdf", "xlsx", "json")   # entry kinds = folder names = file suffixes
@@ -103,12 +104,9 @@ class BuildCache:
             return
         entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
         if not entry.exists():
-            tmp = entry.with_name(f".{entry.name}.tmp-{os.getpid()}")
             try:
-                tmp.write_bytes(data)
-                os.replace(tmp, entry)
+                atomic_write(entry, data)
             except OSError:
-                tmp.unlink(missing_ok=True)
                 return
             self._entries(kind).setdefault(key, []).append(entry)
         self.used.add(entry)

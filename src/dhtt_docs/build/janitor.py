@@ -42,63 +42,51 @@ for d in dirs:
     shutil.rmtree(d, ignore_errors=True)
 """
 
-_active: Janitor | None = None
-_lock = threading.Lock()
-
-
 class Janitor:
-    """A watcher process that cleans up after this process if it dies; use as a context manager."""
+    """A watcher process that cleans up after this process if it dies; use as a context manager.
+
+    It is passed explicitly to what starts processes or makes folders (the
+    pipeline, the converter). A Janitor that was never entered watches nothing,
+    so code that runs without one (tests, `status`) passes `Janitor()` or None.
+    """
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Janitor:
-        global _active
         try:
             self._proc = subprocess.Popen([sys.executable, "-c", _WATCHER], stdin=subprocess.PIPE,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                           start_new_session=True, text=True)
         except OSError:
             self._proc = None   # no watcher: ordinary clean-up still runs
-        with _lock:
-            _active = self
         return self
 
     def __exit__(self, *exc) -> None:
-        global _active
-        with _lock:
-            if _active is self:
-                _active = None
         if self._proc is not None:
             self._send("done")
             with contextlib.suppress(OSError):
                 self._proc.stdin.close()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(timeout=5)
+            self._proc = None
+
+    def watch_group(self, pgid: int) -> None:
+        self._send(f"group {pgid}")
+
+    def forget_group(self, pgid: int) -> None:
+        self._send(f"ungroup {pgid}")
+
+    def watch_dir(self, path: Path) -> None:
+        self._send(f"dir {Path(path).absolute()}")
+
+    def forget_dir(self, path: Path) -> None:
+        self._send(f"undir {Path(path).absolute()}")
 
     def _send(self, line: str) -> None:
         if self._proc is None:
             return
-        with _lock, contextlib.suppress(OSError, ValueError):
+        with self._lock, contextlib.suppress(OSError, ValueError):
             self._proc.stdin.write(line + "\n")
             self._proc.stdin.flush()
-
-
-def watch_group(pgid: int) -> None:
-    if _active is not None:
-        _active._send(f"group {pgid}")
-
-
-def forget_group(pgid: int) -> None:
-    if _active is not None:
-        _active._send(f"ungroup {pgid}")
-
-
-def watch_dir(path: Path) -> None:
-    if _active is not None:
-        _active._send(f"dir {Path(path).absolute()}")
-
-
-def forget_dir(path: Path) -> None:
-    if _active is not None:
-        _active._send(f"undir {Path(path).absolute()}")

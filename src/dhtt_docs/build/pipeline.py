@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Callable
 
 from dhtt_docs import __version__
-from dhtt_docs.build import janitor
 from dhtt_docs.build.janitor import Janitor
+from dhtt_docs.build.lock import build_lock
+from dhtt_docs.fsutil import apply_umask
 from dhtt_docs.exceptions import ToolMissing, UsageProblem
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import tr
+from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
 from dhtt_docs.dossier.loader import Round, load_round
@@ -38,10 +40,7 @@ BUNDLE = "bundle"
 VALIDATION = "validation.json"
 DANH_SACH_XLSX = "danh-sach.xlsx"   # the Danh sách as a workbook, for the level above to sort and sum
 
-INSTALL_HINT = ("cài LibreOffice: sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui "
-                "fonts-liberation2 (hoặc chạy scripts/setup), hoặc thêm --no-pdf để chỉ lập tệp DOCX")
-INSTALL_HINT_EN = ("install LibreOffice: sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui "
-                   "fonts-liberation2 (or run scripts/setup), or add --no-pdf to make only the DOCX files")
+INSTALL_HINT, INSTALL_HINT_EN = libreoffice_hint().vi, libreoffice_hint().en
 
 
 def install_hint() -> str:
@@ -81,6 +80,21 @@ class BuildResult:
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + _time.perf_counter() - start
+
+    @property
+    def rendered(self) -> int:
+        """Documents (DOCX) made again this run."""
+        return self.stats.get("docx_rendered", 0)
+
+    @property
+    def reused(self) -> int:
+        """Documents (DOCX) taken from the cache, their inputs unchanged."""
+        return self.stats.get("docx_reused", 0)
+
+    @property
+    def converted(self) -> int:
+        """PDFs converted by LibreOffice this run (the others came from the cache)."""
+        return self.stats.get("pdf_converted", 0)
 
     @property
     def ok(self) -> bool:
@@ -155,11 +169,11 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         return result
 
     cache = BuildCache((opts.cache_dir or folder / CACHE_DIR) if opts.cache else None)
-    with Janitor():
+    with build_lock(out, cache.root), Janitor() as janitor:   # one build at a time per OUT and cache
         stage = _make_stage(out)
         janitor.watch_dir(stage)
         try:
-            _build_into(stage, report, opts, result, progress, cache)
+            _build_into(stage, report, opts, result, progress, cache, janitor)
             if any(f.severity is Severity.ERROR for f in result.findings):
                 return result
             _swap_in(stage, out)
@@ -179,7 +193,7 @@ def _make_stage(out: Path) -> Path:
         for stale in out.parent.glob(f".{out.name}.tmp-*"):
             if stale.is_dir() and not _in_use(stale):
                 shutil.rmtree(stale, ignore_errors=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+        return apply_umask(Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent)))
     except OSError as e:
         raise UsageProblem(tr(f"Không ghi được vào '{out.parent}' ({e.strerror or e}): hãy chọn thư mục khác "
                               "với -o, hoặc xin quyền ghi thư mục đó.",
@@ -205,7 +219,7 @@ def _in_use(stage: Path) -> bool:
 
 
 def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildResult, progress: Progress,
-                cache: BuildCache) -> None:
+                cache: BuildCache, janitor: Janitor | None = None) -> None:
     docs_dir = stage / DOCUMENTS
     docs_dir.mkdir()
     with result.timed("render"):
@@ -213,7 +227,7 @@ def _build_into(stage: Path, report: Report, opts: BuildOptions, result: BuildRe
         documents = _render(docs_dir, jobs, result, progress, cache)
     if opts.pdf:
         with result.timed("convert"):
-            pdfs = _convert(documents, report, opts, result, progress, cache)
+            pdfs = _convert(documents, report, opts, result, progress, cache, janitor)
         if pdfs is None:
             return
         with result.timed("bundle"):
@@ -299,7 +313,7 @@ def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Rep
 
 
 def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptions, result: BuildResult,
-             progress: Progress, cache: BuildCache) -> dict[Path, Path] | None:
+             progress: Progress, cache: BuildCache, janitor: Janitor | None = None) -> dict[Path, Path] | None:
     """Every PDF: from the cache, or converted (all missing ones in one pooled run) and normalised."""
     from dhtt_docs.pdf.bundle import normalise_pdf
     from dhtt_docs.pdf.convert import convert_many, converter_identity
@@ -327,7 +341,7 @@ def _convert(documents: list[RenderedDocument], report: Report, opts: BuildOptio
 
     failures = convert_many([(d.path, pdf) for d, pdf, _ in todo], workers=opts.jobs, timeout=opts.timeout,
                             pdfa=opts.pdfa, backend=opts.converter, progress=tick,
-                            profiles=cache.profiles_dir()) if todo else []
+                            profiles=cache.profiles_dir(), janitor=janitor) if todo else []
     for f in failures:
         result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
                                        clause="build", code="convert.failed"))
@@ -401,6 +415,8 @@ def _make_bag(stage: Path, report: Report) -> None:
         "External-Identifier": report.round.name,
         "External-Description": f"Hồ sơ đề nghị công nhận điển hình tiên tiến năm {sub.year} theo Kế hoạch {plan}",
         "Bagging-Date": sub.submission.date.isoformat(),
+        "Internal-Sender-Description": "Bagging-Date là ngày của Tờ trình (submission.date), không phải ngày đóng "
+                                       "gói: cùng một hồ sơ luôn cho cùng một gói.",
         "DHTT-Plan": plan,
         "DHTT-Round-Year": str(sub.year),
         "Bag-Software-Agent": f"dhtt-docs {__version__}",

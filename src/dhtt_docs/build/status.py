@@ -9,35 +9,98 @@ file in OUT came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from dhtt_docs.dossier.attachments import declared
 from dhtt_docs.build.cache import DEFAULT_DIR, BuildCache
+from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import tr
+# The pipeline's public key API: the same keys decide what `build` redoes and what `status` calls stale.
 from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
 from dhtt_docs.rules.engine import Report, Verdict, track_label
 
-# A document's state, as `document_states` gives it (Vietnamese, language-independent);
-# `state_label` turns it into the chosen language for the table.
-FRESH, STALE, MISSING, UNKNOWN = "mới", "cũ", "chưa lập", "không rõ"
-_STATE_EN = {FRESH: "up to date", STALE: "stale", MISSING: "not built", UNKNOWN: "unknown"}
+
+class DocState(str, Enum):
+    """Whether a built file in OUT matches today's inputs."""
+
+    FRESH = "fresh"        # built from today's inputs
+    STALE = "stale"        # built from other inputs
+    MISSING = "missing"    # not built
+    UNKNOWN = "unknown"    # built, but there is no cache to tell
+
+    @property
+    def label(self) -> str:
+        """The state in the chosen language, for the table."""
+        return tr(*_STATE_LABELS[self])
 
 
-def state_label(state: str) -> str:
-    """A document state (FRESH, STALE, ...) in the chosen language."""
-    return tr(state, _STATE_EN.get(state, state))
+_STATE_LABELS = {DocState.FRESH: ("mới", "up to date"), DocState.STALE: ("cũ", "stale"),
+                 DocState.MISSING: ("chưa lập", "not built"), DocState.UNKNOWN: ("không rõ", "unknown")}
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    title: str
+    candidate_id: str | None
+    docx: DocState
+    pdf: DocState
+
+    @property
+    def stale(self) -> bool:
+        """Built, but from other inputs: `build` would make it again."""
+        return self.docx is DocState.STALE or self.pdf is DocState.STALE
+
+    @property
+    def missing(self) -> bool:
+        """Never built (a DOCX-only build leaves the PDFs missing: that is not counted)."""
+        return self.docx is DocState.MISSING
+
+
+@dataclass(frozen=True)
+class CandidateStatus:
+    verdict: Verdict
+    document: DocumentStatus | None      # the candidate's report, when the round's documents can be planned
+    attachments_named: int
+    attachments_usable: int
 
 
 @dataclass
-class DocState:
-    title: str
-    candidate_id: str | None
-    docx: str
-    pdf: str
+class RoundStatus:
+    """The round at a glance: what `dhtt-docs status` prints, as data."""
+
+    report: Report
+    candidates: list[CandidateStatus] = field(default_factory=list)
+    documents: list[DocumentStatus] = field(default_factory=list)   # every document, in build order
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.report.all_findings() if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.report.all_findings() if f.severity is Severity.WARNING)
+
+    @property
+    def stale(self) -> int:
+        return sum(1 for d in self.documents if d.stale and not d.missing)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for d in self.documents if d.missing)
 
 
-def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[DocState]:
+def round_status(report: Report, folder: Path, opts: BuildOptions) -> RoundStatus:
+    documents = document_states(report, folder, opts) if report.round.submission else []
+    by_candidate = {d.candidate_id: d for d in documents if d.candidate_id}
+    candidates = [CandidateStatus(v, by_candidate.get(v.id), len(declared(v.candidate)),
+                                  sum(1 for a in report.attachments if a.candidate == v.id))
+                  for v in report.verdicts]
+    return RoundStatus(report, candidates, documents)
+
+
+def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[DocumentStatus]:
     from dhtt_docs.pdf.convert import converter_identity
 
     out = output_dir(folder, opts) / DOCUMENTS
@@ -47,20 +110,20 @@ def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[Do
     for job, key in keyed_documents(report, opts.templates, not report.ok, cache):
         docx = out / job.file_name
         pdf = docx.with_suffix(".pdf")
-        states.append(DocState(job.title, job.candidate_id,
-                               _state(cache, "docx", key, docx),
-                               _state(cache, "pdf", pdf_key(key, job.title, report, opts, engine), pdf)))
+        states.append(DocumentStatus(job.title, job.candidate_id,
+                                     _state(cache, "docx", key, docx),
+                                     _state(cache, "pdf", pdf_key(key, job.title, report, opts, engine), pdf)))
     return states
 
 
-def _state(cache: BuildCache, kind: str, key: str, path: Path) -> str:
+def _state(cache: BuildCache, kind: str, key: str, path: Path) -> DocState:
     if not path.is_file():
-        return MISSING
+        return DocState.MISSING
     held = cache.holds(kind, key, path)
     if held is None:
         # no entry for today's inputs: built from other inputs (stale), unless there is no cache at all
-        return STALE if cache.has_entries(kind) else UNKNOWN
-    return FRESH if held else STALE
+        return DocState.STALE if cache.has_entries(kind) else DocState.UNKNOWN
+    return DocState.FRESH if held else DocState.STALE
 
 
 def _verdict(v: Verdict) -> str:
@@ -72,34 +135,30 @@ def _verdict(v: Verdict) -> str:
     return tr("ĐẠT (", "ELIGIBLE (") + ", ".join(held) + ")"
 
 
-def _attachments(v: Verdict, report: Report) -> str:
-    named = len(declared(v.candidate))
-    if not named:
+def _attachments(c: CandidateStatus) -> str:
+    if not c.attachments_named:
         return "-"
-    usable = sum(1 for a in report.attachments if a.candidate == v.id)
-    return f"{usable}/{named}" + ("" if usable == named else tr(" (thiếu/hỏng)", " (missing/broken)"))
+    return (f"{c.attachments_usable}/{c.attachments_named}"
+            + ("" if c.attachments_usable == c.attachments_named else tr(" (thiếu/hỏng)", " (missing/broken)")))
 
 
-def status_table(report: Report, folder: Path, opts: BuildOptions) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the status table (text, ready to print)."""
+def status_table(status: RoundStatus) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the status table (text in the chosen language, ready to print)."""
     from dhtt_docs.vnformat import format_percent
 
-    all_states = document_states(report, folder, opts) if report.round.submission else []
-    states = {s.candidate_id: s for s in all_states if s.candidate_id}
     header = [tr(vi, en) for vi, en in zip(
         ["Mã", "Tên", "Loại", "Kết quả", "Phiếu", "Tỷ lệ", "Báo cáo DOCX", "PDF", "Đính kèm"],
         ["ID", "Name", "Kind", "Result", "Votes", "Share", "Report DOCX", "PDF", "Attachments"])]
     kinds = {"individual": tr("cá nhân", "individual"), "collective": tr("tập thể", "collective")}
     rows = []
-    for v in report.verdicts:
-        s = states.get(v.id)
+    for c in status.candidates:
+        v, d = c.verdict, c.document
         rows.append([v.id, v.candidate.name, kinds.get(v.candidate.kind, "?"),
                      _verdict(v), "-" if v.votes is None else str(v.votes),
                      "-" if v.approval is None else format_percent(v.approval),
-                     state_label(s.docx) if s else "-", state_label(s.pdf) if s else "-", _attachments(v, report)])
-    for s in (x for x in all_states if x.candidate_id is None):
-        rows.append(["", s.title, tr("văn bản chung", "round document"), "", "", "",
-                     state_label(s.docx), state_label(s.pdf), ""])
+                     d.docx.label if d else "-", d.pdf.label if d else "-", _attachments(c)])
+    for d in (x for x in status.documents if x.candidate_id is None):
+        rows.append(["", d.title, tr("văn bản chung", "round document"), "", "", "", d.docx.label, d.pdf.label, ""])
     return header, rows
 
 

@@ -13,14 +13,36 @@ import sys
 import click
 
 from dhtt_docs import __version__
+from dhtt_docs.cli import clicktext
+
+clicktext.install()   # before the commands are defined: click's own words in the chosen language
+
 from dhtt_docs.cli.commands import build, doctor, init, new, status, templates, validate, verify, xlsx
-from dhtt_docs.cli.options import LANG_HELP, default_lang
+from dhtt_docs.cli.errors import EXIT_INTERNAL, EXIT_USAGE, internal_error_text, usage_line
+from dhtt_docs.cli.options import LANG_HELP, _set_lang, default_lang
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
 
 
 class _Group(click.Group):
-    """Turns any unexpected exception into one clean line unless --debug."""
+    """Usage errors in one line (exit 2); any unexpected exception in one line (exit 3) unless --debug."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        set_lang(default_lang())   # DHTT_LANG or Vietnamese, until --lang says otherwise
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            click.secho(usage_line(e), err=True, fg="red")
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.exceptions.Abort:
+            click.echo(tr("Đã dừng.", "Aborted."), err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,18 +57,15 @@ class _Group(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.secho(tr(f"Lỗi nội bộ của dhtt-docs: {type(exc).__name__}: {exc}. "
-                           "Chạy lại với --debug để xem chi tiết và gửi cho người bảo trì.",
-                           f"Internal error in dhtt-docs: {type(exc).__name__}: {exc}. "
-                           "Run again with --debug to see the details, and send them to the maintainers."),
-                        err=True, fg="red")
-            sys.exit(1)
+            click.secho(str(internal_error_text(exc)), err=True, fg="red")
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dhtt-docs")
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi (traceback), cho người bảo trì.")
-@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True, help=LANG_HELP)
+@click.option("--lang", type=click.Choice(LANGS), default=None, expose_value=True, is_eager=True,
+              callback=_set_lang, help=LANG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Lập hồ sơ điển hình tiên tiến (Kế hoạch 1935/KH-BHXH) từ các tệp YAML.

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.rules.engine import Report, Verdict
 from dhtt_docs.dossier.schema import Collective, Decision, Individual, Member, Submission
+from dhtt_docs.dossier.yamlsource import clean_text
 from dhtt_docs.vnformat import (
     doc_code,
     doc_number,
@@ -329,17 +330,8 @@ def variables_markdown() -> str:
 
 # --- text helpers ------------------------------------------------------------
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def clean_text(s: str) -> str:
-    """Text as typed, minus what XML cannot hold (control characters, lone surrogates)."""
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", s))
-
-
 def sanitize(value):
-    """Apply clean_text to every string of a context, recursively."""
+    """Apply clean_text (the loader's, one for the whole tool) to every string of a context, recursively."""
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):

@@ -20,7 +20,8 @@ import zipfile
 from datetime import date
 from xml.sax.saxutils import escape
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+from dhtt_docs.archive import detzip
+
 CONTENT_TYPES = "[Content_Types].xml"
 CORE = "docProps/core.xml"
 
@@ -63,9 +64,5 @@ def normalize_docx(data: bytes, *, title: str, author: str, when: date, subject:
             blob = entries[name]
             if name.startswith("word/") and name.endswith(".xml"):
                 blob = _strip_rsids(blob)
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0           # MS-DOS: no Unix mode bits from the machine
-            info.external_attr = 0
-            zout.writestr(info, blob, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            detzip.write_entry(zout, name, blob, unix=False)   # MS-DOS: no Unix mode bits from the machine
     return out.getvalue()

@@ -6,11 +6,13 @@ and links pointing out are findings, and such a file is never opened.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from dhtt_docs.findings import Finding, Severity
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text, t
 from dhtt_docs.dossier.loader import Candidate, Round
 
 MAX_ATTACHMENT_BYTES = 50_000_000
@@ -38,83 +40,348 @@ def declared(c: Candidate) -> list[tuple[tuple, str, str]]:
     return out
 
 
-def resolve_inside(folder: Path, rel: str) -> tuple[Path | None, str | None]:
+def resolve_inside(folder: Path, rel: str) -> tuple[Path | None, Text | None]:
     """The file `rel` names inside `folder`, or None and why not (in the language of the run)."""
     if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive:
-        return None, tr("là đường dẫn tuyệt đối; hãy chép tệp vào thư mục attachments/ của đợt xét và ghi "
+        return None, t("là đường dẫn tuyệt đối; hãy chép tệp vào thư mục attachments/ của đợt xét và ghi "
                         "'attachments/<tên tệp>.pdf'",
                         "is an absolute path; copy the file into the attachments/ folder of the round and write "
                         "'attachments/<file name>.pdf'")
     parts = PurePosixPath(rel.replace("\\", "/")).parts
     if ".." in parts:
-        return None, tr("trỏ ra ngoài thư mục đợt xét ('..'); hãy chép tệp vào thư mục attachments/",
+        return None, t("trỏ ra ngoài thư mục đợt xét ('..'); hãy chép tệp vào thư mục attachments/",
                         "points outside the round folder ('..'); copy the file into the attachments/ folder")
     root = folder.resolve()
     candidate = root.joinpath(*parts)
     try:
         resolved = candidate.resolve(strict=False)
     except (OSError, RuntimeError):
-        return None, tr("không mở được (liên kết vòng?)", "cannot be opened (a link loop?)")
+        return None, t("không mở được (liên kết vòng?)", "cannot be opened (a link loop?)")
     if not resolved.is_relative_to(root):
-        return None, tr("là liên kết trỏ ra ngoài thư mục đợt xét; hãy chép tệp thật vào thư mục attachments/",
+        return None, t("là liên kết trỏ ra ngoài thư mục đợt xét; hãy chép tệp thật vào thư mục attachments/",
                         "is a link pointing outside the round folder; copy the real file into the attachments/ "
                         "folder")
     return resolved, None
 
 
-def pdf_problem(path: Path) -> str | None:
-    """Why `path` is not a readable PDF, or None when it is one."""
+# --- one PDF, checked in a child process with limits ------------------------------------------
+
+#: A scanned decision has a few pages; a file with more is not an attachment (or is a mistake).
+MAX_PAGES = 1000
+#: Bounds for checking one attachment: wall-clock seconds, CPU seconds, address space.
+CHECK_SECONDS = 60
+CHECK_CPU_SECONDS = 30
+CHECK_MEMORY = 1536 << 20
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    """What the structural check found in one PDF.
+
+    status: ok | repaired (qpdf rebuilt it: the bundle uses the rebuilt copy) |
+    owner_password (opens without a password; the bundle drops the encryption) |
+    password | not_pdf | broken | no_pages | too_many_pages | content | too_slow | too_big
+    """
+
+    status: str
+    detail: str = ""
+    pages: int = 0
+
+    @property
+    def usable(self) -> bool:
+        return self.status in ("ok", "repaired", "owner_password")
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = (text.strip().splitlines() or [""])[0]
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def inspect_here(path: Path) -> PdfCheck:
+    """The check itself, in this process (the child calls it; tests may too).
+
+    qpdf (through pikepdf) opens the file, rebuilding a damaged cross-reference
+    table as it goes; the file is written again as the bundle will use it and
+    that copy must pass qpdf's own check (page tree, every content stream) and
+    open in pypdf, which merges the bundle.
+    """
+    import io
+
+    import pikepdf
+    from pypdf import PdfReader
+
+    from dhtt_docs.pdf.bundle import rebuilt_pdf_bytes
+
+    try:
+        with open(path, "rb") as fh:
+            if b"%PDF-" not in fh.read(1024):
+                return PdfCheck("not_pdf")
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return PdfCheck("password")
+    except Exception as e:  # noqa: BLE001 - qpdf's many errors all mean "cannot be opened"
+        return PdfCheck("too_big" if _out_of_memory(str(e)) else "broken", _first_line(str(e)))
+    with pdf:
+        damaged = bool(pdf.get_warnings())
+        encrypted = pdf.is_encrypted
+        try:
+            n = len(pdf.pages)
+        except Exception as e:  # noqa: BLE001
+            return PdfCheck("broken", _first_line(str(e)))
+        if n == 0:
+            return PdfCheck("no_pages")
+        if n > MAX_PAGES:
+            return PdfCheck("too_many_pages", pages=n)
+        try:
+            data = rebuilt_pdf_bytes(pdf)
+        except Exception as e:  # noqa: BLE001
+            return PdfCheck("broken", _first_line(str(e)), n)
+    try:
+        with pikepdf.open(io.BytesIO(data)) as again:
+            problems = again.check_pdf_syntax()
+            if len(again.pages) != n:
+                return PdfCheck("broken", f"{len(again.pages)} of {n} pages", n)
+        if any(_out_of_memory(p) for p in problems):
+            return PdfCheck("too_big", pages=n)
+        if problems:
+            return PdfCheck("content", _first_line(problems[0]), n)
+        reader = PdfReader(io.BytesIO(data))
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 - what the merge touches first
+            page.get_contents()
+    except Exception as e:  # noqa: BLE001
+        if _out_of_memory(str(e)):
+            return PdfCheck("too_big", pages=n)
+        return PdfCheck("broken", _first_line(str(e) or type(e).__name__), n)
+    if encrypted:
+        return PdfCheck("owner_password", pages=n)
+    return PdfCheck("repaired" if damaged else "ok", pages=n)
+
+
+def _out_of_memory(message: str) -> bool:
+    return any(w in message for w in ("bad_alloc", "bad alloc", "MemoryError", "failed to map segment",
+                                      "Cannot allocate memory"))
+
+
+def _child_main() -> None:  # pragma: no cover - runs in the child
+    """Check each file named on the command line; one JSON line per file, as soon as it is known."""
+    import json
+    import resource
+    import sys
+
+    memory, cpu_seconds = int(sys.argv[1]), int(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))   # set here, not in preexec_fn (threads)
+    for arg in sys.argv[3:]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        used = int(usage.ru_utime + usage.ru_stime) + 1
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        soft = used + cpu_seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        try:
+            check = inspect_here(Path(arg))
+        except MemoryError:
+            check = PdfCheck("too_big")
+        except RecursionError:
+            check = PdfCheck("broken", "nested too deeply")
+        print(json.dumps({"status": check.status, "detail": _scrub(check.detail, arg), "pages": check.pages}),
+              flush=True)
+
+
+def _scrub(detail: str, path: str) -> str:
+    """qpdf's message without the machine's paths and object addresses (findings are deterministic)."""
+    detail = detail.replace(path, Path(path).name)
+    detail = re.sub(r"<_io\.BytesIO object at 0x[0-9a-fA-F]+>", "", detail)
+    return re.sub(r"^(WARNING|ERROR):\s*", "", detail).replace("stream  (", "stream (").strip()
+
+
+_CACHE: dict[str, PdfCheck] = {}
+
+
+def _key(path: Path) -> str:
+    """The file's content hash: equal bytes are checked once per process, wherever they lie."""
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[Path, PdfCheck]:
+    """Check PDFs in a child process, each bounded in time (wall and CPU) and memory.
+
+    One child checks the files in turn (its start-up is paid once); a file that
+    hangs it or kills it is marked and the rest go to a fresh child.
+    """
+    import json
+    import selectors
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    out: dict[Path, PdfCheck] = {}
+    todo = []
+    keys = {p: _key(p) for p in paths}
+    for p in keys:
+        if keys[p] in _CACHE:
+            out[p] = _CACHE[keys[p]]
+        else:
+            todo.append(p)
+    code = "from dhtt_docs.dossier.attachments import _child_main; _child_main()"
+    while todo:
+        errfile = tempfile.TemporaryFile()   # not a pipe: qpdf's warnings could fill one and stall the child
+        proc = subprocess.Popen([sys.executable, "-c", code, str(CHECK_MEMORY), str(CHECK_CPU_SECONDS),
+                                 *map(str, todo)], stdout=subprocess.PIPE, stderr=errfile,
+                                stdin=subprocess.DEVNULL)
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        buf = b""
+        deadline = time.monotonic() + seconds
+        timed_out = False
+        while todo:
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(timeout=left):
+                timed_out = True
+                break
+            chunk = proc.stdout.read1(65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf and todo:
+                line, buf = buf.split(b"\n", 1)
+                try:
+                    got = json.loads(line)
+                    check = PdfCheck(got["status"], got.get("detail", ""), got.get("pages", 0))
+                except (ValueError, KeyError, TypeError):
+                    check = PdfCheck("broken")
+                out[todo[0]] = _CACHE[keys[todo[0]]] = check
+                todo.pop(0)
+                deadline = time.monotonic() + seconds
+        sel.close()
+        if todo:   # the child hung or died on todo[0]
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+            errfile.seek(0)
+            err = errfile.read()[-4000:].decode("utf-8", "replace")
+            memory = _out_of_memory(err)
+            slow = timed_out or proc.returncode in (-24, -9) and not memory
+            check = PdfCheck("too_big" if memory else "too_slow" if slow else "broken",
+                             _scrub(_first_line(err.strip().splitlines()[-1] if err.strip() else ""), str(todo[0])))
+            out[todo[0]] = _CACHE[keys[todo[0]]] = check
+            todo.pop(0)
+        else:
+            proc.stdout.close()
+            proc.wait()
+        errfile.close()
+    return out
+
+
+def inspect_pdf(path: Path, *, seconds: float = CHECK_SECONDS) -> PdfCheck:
+    """One PDF's check (see `inspect_pdfs`)."""
+    return inspect_pdfs([path], seconds=seconds)[path]
+
+
+def _check_words(check: PdfCheck) -> Text:
+    """Why a PDF is refused (after the file name)."""
+    detail = check.detail
+    words = {
+        "password": t("có mật khẩu để mở (mã hóa): hãy gỡ mật khẩu (mở tệp bằng mật khẩu rồi In → "
+                      "Microsoft Print to PDF, hoặc Lưu thành PDF mới) và đính kèm lại bản không mật khẩu",
+                      "is password-protected (encrypted): remove the password (open it with the password, then "
+                      "Print → Microsoft Print to PDF, or save it as a new PDF) and attach the copy without one"),
+        "not_pdf": t("không phải tệp PDF (hãy quét hoặc xuất bản sao quyết định ra PDF)",
+                     "is not a PDF file (scan the decision, or export a copy of it, as PDF)"),
+        "broken": t(f"bị hỏng hoặc không đầy đủ, không sửa được ({detail}): hãy quét hoặc tải lại tệp",
+                    f"is damaged or incomplete and cannot be repaired ({detail}): scan or download the file "
+                    "again"),
+        "no_pages": t("không có trang nào", "has no pages"),
+        "too_many_pages": t(f"có {check.pages} trang, quá nhiều cho một bản quét quyết định (tối đa {MAX_PAGES}): "
+                            "hãy chỉ đính kèm các trang của quyết định",
+                            f"has {check.pages} pages, too many for the scan of a decision (at most {MAX_PAGES}): "
+                            "attach only the pages of the decision"),
+        "content": t(f"có nội dung trang bị hỏng ({detail}), sẽ in ra sai: hãy quét hoặc xuất lại tệp PDF",
+                     f"has damaged page content ({detail}) that would print wrongly: scan or export the PDF "
+                     "again"),
+        "too_slow": t(f"cần quá nhiều thời gian để kiểm tra (hơn {CHECK_CPU_SECONDS} giây): tệp quá phức tạp "
+                      "hoặc bị hỏng; hãy quét lại thành PDF đơn giản (200 dpi, đen trắng)",
+                      f"takes too long to check (over {CHECK_CPU_SECONDS} seconds): the file is too complex or "
+                      "damaged; scan it again as a simple PDF (200 dpi, black and white)"),
+        "too_big": t(f"cần quá nhiều bộ nhớ để mở (hơn {CHECK_MEMORY >> 20} MB): tệp quá phức tạp hoặc bị hỏng; "
+                     "hãy quét lại thành PDF đơn giản (200 dpi, đen trắng)",
+                     f"needs too much memory to open (over {CHECK_MEMORY >> 20} MB): the file is too complex or "
+                     "damaged; scan it again as a simple PDF (200 dpi, black and white)"),
+    }
+    return words.get(check.status, words["broken"])
+
+
+def pdf_problem(path: Path) -> Text | None:
+    """Why `path` is not a usable PDF, or None when it is one (repairable files are usable)."""
     try:
         size = path.stat().st_size
         if size == 0:
-            return tr("là tệp rỗng", "is an empty file")
+            return t("là tệp rỗng", "is an empty file")
         if size > MAX_ATTACHMENT_BYTES:
-            return tr(f"quá lớn ({size // 1_000_000} MB; tối đa {MAX_ATTACHMENT_BYTES // 1_000_000} MB): hãy quét lại ở 200 dpi",
-                      f"is too large ({size // 1_000_000} MB; at most {MAX_ATTACHMENT_BYTES // 1_000_000} MB): "
-                      "scan it again at 200 dpi")
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
+            return t(f"quá lớn ({size // 1_000_000} MB; tối đa {MAX_ATTACHMENT_BYTES // 1_000_000} MB): "
+                     "hãy quét lại ở 200 dpi",
+                     f"is too large ({size // 1_000_000} MB; at most {MAX_ATTACHMENT_BYTES // 1_000_000} MB): "
+                     "scan it again at 200 dpi")
+        with open(path, "rb"):
+            pass
     except OSError as e:
-        return tr(f"không đọc được ({e.strerror})", f"cannot be read ({e.strerror})")
-    if b"%PDF-" not in head:
-        return tr("không phải tệp PDF (hãy quét hoặc xuất bản sao quyết định ra PDF)",
-                  "is not a PDF file (scan the decision, or export a copy of it, as PDF)")
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            return tr("có mật khẩu (mã hóa): hãy lưu lại bản không đặt mật khẩu",
-                      "is password-protected (encrypted): save a copy without a password")
-        n = len(reader.pages)
-        if n == 0:
-            return tr("không có trang nào", "has no pages")
-        reader.pages[0].mediabox  # noqa: B018 - touching the first page finds truncated files
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as e:
-        return tr(f"bị hỏng hoặc không đầy đủ, không mở được ({type(e).__name__}): hãy quét hoặc tải lại tệp",
-                  f"is damaged or incomplete and cannot be opened ({type(e).__name__}): "
-                  "scan or download the file again")
-    return None
+        return t(f"không đọc được ({e.strerror})", f"cannot be read ({e.strerror})")
+    check = inspect_pdf(path)
+    return None if check.usable else _check_words(check)
 
 
 def check_attachments(rnd: Round) -> tuple[list[Attachment], dict[str, list[Finding]]]:
-    """The attachments that are usable, and a finding for each that is not (by candidate id)."""
+    """The attachments that are usable, and a finding for each that is not or was repaired (by candidate id)."""
     good: list[Attachment] = []
     problems: dict[str, list[Finding]] = {}
+    files = []
+    for c in rnd.candidates:
+        for _path, rel, _title in declared(c):
+            resolved, why = resolve_inside(rnd.folder, rel)
+            if resolved is not None and why is None and resolved.is_file():
+                files.append(resolved)
+    try:
+        inspect_pdfs([f for f in files if 0 < f.stat().st_size <= MAX_ATTACHMENT_BYTES])  # one child for all
+    except OSError:
+        pass
     for c in rnd.candidates:
         for path, rel, title in declared(c):
             where = c.source.at(*path)
             resolved, why = resolve_inside(rnd.folder, rel)
             if resolved is not None and not resolved.is_file():
-                why = tr("không có trong thư mục đợt xét: hãy chép bản quét vào đó, hoặc sửa tên tệp",
-                         "is not in the round folder: copy the scan there, or correct the file name")
+                why = t("không có trong thư mục đợt xét: hãy chép bản quét vào đó, hoặc sửa tên tệp",
+                        "is not in the round folder: copy the scan there, or correct the file name")
             if resolved is not None and why is None:
                 why = pdf_problem(resolved)
             if why:
                 problems.setdefault(c.id, []).append(Finding(
-                    Severity.ERROR, tr(f"Tệp đính kèm '{rel}' {why}.", f"The attachment '{rel}' {why}."),
-                    clause="dossier",
-                    code="attachment.unusable", **where))
-            else:
-                good.append(Attachment(c.id, rel, resolved, title))
+                    Severity.ERROR, t(f"Tệp đính kèm '{rel}' ", f"The attachment '{rel}' ") + why + ".",
+                    clause="dossier", code="attachment.unusable", params={"file": rel}, **where))
+                continue
+            good.append(Attachment(c.id, rel, resolved, title))
+            status = inspect_pdf(resolved).status
+            note = _repair_note(status, rel)
+            if note is not None:
+                problems.setdefault(c.id, []).append(Finding(
+                    Severity.WARNING, note, clause="dossier",
+                    code="attachment.repaired" if status == "repaired" else "attachment.encrypted",
+                    params={"file": rel}, **where))
     return good, problems
+
+
+def _repair_note(status: str, rel: str) -> Text | None:
+    if status == "owner_password":
+        return t(f"Tệp đính kèm '{rel}' được mã hóa (mật khẩu chủ, hạn chế in hoặc sao chép): bộ hồ sơ dùng bản "
+                 "đã gỡ mã hóa. Nên gỡ mật khẩu (Lưu thành PDF mới) rồi đính kèm lại, để bản lưu trữ mở được lâu dài.",
+                 f"The attachment '{rel}' is encrypted (an owner password restricting printing or copying): the "
+                 "bundle uses a copy without the encryption. Remove the password (save it as a new PDF) and attach "
+                 "it again, so the archived copy stays readable.")
+    if status == "repaired":
+        return t(f"Tệp đính kèm '{rel}' bị hỏng nhẹ (cấu trúc tệp sai): chương trình đã dựng lại tệp khi ghép "
+                 "bộ hồ sơ. Nên mở tệp kiểm tra, hoặc quét/xuất lại tệp PDF.",
+                 f"The attachment '{rel}' is slightly damaged (a broken file structure): it was rebuilt when the "
+                 "bundle was merged. Open it to check, or scan/export the PDF again.")
+    return None

@@ -17,10 +17,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dhtt_docs.findings import Finding, Severity
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text, t, tr
 from dhtt_docs.dossier.schema import Collective, Individual, Submission
 from dhtt_docs.vocab import match_kind, slugify
-from dhtt_docs.dossier.yamlsource import SourceMap, path_to_key, read_yaml
+from dhtt_docs.dossier.labels import describe, field_label
+from dhtt_docs.dossier.yamlsource import MAX_FINDINGS_PER_FILE, SourceMap, cap_findings, path_to_key, read_yaml
 
 ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_FILE = "submission.yaml"
@@ -35,12 +36,13 @@ class Candidate:
     source: SourceMap
     model: Individual | Collective | None      # None when the file could not be read
     kind: str | None                           # "individual" / "collective", when known
+    raw_name: str | None = None                # the name as written, when the file has errors elsewhere
 
     @property
     def name(self) -> str:
         if self.model is not None:
             return self.model.display_name
-        return self.id
+        return self.raw_name or self.id
 
     @property
     def is_individual(self) -> bool:
@@ -118,75 +120,122 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def schema_error_words(e: dict) -> str:
-    """What one pydantic error says, in the user's words (where it is, the caller says)."""
-    if e["type"] == "dhtt":
-        return e["msg"]
-    return tr(*_TYPE_WORDS[e["type"]]) if e["type"] in _TYPE_WORDS else e["msg"]
+_NO_DATA = object()
 
 
-def clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's internal parts ('[key]', function names) from a location."""
+def clean_loc(loc: tuple, data: Any = _NO_DATA) -> tuple:
+    """Drop pydantic's internal parts ('[key]', 'function-after[...]', 'list[...]') from a location.
+
+    The location is walked along the data that was validated, so a user's own
+    key that looks like one of pydantic's ('note[1]', 'list[int]') is kept; past
+    the data (a missing field) only pydantic's own shapes are dropped. Any
+    location shape is safe: the result may be empty.
+    """
     out = []
+    cur = data
     for part in loc:
-        if part == "[key]":
+        if not isinstance(part, (str, int)):
+            part = str(part)
+        if isinstance(cur, dict) and part in cur:
+            out.append(part)
+            cur = cur[part]
             continue
-        if isinstance(part, str) and ("[" in part or "function-" in part):
+        if isinstance(cur, list) and isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(cur):
+            out.append(part)
+            cur = cur[part]
+            continue
+        if isinstance(part, str) and (part == "[key]" or _PYDANTIC_PART.match(part)):
             continue
         out.append(part)
+        cur = _NO_DATA
     return tuple(out)
 
 
-def validation_findings(err: ValidationError, model: type[BaseModel], source: SourceMap,
-                        clause: str = "dossier") -> list[Finding]:
-    out: list[Finding] = []
-    for e in err.errors(include_url=False):
-        loc = clean_loc(tuple(e["loc"]))
-        key = path_to_key(loc) or None
-        where = source.at(*loc)
-        etype = e["type"]
-        if etype == "missing":
-            msg = tr(f"Thiếu trường bắt buộc '{loc[-1]}': hãy thêm dòng '{loc[-1]}: ...'",
-                     f"Missing required field '{loc[-1]}': add a line '{loc[-1]}: ...'")
-            parent = loc[:-1]
-            if parent:
-                msg += tr(f" trong nhóm '{path_to_key(parent)}'", f" in the group '{path_to_key(parent)}'")
-            msg += "."
-            where = source.at(*parent) | {"key": key}
-        elif etype == "extra_forbidden":
-            owner = _model_at(model, loc[:-1])
-            known = list(owner.model_fields) if owner else []
-            hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
-            msg = tr(f"Trường '{loc[-1]}' không có trong mẫu hồ sơ",
-                     f"Field '{loc[-1]}' is not part of the dossier template")
-            msg += tr(f": có phải '{hint[0]}'?", f": did you mean '{hint[0]}'?") if hint else (
-                tr(f"; các trường hợp lệ ở đây: {', '.join(known)}.", f"; the valid fields here are: {', '.join(known)}.")
-                if known else ".")
-            if hint:
-                msg += tr(f" Hãy sửa tên trường thành '{hint[0]}'.", f" Rename the field to '{hint[0]}'.")
+_PYDANTIC_PART = re.compile(r"^(function-(before|after|wrap|plain)|list|dict|set|tuple|frozenset|"
+                            r"nullable|default|union|tagged-union|lax-or-strict|json-or-python|chain|"
+                            r"is-instance|literal)\[.*\]$")
+
+
+def _shown(got: Any) -> Text:
+    if isinstance(got, (dict, list)) or got is None:
+        return t("", "")
+    text = str(got)
+    text = text if len(text) <= 80 else text[:77] + "..."
+    return t(f" (đang ghi '{text}')", f" (currently '{text}')")
+
+
+def schema_error_words(e: dict) -> Text:
+    """What one pydantic error says, in both languages (where it is, the caller says): also the Excel import's."""
+    etype = str(e.get("type", ""))
+    ctx = e.get("ctx") or {}
+    if etype == "dhtt" and isinstance(ctx.get("vi"), str) and isinstance(ctx.get("en"), str):
+        return t(ctx["vi"], ctx["en"])
+    if etype in _TYPE_WORDS:
+        return t(*_TYPE_WORDS[etype]) + _shown(e.get("input"))
+    detail = str(e.get("msg", "")) or etype
+    return t(f"giá trị không hợp lệ ({detail})", f"the value is not valid ({detail})")
+
+
+def _one_finding(e: dict, model: type[BaseModel], source: SourceMap, clause: str, data: Any = _NO_DATA) -> Finding:
+    loc = clean_loc(tuple(e.get("loc") or ()), data)
+    key = path_to_key(loc) or None
+    where = source.at(*loc)
+    etype = str(e.get("type", ""))
+    last = str(loc[-1]) if loc else ""
+    parent = loc[:-1]
+    if etype == "missing" and loc:
+        label = field_label(loc)
+        named = t(f"'{last}'", f"'{last}'") + ((t(" (", " (") + label + ")") if label else "")
+        msg = t(f"Thiếu trường bắt buộc {named.vi}: hãy thêm dòng '{last}: ...'",
+                f"Missing required field {named.en}: add a line '{last}: ...'")
+        if parent:
+            msg += t(f" trong nhóm '{path_to_key(parent)}'", f" in the group '{path_to_key(parent)}'")
+        msg += "."
+        where = source.at(*parent) | {"key": key}
+    elif etype == "extra_forbidden" and loc:
+        owner = _model_at(model, parent)
+        known = list(owner.model_fields) if owner else []
+        hint = difflib.get_close_matches(last, known, n=1, cutoff=0.5)
+        msg = t(f"Trường '{last}' không có trong mẫu hồ sơ", f"Field '{last}' is not part of the dossier template")
+        if hint:
+            msg += t(f": có phải '{hint[0]}'? Hãy sửa tên trường thành '{hint[0]}'.",
+                     f": did you mean '{hint[0]}'? Rename the field to '{hint[0]}'.")
+        elif known:
+            msg += t(f"; các trường hợp lệ ở đây: {', '.join(known)}.",
+                     f"; the valid fields here are: {', '.join(known)}.")
         else:
-            word = schema_error_words(e)
-            got = e.get("input")
-            shown = "" if etype == "dhtt" or isinstance(got, (dict, list)) else tr(f" (đang ghi '{got}')",
-                                                                                 f" (currently '{got}')")
-            msg = f"'{key}': {word}{shown}." if key else f"{word}."
-        out.append(Finding(Severity.ERROR, msg[0].upper() + msg[1:], clause=clause,
-                           code=f"schema.{etype}", **where))
-    return out
+            msg += "."
+    else:
+        words = schema_error_words(e)
+        msg = (describe(loc) + ": " + words + ".") if loc else (words + ".")
+    msg = t(msg.vi[:1].upper() + msg.vi[1:], msg.en[:1].upper() + msg.en[1:])
+    return Finding(Severity.ERROR, msg, clause=clause, code=f"schema.{etype or 'invalid'}", **where)
+
+
+def validation_findings(err: ValidationError, model: type[BaseModel], source: SourceMap,
+                        clause: str = "dossier", data: Any = _NO_DATA) -> list[Finding]:
+    errors = err.errors(include_url=False)
+    # Past the cap a finding is only counted (cap_findings): spare it the wording and the 'did you mean'.
+    cheap = Finding(Severity.ERROR, t("", ""), file=source.file, clause=clause, code="schema.more")
+    return [_one_finding(e, model, source, clause, data) if i <= MAX_FINDINGS_PER_FILE else cheap
+            for i, e in enumerate(errors)]
 
 
 def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any, list[Finding]]:
     if not isinstance(data, dict):
+        what = (t("một danh sách", "a list") if isinstance(data, list)
+                else t(f"một dòng chữ ('{str(data)[:60]}')", f"a single value ('{str(data)[:60]}')"))
         return None, [Finding(Severity.ERROR,
-                              tr("Tệp phải là một nhóm trường 'tên: giá trị' (mỗi trường một dòng), "
-                                 "không phải một danh sách hay một dòng chữ.",
-                                 "The file must be a group of 'name: value' fields (one field per line), "
-                                 "not a list or a single line of text."),
-                              file=source.file, line=1, clause="dossier", code="schema.root")]
+                              t(f"Tệp phải là một nhóm trường 'tên: giá trị' (mỗi trường một dòng), "
+                                f"nhưng đang là {what.vi}. Hãy viết lại theo mẫu (lệnh `dhtt-docs new`).",
+                                f"The file must be a group of 'name: value' fields (one field per line), "
+                                f"but it is {what.en}. Write it again following the template "
+                                "(the `dhtt-docs new` command)."),
+                              file=source.file, line=source.line(), clause="dossier", code="schema.root")]
     try:
         return model.model_validate(data), []
     except ValidationError as err:
-        return None, validation_findings(err, model, source)
+        return None, validation_findings(err, model, source, data=data)
 
 
 # --- the round ---------------------------------------------------------------
@@ -221,7 +270,18 @@ def load_candidate(path: Path, folder: Path) -> tuple[Candidate, list[Finding]]:
         cls = Collective if kind == "collective" else Individual
         model, errs = _validate(cls, data, doc.source)
         findings.extend(errs)
-    return Candidate(cid, rel, path, doc.source, model, kind), findings
+    return Candidate(cid, rel, path, doc.source, model, kind, _readable_name(doc.data)), findings
+
+
+def _readable_name(data: Any) -> str | None:
+    """full_name (or name) as written, if it is a usable line of text, to name a candidate whose file has errors."""
+    if not isinstance(data, dict):
+        return None
+    for key in ("full_name", "name"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip() and "\n" not in value.strip() and len(value) <= 200:
+            return " ".join(value.split())
+    return None
 
 
 def load_round(folder: Path) -> Round:
@@ -298,5 +358,5 @@ def load_round(folder: Path) -> Round:
                                "There is no candidates/ folder yet (one .yaml file per candidate): create it "
                                "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="III.1",
             code="file.no_candidates"))
-    rnd.findings = findings
+    rnd.findings = cap_findings(findings)
     return rnd

@@ -161,7 +161,7 @@ def init_round(folder: Path, year: int, profile: Profile | None = None, plan: st
     """
     folder = Path(folder)
     if isinstance(year, bool) or not isinstance(year, int) or not 1945 <= year <= 2100:
-        raise DhttError(tr(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.",
+        raise UsageProblem(tr(f"Năm xét '{year}' không hợp lý: cần một năm có 4 chữ số, ví dụ 2024.",
                            f"The round year '{year}' is not plausible: it must be a 4-digit year, "
                            "for example 2024."))
     sub = folder / SUBMISSION_FILE

@@ -7,8 +7,11 @@ silently. Here the composed node tree is walked by hand instead, so that:
 - duplicate keys, anchors/aliases, merge keys and object tags are findings;
 - text is Unicode NFC, with zero-width and XML-illegal control characters
   removed (with a warning naming the field);
-- dates stay text (ISO parsing with Vietnamese messages is the schema's job,
+- dates stay text (parsing them, ISO or day/month/year, is the schema's job,
   so "2023-02-30" is reported, not crashed on);
+- a document with nothing in it ('---' alone, a directive then '---', null)
+  is an error on its line, never a silently empty candidate;
+- `cap_findings` keeps at most 200 findings per file, and counts the rest;
 - bad bytes (not UTF-8, UTF-16, NUL, too large) are explained, never raised.
 """
 
@@ -24,7 +27,7 @@ import yaml
 
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.vnformat import format_number
-from dhtt_docs.i18n import tr
+from dhtt_docs.i18n import Text, t
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -127,7 +130,7 @@ def _loader_for(text: str) -> type:
 
 
 class _Problem(Exception):
-    def __init__(self, message: str, path: Path_, line: int | None, code: str):
+    def __init__(self, message: Text, path: Path_, line: int | None, code: str):
         super().__init__(message)
         self.message, self.path, self.line, self.code = message, path, line, code
 
@@ -144,13 +147,13 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
         findings.append(Finding(Severity.ERROR, msg, file=rel, line=line, code=code, clause="dossier"))
 
     if len(raw) > MAX_FILE_BYTES:
-        err(tr(f"Tệp quá lớn ({format_number(len(raw))} byte; tối đa {format_number(MAX_FILE_BYTES)}). "
+        err(t(f"Tệp quá lớn ({format_number(len(raw))} byte; tối đa {format_number(MAX_FILE_BYTES)}). "
                "Một hồ sơ YAML chỉ chứa chữ: hãy để ảnh, bản quét vào thư mục attachments/.",
                f"The file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,}). A YAML dossier holds "
                "only text: put photos and scans in the attachments/ folder."), "file.too_large")
         return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        err(tr("Tệp được lưu bằng mã UTF-16. Hãy mở tệp và lưu lại với mã UTF-8 "
+        err(t("Tệp được lưu bằng mã UTF-16. Hãy mở tệp và lưu lại với mã UTF-8 "
                "(Notepad: Save As → Encoding: UTF-8).",
                "The file is saved in the UTF-16 encoding. Open it and save it again as UTF-8 "
                "(Notepad: Save As → Encoding: UTF-8)."), "file.encoding")
@@ -158,7 +161,7 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 BOM is harmless: Notepad writes it
     if b"\x00" in raw:
-        err(tr("Tệp chứa byte NUL: đây không phải tệp văn bản YAML (có thể là tệp Word/Excel đổi tên). "
+        err(t("Tệp chứa byte NUL: đây không phải tệp văn bản YAML (có thể là tệp Word/Excel đổi tên). "
                "Hãy ghi lại nội dung bằng một trình soạn thảo văn bản, lưu với mã UTF-8.",
                "The file contains NUL bytes: it is not a YAML text file (perhaps a renamed Word/Excel file). "
                "Write the content again in a text editor and save it as UTF-8."), "file.binary")
@@ -167,7 +170,7 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        err(tr("Tệp không phải mã UTF-8 (byte lạ ở dòng %d). Có thể tệp được gõ bằng bảng mã cũ "
+        err(t("Tệp không phải mã UTF-8 (byte lạ ở dòng %d). Có thể tệp được gõ bằng bảng mã cũ "
                "(Windows-1258, TCVN3/ABC, VNI): hãy mở bằng Unikey → Công cụ chuyển mã, hoặc trình soạn thảo, "
                "và lưu lại với mã Unicode UTF-8." % line,
                "The file is not UTF-8 encoded (unexpected byte at line %d). It was probably typed in a legacy "
@@ -176,7 +179,7 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
             "file.encoding", line)
         return None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        err(tr("Tệp rỗng: chưa có nội dung nào. Hãy điền các trường theo mẫu "
+        err(t("Tệp rỗng: chưa có nội dung nào. Hãy điền các trường theo mẫu "
                "(lệnh `dhtt-docs new` hoặc `dhtt-docs init` tạo tệp mẫu).",
                "The file is empty: it has no content yet. Fill in the fields of the template "
                "(the `dhtt-docs new` or `dhtt-docs init` command creates a template file)."), "file.empty")
@@ -206,7 +209,7 @@ def _drop_raw_controls(text: str, rel: str, findings: list[Finding]) -> str:
         if _RAW_CONTROL.search(line):
             findings.append(Finding(
                 Severity.WARNING,
-                tr(f"Dòng {i + 1} có ký tự điều khiển không in được (thường do sao chép từ PDF, web): đã bỏ các ký tự "
+                t(f"Dòng {i + 1} có ký tự điều khiển không in được (thường do sao chép từ PDF, web): đã bỏ các ký tự "
                    "đó. Hãy xem lại dòng này.",
                    f"Line {i + 1} has non-printing control characters (usually copied from a PDF or a web page): "
                    "they were removed. Check this line again."), file=rel, line=i + 1, clause="dossier", code="value.invisible_chars"))
@@ -237,23 +240,24 @@ def parse_yaml_text(text: str, rel: str, source: SourceMap | None = None,
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        problem = (e.problem or e.context or tr("cú pháp sai", "invalid syntax")).strip()
+        problem = (e.problem or e.context or "invalid syntax").strip()
+        why = _explain_yaml(problem)
         findings.append(Finding(
             Severity.ERROR,
-            tr(f"Lỗi cú pháp YAML ở dòng {line}: {problem} ({_explain_yaml(problem)}).",
-               f"YAML syntax error at line {line}: {problem} ({_explain_yaml(problem)})."),
+            t(f"Lỗi cú pháp YAML ở dòng {line}: {problem} ({why.vi}).",
+              f"YAML syntax error at line {line}: {problem} ({why.en})."),
             file=rel, line=line, clause="dossier", code="yaml.syntax"))
         return YamlDoc(None, source, findings)
     except yaml.YAMLError as e:
         line = text[: getattr(e, "position", 0) or 0].count("\n") + 1
         findings.append(Finding(Severity.ERROR,
-                                tr(f"Không đọc được tệp YAML ở dòng {line} ({e}). Hãy kiểm tra dòng đó.",
+                                t(f"Không đọc được tệp YAML ở dòng {line} ({e}). Hãy kiểm tra dòng đó.",
                                    f"Could not read the YAML file at line {line} ({e}). Check that line."),
                                 file=rel, line=line, clause="dossier", code="yaml.syntax"))
         return YamlDoc(None, source, findings)
     except RecursionError:
         findings.append(Finding(Severity.ERROR,
-                                tr("Tệp lồng quá nhiều cấp (ngoặc [ ] hoặc { } lồng nhau quá sâu): "
+                                t("Tệp lồng quá nhiều cấp (ngoặc [ ] hoặc { } lồng nhau quá sâu): "
                                    "hồ sơ chỉ cần vài cấp; hãy viết lại theo mẫu.",
                                    "The file is nested too deeply (brackets [ ] or { } inside each other too many "
                                    "times): a dossier needs only a few levels; rewrite it following the template."),
@@ -261,7 +265,7 @@ def parse_yaml_text(text: str, rel: str, source: SourceMap | None = None,
                                 clause="dossier", code="yaml.depth"))
         return YamlDoc(None, source, findings)
     if node is None:
-        findings.append(Finding(Severity.ERROR, tr("Tệp rỗng: chưa có nội dung nào.",
+        findings.append(Finding(Severity.ERROR, t("Tệp rỗng: chưa có nội dung nào.",
                                                    "The file is empty: it has no content yet."), file=rel, line=1,
                                 clause="dossier", code="file.empty"))
         return YamlDoc(None, source, findings)
@@ -272,30 +276,44 @@ def parse_yaml_text(text: str, rel: str, source: SourceMap | None = None,
         findings.append(Finding(Severity.ERROR, p.message, file=rel, line=p.line,
                                 key=path_to_key(p.path) or None, clause="dossier", code=p.code))
         return YamlDoc(None, source, findings)
+    if data is None or data == "":
+        # '---' alone, '%YAML 1.2' then '---', '~' or 'null': a document with nothing in it.
+        lines = text.splitlines()
+        line = min(node.start_mark.line + 1, max(1, len(lines)))
+        marker = [i + 1 for i in range(line) if i < len(lines) and lines[i].startswith("---")]
+        line = marker[-1] if marker else line
+        findings.append(Finding(
+            Severity.ERROR,
+            t(f"Tệp không có nội dung (dòng {line} chỉ có dấu '---', chỉ thị '%YAML' hoặc giá trị rỗng). "
+              "Hãy điền các trường theo mẫu (lệnh `dhtt-docs new` tạo tệp mẫu).",
+              f"The file has no content (line {line} holds only '---', a '%YAML' directive or an empty value). "
+              "Fill in the fields of the template (the `dhtt-docs new` command creates a template file)."),
+            file=rel, line=line, clause="dossier", code="file.empty"))
+        return YamlDoc(None, source, findings)
     return YamlDoc(data, source, findings)
 
 
-def _explain_yaml(problem: str) -> str:
+def _explain_yaml(problem: str) -> Text:
     p = problem.lower()
     if "mapping values are not allowed" in p:
-        return tr("có dấu ':' trong giá trị; hãy đặt cả giá trị trong ngoặc kép \"...\"",
+        return t("có dấu ':' trong giá trị; hãy đặt cả giá trị trong ngoặc kép \"...\"",
                   "a value contains ':'; put the whole value in double quotes \"...\"")
     if "could not find expected ':'" in p:
-        return tr("thiếu dấu ':' sau tên trường, hoặc thụt lề sai",
+        return t("thiếu dấu ':' sau tên trường, hoặc thụt lề sai",
                   "a ':' is missing after a field name, or the indentation is wrong")
     if "found character '\\t'" in p or "tab" in p:
-        return tr("YAML không dùng phím Tab để thụt lề; hãy thay bằng dấu cách",
+        return t("YAML không dùng phím Tab để thụt lề; hãy thay bằng dấu cách",
                   "YAML does not allow the Tab key for indentation; use spaces instead")
     if "expected <block end>" in p or "did not find expected key" in p:
-        return tr("thụt lề không đều: các trường cùng cấp phải thẳng cột",
+        return t("thụt lề không đều: các trường cùng cấp phải thẳng cột",
                   "uneven indentation: fields at the same level must line up in the same column")
     if "found unacceptable character" in p or "special characters" in p:
-        return tr("có ký tự điều khiển không in được (thường do sao chép từ PDF); hãy gõ lại đoạn đó",
+        return t("có ký tự điều khiển không in được (thường do sao chép từ PDF); hãy gõ lại đoạn đó",
                   "there are non-printing control characters (usually copied from a PDF); retype that passage")
     if "unclosed" in p or "found unexpected end of stream" in p:
-        return tr("thiếu dấu ngoặc kép hoặc ngoặc đóng",
+        return t("thiếu dấu ngoặc kép hoặc ngoặc đóng",
                   "a closing quote or bracket is missing")
-    return tr("hãy kiểm tra thụt lề và dấu ':' ở dòng đó và dòng trên",
+    return t("hãy kiểm tra thụt lề và dấu ':' ở dòng đó và dòng trên",
               "check the indentation and the ':' signs on that line and the line above")
 
 
@@ -307,12 +325,12 @@ class _Walker:
     def build(self, node: yaml.Node, path: Path_) -> Any:
         line = node.start_mark.line + 1
         if len(path) > MAX_DEPTH:
-            raise _Problem(tr("Tệp lồng quá nhiều cấp: hồ sơ chỉ cần vài cấp; hãy viết lại theo mẫu.",
+            raise _Problem(t("Tệp lồng quá nhiều cấp: hồ sơ chỉ cần vài cấp; hãy viết lại theo mẫu.",
                               "The file is nested too deeply: a dossier needs only a few levels; "
                               "rewrite it following the template."),
                            path, line, "yaml.depth")
         if id(node) in self.seen:
-            raise _Problem(tr("Không dùng anchor/alias (&tên, *tên) trong hồ sơ: hãy viết đầy đủ giá trị ở mỗi chỗ.",
+            raise _Problem(t("Không dùng anchor/alias (&tên, *tên) trong hồ sơ: hãy viết đầy đủ giá trị ở mỗi chỗ.",
                               "Anchors and aliases (&name, *name) are not allowed in a dossier: "
                               "write the full value out in each place."),
                            path, self.source.lines.get(path, line), "yaml.alias")
@@ -329,7 +347,7 @@ class _Walker:
         return self._scalar(node, path)
 
     def _tag_problem(self, node: yaml.Node, path: Path_) -> _Problem:
-        return _Problem(tr(f"Thẻ YAML '{node.tag}' không được phép: hồ sơ chỉ chứa chữ, số, danh sách. "
+        return _Problem(t(f"Thẻ YAML '{node.tag}' không được phép: hồ sơ chỉ chứa chữ, số, danh sách. "
                            "Hãy xóa thẻ đó (phần bắt đầu bằng '!').",
                            f"The YAML tag '{node.tag}' is not allowed: a dossier holds only text, numbers and lists. "
                            "Delete the tag (the part starting with '!')."), path, node.start_mark.line + 1, "yaml.tag")
@@ -347,7 +365,7 @@ class _Walker:
             raise self._tag_problem(node, path)
         if isinstance(value, str):
             if len(value) > MAX_STRING:
-                raise _Problem(tr(f"Giá trị quá dài ({len(value)} ký tự; tối đa {MAX_STRING}). "
+                raise _Problem(t(f"Giá trị quá dài ({len(value)} ký tự; tối đa {MAX_STRING}). "
                                   "Hãy rút gọn hoặc chia thành nhiều đoạn.",
                                   f"The value is too long ({len(value)} characters; at most {MAX_STRING}). "
                                   "Shorten it or split it into several parts."), path, node.start_mark.line + 1,
@@ -356,7 +374,7 @@ class _Walker:
             if _ILLEGAL.sub("", value.replace("\r", "")) != value.replace("\r", ""):
                 self.findings.append(Finding(
                     Severity.WARNING,
-                    tr("Giá trị có ký tự ẩn hoặc ký tự điều khiển (thường do sao chép từ PDF, web): "
+                    t("Giá trị có ký tự ẩn hoặc ký tự điều khiển (thường do sao chép từ PDF, web): "
                        "đã bỏ các ký tự đó. Hãy xem lại đoạn chữ này.",
                        "The value has invisible or control characters (usually copied from a PDF or a web page): "
                        "they were removed. Check this text again."),
@@ -370,11 +388,11 @@ class _Walker:
         for key_node, value_node in node.value:
             kline = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Problem(tr("Không dùng khóa gộp '<<' trong hồ sơ: hãy viết đầy đủ các trường.",
+                raise _Problem(t("Không dùng khóa gộp '<<' trong hồ sơ: hãy viết đầy đủ các trường.",
                                   "Merge keys '<<' are not allowed in a dossier: write out every field in full."),
                                path, kline, "yaml.merge")
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Problem(tr("Tên trường phải là chữ hoặc số, không phải danh sách hay nhóm.",
+                raise _Problem(t("Tên trường phải là chữ hoặc số, không phải danh sách hay nhóm.",
                                   "A field name must be text or a number, not a list or a group."),
                                path, kline, "yaml.key")
             key = self._scalar(key_node, path)
@@ -384,7 +402,7 @@ class _Walker:
                 first = self.source.lines.get(path + (key,))
                 self.findings.append(Finding(
                     Severity.ERROR,
-                    tr(f"Trường '{key}' được khai hai lần (dòng {first} và dòng {kline}): "
+                    t(f"Trường '{key}' được khai hai lần (dòng {first} và dòng {kline}): "
                        "hãy giữ một và xóa dòng kia.",
                        f"Field '{key}' is written twice (lines {first} and {kline}): "
                        "keep one and delete the other line."),
@@ -395,3 +413,36 @@ class _Walker:
             out[key] = self.build(value_node, path + (key,))
             self.source.lines[path + (key,)] = kline
         return out
+
+
+#: At most this many findings per file; the rest are counted in one more finding.
+MAX_FINDINGS_PER_FILE = 200
+
+
+def cap_findings(findings: list[Finding], limit: int = MAX_FINDINGS_PER_FILE) -> list[Finding]:
+    """Keep the first `limit` findings of each file (in the order given) and say how many more there were.
+
+    A file with 50,000 wrong keys must not give a report nobody can read (or
+    hundreds of megabytes of JSON): the first ones show what is wrong.
+    """
+    counts: dict[str | None, int] = {}
+    dropped: dict[str | None, list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        n = counts.get(f.file, 0)
+        counts[f.file] = n + 1
+        if n < limit:
+            out.append(f)
+        else:
+            dropped.setdefault(f.file, []).append(f)
+    for file, rest in dropped.items():
+        worst = min(rest, key=lambda f: f.severity.rank).severity
+        more = len(rest)
+        out.append(Finding(
+            worst,
+            t(f"Còn {format_number(more)} lỗi, cảnh báo khác trong tệp này không được liệt kê (chỉ hiện "
+              f"{limit} mục đầu). Hãy sửa các mục trên rồi chạy lại để xem tiếp.",
+              f"{more:,} more findings in this file are not listed (only the first {limit} are shown). "
+              "Fix the ones above and run again to see the rest."),
+            file=file, line=None, clause="dossier", code="findings.capped", params={"more": more, "limit": limit}))
+    return out

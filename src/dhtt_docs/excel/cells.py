@@ -18,10 +18,10 @@ from openpyxl.utils.datetime import from_excel
 from pydantic import TypeAdapter, ValidationError
 
 from dhtt_docs.dossier import schema
-from dhtt_docs.dossier.loader import ID_RX
+from dhtt_docs.dossier.loader import ID_RX, schema_error_words
 from dhtt_docs.dossier.yamlsource import clean_text
 from dhtt_docs.excel.layout import DIRECTIONS, GENDERS, HONOUR_KINDS
-from dhtt_docs.i18n import LANGS, Text, get_lang, set_lang, t
+from dhtt_docs.i18n import Text, t
 from dhtt_docs.rules.profile import Profile
 from dhtt_docs.vocab import RATINGS, closest, norm, slugify
 
@@ -47,27 +47,6 @@ def did_you_mean(value: str, choices: list[str], cutoff: float = 0.5) -> Text:
     return t(f": chọn một trong {', '.join(choices)}", f": choose one of {quoted(choices)}")
 
 
-def bilingual(run: Callable[[], Any]) -> Text:
-    """The first error message of `run` in both languages.
-
-    The schema makes its messages in the language chosen when it raises; until
-    it makes both, `run` is repeated once under each language.
-    """
-    msgs: dict[str, str] = {}
-    before = get_lang()
-    try:
-        for lang in LANGS:
-            set_lang(lang)
-            try:
-                run()
-                msgs[lang] = ""
-            except ValidationError as err:
-                msgs[lang] = err.errors(include_url=False)[0]["msg"]
-    finally:
-        set_lang(before)
-    return t(msgs["vi"], msgs["en"])
-
-
 _ADAPTERS: dict[Any, TypeAdapter] = {}
 
 
@@ -76,12 +55,11 @@ def parse_as(type_: Any, v: Any) -> Any:
     adapter = _ADAPTERS.get(type_) or _ADAPTERS.setdefault(type_, TypeAdapter(type_))
     try:
         return adapter.validate_python(v)
-    except ValidationError:
-        raise CellError(bilingual(lambda: adapter.validate_python(v))) from None
+    except ValidationError as err:
+        raise CellError(schema_error_words(err.errors(include_url=False)[0])) from None
 
 
-_DMY_RX = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_YMD_RX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_EXCEL_MIDNIGHT = re.compile(r"[ T]00:00(?::00)?$")
 
 
 def is_blank(v: Any) -> bool:
@@ -127,7 +105,7 @@ def _not_a_date(s: Any) -> CellError:
 
 
 def read_date(v: Any) -> date:
-    """An Excel date, a serial number, 'dd/mm/yyyy' text, or ISO text (read by the schema's Date)."""
+    """An Excel date, a serial number, or text read by the schema's Date (dd/mm/yyyy, ISO)."""
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, date):
@@ -140,23 +118,9 @@ def read_date(v: Any) -> date:
         if 14611 <= v <= 73415:          # a date serial (1940..2100) in a cell formatted as a number
             return from_excel(v).date()
         raise _not_a_date(v)
-    s = _clean(str(v))
-    m = _DMY_RX.match(s)
-    if not m:
-        m = _YMD_RX.match(s)
-        if not m:
-            raise _not_a_date(s)
-        return parse_as(schema.Date, "-".join(m.groups()))
-    d, mo, y = map(int, m.groups())
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        if not 1 <= mo <= 12:
-            raise CellError(t(f"ngày '{s}' có tháng {mo} không có thật: ghi ngày/tháng/năm, ví dụ 25/11/2024",
-                              f"the date '{s}' has month {mo}, which does not exist: write day/month/year, "
-                              "for example 25/11/2024")) from None
-        raise CellError(t(f"ngày '{s}' không có thật (tháng {mo} năm {y} không có ngày {d}): hãy sửa lại",
-                          f"the date '{s}' does not exist (month {mo} of {y} has no day {d}): correct it")) from None
+    # What a sheet adds to a typed date (spaces around '/', a midnight time) goes; the schema reads the rest.
+    s = _EXCEL_MIDNIGHT.sub("", re.sub(r"\s*([/.\-])\s*", r"\1", _clean(str(v))))
+    return parse_as(schema.Date, s)
 
 
 def read_number(v: Any, number_format: str = "General") -> int | float:

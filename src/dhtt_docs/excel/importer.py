@@ -32,7 +32,8 @@ from dhtt_docs.excel.layout import RATING_HEADER_RX, SHEET_COLLECTIVES, SHEET_IN
 from dhtt_docs.excel.reader import CellRef, Findings, SheetReader, open_workbook
 from dhtt_docs.exceptions import UsageProblem
 from dhtt_docs.findings import Finding, Severity
-from dhtt_docs.i18n import LANGS, Text, get_lang, set_lang, t
+from dhtt_docs.fsutil import atomic_write
+from dhtt_docs.i18n import Text, t
 from dhtt_docs.rules.profile import Profile, load_profile
 from dhtt_docs.vocab import norm
 
@@ -81,35 +82,26 @@ def _lookup(where: dict[tuple, CellRef], loc: tuple) -> CellRef | None:
 
 
 def _schema_errors(model: type[BaseModel], data: dict) -> list[tuple[dict, Text]]:
-    """The schema's errors on `data`, each with its words in both languages (empty when valid)."""
-    words: dict[str, list[tuple[dict, str]]] = {}
-    before = get_lang()
+    """The schema's errors on `data`, each with its words (empty when valid)."""
     try:
-        for lang in LANGS:
-            set_lang(lang)
-            try:
-                model.model_validate(data)
-                return []
-            except ValidationError as err:
-                words[lang] = [(e, _words(e)) for e in err.errors(include_url=False)]
-    finally:
-        set_lang(before)
-    return [(e, t(vi, en)) for (e, vi), (_, en) in zip(words["vi"], words["en"])]
+        model.model_validate(data)
+        return []
+    except ValidationError as err:
+        return [(e, _words(e)) for e in err.errors(include_url=False)]
 
 
-def _words(e: dict) -> str:
+def _words(e: dict) -> Text:
     """The loader's words for a schema error, but "missing" said for a cell rather than a YAML line."""
     loc = [p for p in e["loc"] if isinstance(p, str)]
     if e["type"] == "missing":
         optional_group = "recognition" in loc or ("decision" in loc and ("discipline" in loc
                                                                           or "staff_discipline" in loc))
         if optional_group:
-            return str(t("Còn trống: quyết định phải ghi đủ số, ngày và cơ quan ban hành (hoặc để trống cả ba cột "
-                         "nếu không có quyết định).",
-                         "Empty: a decision must have its number, date and issuing body (or leave all three "
-                         "columns empty if there is no decision)."))
-        return str(t("còn trống: đây là thông tin bắt buộc, hãy điền",
-                     "empty: this information is required, fill it in"))
+            return t("Còn trống: quyết định phải ghi đủ số, ngày và cơ quan ban hành (hoặc để trống cả ba cột "
+                     "nếu không có quyết định).",
+                     "Empty: a decision must have its number, date and issuing body (or leave all three "
+                     "columns empty if there is no decision).")
+        return t("còn trống: đây là thông tin bắt buộc, hãy điền", "empty: this information is required, fill it in")
     return schema_error_words(e)
 
 
@@ -220,9 +212,7 @@ def _write(folder: Path, texts: list[tuple[Draft, str]]) -> list[Path]:
     written = []
     for d, text in texts:
         out = cand_dir / f"{d.id}.yaml"
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        tmp.replace(out)
+        atomic_write(out, text.encode("utf-8"))
         written.append(out)
     return written
 

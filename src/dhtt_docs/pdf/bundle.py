@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import struct
 from collections.abc import Iterator
@@ -36,7 +35,9 @@ from pypdf.generic import (
     NameObject,
 )
 
-from dhtt_docs.i18n import tr
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.fsutil import atomic_write
+from dhtt_docs.i18n import Text, t
 
 __all__ = [
     "PRODUCER",
@@ -57,7 +58,17 @@ _PDFA_CONFORMANCE = "B"
 
 
 class BundleError(Exception):
-    """A bundle cannot be made; the message (in the chosen language) names the file and the fix."""
+    """A bundle cannot be made; the message names the file and the fix.
+
+    ``text`` holds both languages; ``str(err)`` is the chosen one.
+    """
+
+    def __init__(self, text: Text):
+        super().__init__(text.vi)
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text)
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,12 @@ class BundlePart:
     title: str
     pdf: Path
     attachments: list[BundlePart] = field(default_factory=list)
+    #: how findings name this file (e.g. "attachments/qd-123.pdf", relative to the round); the path when None
+    name: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.name or str(self.pdf)
 
 
 @dataclass(frozen=True)
@@ -105,7 +122,13 @@ class BundleReport:
     total_pages: int
     parts: tuple[PlacedDocument, ...]
     pdfa: bool
-    warnings: tuple[str, ...] = ()
+    #: warnings about the inputs (an attachment that is not PDF/A, fonts not embedded), one per file
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The findings' messages in the chosen language."""
+        return tuple(f.text() for f in self.findings)
 
     def documents(self) -> Iterator[PlacedDocument]:
         """Every document in bundle order, attachments right after their part."""
@@ -142,7 +165,7 @@ def build_bundle(
     The file is written atomically; two runs with equal inputs give equal bytes.
     """
     if not parts:
-        raise BundleError(tr("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.",
+        raise BundleError(t("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.",
                                "There are no documents to merge into the PDF bundle."))
     writer = PdfWriter()
     # pypdf makes the Info dictionary object 1, the first in the file; poppler
@@ -153,14 +176,16 @@ def build_bundle(
     writer._info_obj = writer._add_object(DictionaryObject())
     seen: dict[Path, PdfReader] = {}
     placed = tuple(_place(writer, part, None, duplex, seen) for part in parts)
-    warnings: list[str] = []
+    findings: list[Finding] = []
     if pdfa:
-        warnings = _carry_pdfa_markers(writer, parts, seen)
+        findings = _carry_pdfa_markers(writer, parts, seen)
         _pin_icc_dates(writer, meta.date)
     writer.metadata = _info_dict(meta)
     if pdfa:
         _set_xmp(writer, _xmp_packet(meta, pdfaid=(_PDFA_PART, _PDFA_CONFORMANCE)))
     writer.page_mode = "/UseOutlines"
+    _retag_font_subsets(writer)
+    writer.pdf_header = _header_for(seen.values(), pdfa)
     if compress:
         writer.compress_identical_objects()
     _write_reproducibly(writer, Path(out))
@@ -171,7 +196,7 @@ def build_bundle(
         total_pages=len(writer.pages),
         parts=placed,
         pdfa=pdfa,
-        warnings=tuple(warnings),
+        findings=tuple(findings),
     )
 
 
@@ -195,10 +220,12 @@ def normalise_pdf(
     writer = PdfWriter(clone_from=reader)
     meta = BundleMeta(title, author, subject, keywords, creation_date)
     writer.metadata = _info_dict(meta)
+    pdfaid = None
     if "/Metadata" in writer.root_object:
         pdfaid = _pdfaid_of(reader)
         _set_xmp(writer, _xmp_packet(meta, pdfaid=pdfaid))
     _pin_icc_dates(writer, creation_date)
+    writer.pdf_header = _header_for([reader], pdfaid is not None if "/Metadata" in writer.root_object else False)
     writer.compress_identical_objects()  # drops the old Info/XMP objects with clock dates
     _write_reproducibly(writer, path)
 
@@ -210,14 +237,14 @@ def _open_pdf(path: Path) -> PdfReader:
     """Open and sanity-check one input PDF, turning every failure into a named BundleError."""
     path = Path(path)
     if not path.is_file():
-        raise BundleError(tr(
+        raise BundleError(t(
             f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
             f"PDF file {path} not found. Check the attachment's path in the dossier.",
         ))
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(_rebuilt(path)))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise BundleError(tr(
+            raise BundleError(t(
                 f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
                 "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
                 f"{path} is password-protected, so it cannot be merged. Remove the password "
@@ -229,16 +256,40 @@ def _open_pdf(path: Path) -> PdfReader:
     except Exception as err:  # noqa: BLE001 - pypdf raises many kinds; all mean "unreadable"
         raise BundleError(_msg_unreadable(path, err)) from err
     if count == 0:
-        raise BundleError(tr(
+        raise BundleError(t(
             f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
             f"{path} has no pages. Scan or export the PDF again, then attach it again.",
         ))
     return reader
 
 
-def _msg_unreadable(path: Path, err: BaseException) -> str:
+def _rebuilt(path: Path) -> bytes:
+    """The file as qpdf writes it again: cross-reference table rebuilt, encryption without a user
+    password removed, same bytes on every run. A file that needs a password raises BundleError."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return rebuilt_pdf_bytes(pdf)
+    except pikepdf.PasswordError:
+        raise BundleError(t(
+            f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
+            "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
+            f"{path} is password-protected, so it cannot be merged. Remove the password "
+            "(open the file and print/export it to a new PDF) and attach it again.",
+        )) from None
+
+
+def rebuilt_pdf_bytes(pdf) -> bytes:
+    """A pikepdf.Pdf written again deterministically (static /ID) and without encryption."""
+    out = io.BytesIO()
+    pdf.save(out, static_id=True, encryption=False)
+    return out.getvalue()
+
+
+def _msg_unreadable(path: Path, err: BaseException) -> Text:
     detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return tr(
+    return t(
         f"Không đọc được tệp PDF {path} (tệp hỏng, bị cắt cụt, được mã hóa hoặc không phải PDF: "
         f"{detail}). Hãy mở tệp bằng trình đọc PDF, quét hoặc xuất lại thành PDF mới rồi đính kèm lại.",
         f"Cannot read PDF file {path} (damaged, truncated, encrypted or not a PDF: "
@@ -435,36 +486,178 @@ def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
 
 def _carry_pdfa_markers(
     writer: PdfWriter, parts: list[BundlePart], seen: dict[Path, PdfReader]
-) -> list[str]:
-    """Copy the output intent of the first PDF/A input; warn about non-PDF/A inputs.
+) -> list[Finding]:
+    """Copy the output intent of the first PDF/A input; a warning for each input that is not PDF/A
+    or has fonts that are not embedded (either breaks the bundle's PDF/A conformance).
 
     Copying the intent (rather than cloning the whole first file) keeps its
     structure tree, outline and open action out of a bundle they do not describe.
     """
-    warnings: list[str] = []
+    findings: list[Finding] = []
     intents = None
+    done: set[Path] = set()
     for part in _flatten(parts):
         reader = seen[Path(part.pdf)]
         root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
         has_intent = "/OutputIntents" in root
         if has_intent and intents is None:
             intents = root["/OutputIntents"]
-        if not has_intent or _pdfaid_of(reader) is None:
-            warnings.append(tr(
-                f"Tệp {part.pdf} ({part.title}) không phải PDF/A: bộ hồ sơ có thể không đạt "
-                "PDF/A. Hãy xuất lại tệp đó dạng PDF/A-2b (ví dụ bằng LibreOffice) rồi đính kèm lại.",
-                f"{part.pdf} ({part.title}) is not PDF/A: the bundle may not conform to "
-                "PDF/A. Export that file again as PDF/A-2b (for example with LibreOffice), then attach it again.",
-            ))
+        if Path(part.pdf) in done:
+            continue
+        done.add(Path(part.pdf))
+        not_pdfa = not has_intent or _pdfaid_of(reader) is None
+        loose = _fonts_not_embedded(reader)
+        if not_pdfa or loose:
+            findings.append(_pdfa_finding(part, not_pdfa, loose))
     if intents is None:
-        raise BundleError(tr(
+        raise BundleError(t(
             "Không tệp nào trong bộ hồ sơ là PDF/A nên không giữ được dấu PDF/A. "
             "Hãy tạo lại các PDF với tùy chọn --pdfa.",
             "No file in the bundle is PDF/A, so the PDF/A markers cannot be kept. "
             "Make the PDFs again with the --pdfa option.",
         ))
     writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
-    return warnings
+    return findings
+
+
+def _pdfa_finding(part: BundlePart, not_pdfa: bool, loose: list[str]) -> Finding:
+    name = part.shown
+    fonts = ", ".join(loose)
+    what = t("", "")
+    if not_pdfa:
+        what += t("không phải PDF/A", "is not PDF/A")
+    if loose:
+        what += (t("; ", "; ") if not_pdfa else t("", "")) + t(
+            f"có phông chữ không được nhúng ({fonts})", f"has fonts that are not embedded ({fonts})")
+    message = t(f"Tệp {name} ({part.title}) ", f"{name} ({part.title}) ") + what + t(
+        ": bộ hồ sơ ghi là PDF/A-2b nhưng có thể không đạt PDF/A. Hãy xuất lại tệp đó dạng PDF/A-2b "
+        "(ví dụ bằng LibreOffice: Tệp → Xuất thành PDF → PDF/A-2b) rồi đính kèm lại.",
+        ": the bundle is marked PDF/A-2b but may not conform. Export that file again as PDF/A-2b "
+        "(for example with LibreOffice: File → Export as PDF → PDF/A-2b), then attach it again.")
+    return Finding(Severity.WARNING, message, file=name, clause="build",
+                   code="bundle.font_not_embedded" if loose and not not_pdfa else "bundle.not_pdfa",
+                   params={"file": name, "title": part.title, "pdfa": not not_pdfa, "fonts": loose})
+
+
+def _font_program(font: DictionaryObject):
+    """(descriptor, embedded program stream or None) of a font dictionary; None for Type3."""
+    subtype = font.get("/Subtype")
+    if subtype == "/Type3":
+        return None
+    if subtype == "/Type0":
+        kids = font.get("/DescendantFonts")
+        kids = kids.get_object() if kids is not None else None
+        if not kids:
+            return None
+        font = kids[0].get_object()
+    desc = font.get("/FontDescriptor")
+    desc = desc.get_object() if desc is not None else None
+    if not isinstance(desc, DictionaryObject):
+        return (None, None)
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        if key in desc:
+            return (desc, desc[key].get_object())
+    return (desc, None)
+
+
+def _fonts_of(resources, depth: int = 0) -> Iterator[DictionaryObject]:
+    """Font dictionaries used by a resource dictionary and the forms it draws (a few levels deep)."""
+    if resources is None or depth > 4:
+        return
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject):
+        return
+    fonts = resources.get("/Font")
+    fonts = fonts.get_object() if fonts is not None else None
+    if isinstance(fonts, DictionaryObject):
+        for ref in fonts.values():
+            font = ref.get_object()
+            if isinstance(font, DictionaryObject):
+                yield font
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if isinstance(xobjects, DictionaryObject):
+        for ref in xobjects.values():
+            form = ref.get_object()
+            if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form":
+                yield from _fonts_of(form.get("/Resources"), depth + 1)
+
+
+def _fonts_not_embedded(reader: PdfReader) -> list[str]:
+    """Names of the fonts a file uses without embedding them (PDF/A requires every font embedded)."""
+    names: set[str] = set()
+    try:
+        for page in reader.pages:
+            for font in _fonts_of(page.get("/Resources")):
+                found = _font_program(font)
+                if found is not None and found[1] is None:
+                    names.add(str(font.get("/BaseFont", "?")).lstrip("/"))
+    except Exception:  # noqa: BLE001 - a damaged resource tree: report what was found
+        pass
+    return sorted(names)
+
+
+# --------------------------------------------------------------------------- fonts and header
+
+
+_SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
+
+
+def _tag_for(program) -> str:
+    """Six capital letters from the font program's hash: distinct programs, distinct tags (ISO 32000-1 9.6.4)."""
+    data = getattr(program, "_data", None)
+    if data is None:
+        data = program.get_data()
+    n = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    letters = []
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        letters.append(chr(ord("A") + r))
+    return "".join(letters)
+
+
+def _retag_font_subsets(writer: PdfWriter) -> None:
+    """Give each embedded subset font a tag derived from its own program.
+
+    LibreOffice numbers its subsets per file (BAAAAA+, CAAAAA+, ...), so a
+    merged bundle holds several different programs under one name; readers may
+    then draw one with another's glyphs. The same program keeps the same tag,
+    so identical fonts still merge and the bytes stay reproducible.
+    """
+    for obj in list(writer._objects):
+        if not isinstance(obj, DictionaryObject) or obj.get("/Type") != "/Font":
+            continue
+        base = obj.get("/BaseFont")
+        if base is None or not _SUBSET_TAG.match(str(base)):
+            continue
+        found = _font_program(obj)
+        if not found or found[1] is None:
+            continue
+        desc, program = found
+        tag = _tag_for(program)
+        obj[NameObject("/BaseFont")] = NameObject("/" + tag + str(base).lstrip("/")[6:])
+        if obj.get("/Subtype") == "/Type0":
+            kid = obj["/DescendantFonts"].get_object()[0].get_object()
+            kid_base = str(kid.get("/BaseFont", ""))
+            if _SUBSET_TAG.match(kid_base):
+                kid[NameObject("/BaseFont")] = NameObject("/" + tag + kid_base.lstrip("/")[6:])
+        name = str(desc.get("/FontName", ""))
+        if _SUBSET_TAG.match(name):
+            desc[NameObject("/FontName")] = NameObject("/" + tag + name.lstrip("/")[6:])
+
+
+_VERSION = re.compile(r"%PDF-(\d)\.(\d)")
+
+
+def _header_for(readers, pdfa: bool) -> str:
+    """The header version the output needs: the highest of the inputs', at least 1.4 (pypdf's merge writes
+    1.4 features: transparency groups of the inputs, compressed streams), 1.7 for PDF/A-2."""
+    best = (1, 7) if pdfa else (1, 4)
+    for reader in readers:
+        m = _VERSION.match(getattr(reader, "pdf_header", "") or "")
+        if m:
+            best = max(best, (int(m.group(1)), int(m.group(2))))
+    return f"%PDF-{best[0]}.{best[1]}"
 
 
 def _pin_icc_dates(writer: PdfWriter, when: datetime) -> None:
@@ -512,7 +705,7 @@ def _check_pdfa_markers(path: Path) -> None:
     reader = PdfReader(path)
     root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
     if "/OutputIntents" not in root or _pdfaid_of(reader) != (_PDFA_PART, _PDFA_CONFORMANCE):
-        raise BundleError(tr(
+        raise BundleError(t(
             f"Bộ hồ sơ {path} mất dấu PDF/A sau khi ghép (lỗi chương trình). "
             "Hãy báo lỗi kèm tệp này, hoặc chạy lại không có --pdfa.",
             f"The bundle {path} lost its PDF/A markers while merging (a program error). "
@@ -551,13 +744,10 @@ def _write_reproducibly(writer: PdfWriter, out: Path) -> None:
         writer.write(final)
         payload = final.getvalue()
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.part")
     try:
-        partial.write_bytes(payload)
-        os.replace(partial, out)
+        atomic_write(out, payload)
     except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise BundleError(tr(
+        raise BundleError(t(
             f"Không ghi được {out}: {err.strerror or err}. "
             "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",
             f"Cannot write {out}: {err.strerror or err}. "

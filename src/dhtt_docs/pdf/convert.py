@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import functools
 import glob
 import math
@@ -40,8 +41,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dhtt_docs.build import janitor
+from dhtt_docs.build.janitor import Janitor
+from dhtt_docs.fsutil import atomic_path, atomic_write
 from dhtt_docs.i18n import tr
+from dhtt_docs.install import libreoffice_hint
 
 __all__ = [
     "PDFA_FILTER",
@@ -141,6 +144,7 @@ def convert_many(
     progress: ProgressFn | None = None,
     executable: str | None = None,
     profiles: Path | None = None,
+    janitor: Janitor | None = None,
 ) -> list[ConversionFailure]:
     """Convert every ``(docx_in, pdf_out)`` job; return the failures (empty = all done).
 
@@ -154,6 +158,8 @@ def convert_many(
     folder for LibreOffice profiles kept between runs (one per worker slot, each
     used by one process at a time under a lock), which saves the ~0.1 s a fresh
     profile costs at every start; without it each worker gets a temporary one.
+    ``janitor`` is told about every LibreOffice process group and temporary
+    folder, so that they are cleaned up if the build is killed.
     A failed job never leaves an old PDF at its ``pdf_out``: a stale PDF
     would otherwise be merged into the bundle as if it were current.
 
@@ -182,7 +188,7 @@ def convert_many(
             if exe is None:
                 raise ConversionError(_msg_no_soffice())
             count = max(1, min(workers or os.cpu_count() or 1, len(runnable)))
-            reasons.update(_convert_with_soffice(runnable, exe, count, timeout, pdfa, notify, profiles))
+            reasons.update(_convert_with_soffice(runnable, exe, count, timeout, pdfa, notify, profiles, janitor))
         else:
             reasons.update(_convert_with_unoserver(runnable, endpoints, timeout, pdfa, notify))
 
@@ -277,14 +283,9 @@ def parse_unoserver_url(url: str) -> list[UnoserverEndpoint]:
 
 
 def _msg_no_soffice() -> str:
-    return tr(
-        "Không tìm thấy LibreOffice (lệnh soffice) để chuyển DOCX sang PDF. "
-        "Hãy cài đặt: sudo apt-get install -y --no-install-recommends "
-        "libreoffice-writer-nogui fonts-liberation2, hoặc chạy với --no-pdf để chỉ tạo DOCX.",
-        "LibreOffice (the soffice command) was not found, so DOCX cannot be converted to PDF. "
-        "Install it: sudo apt-get install -y --no-install-recommends "
-        "libreoffice-writer-nogui fonts-liberation2, or run with --no-pdf to make DOCX only.",
-    )
+    hint = libreoffice_hint()
+    return tr(f"Không tìm thấy LibreOffice (lệnh soffice) để chuyển DOCX sang PDF: {hint.vi}.",
+              f"LibreOffice (the soffice command) was not found, so DOCX cannot be converted to PDF: {hint.en}.")
 
 
 def _bad_url(url: str, why: str) -> str:
@@ -392,9 +393,8 @@ def _pdf_has_pages(path: Path) -> bool:
 def _install(produced: Path, target: Path) -> None:
     """Copy a finished PDF to its target atomically (temp dirs may be on another disk)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    shutil.copyfile(produced, partial)
-    os.replace(partial, target)
+    with atomic_path(target) as partial:
+        shutil.copyfile(produced, partial)
 
 
 def _remove_quietly(path: Path) -> None:
@@ -437,7 +437,8 @@ class _RunResult:
 class _ProcessGroups:
     """Live process groups, so an interrupted build can kill all of them at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, janitor: Janitor | None = None) -> None:
+        self.janitor = janitor or Janitor()   # one never entered watches nothing
         self._lock = threading.Lock()
         self._groups: set[int] = set()
         self.stopping = threading.Event()
@@ -445,12 +446,12 @@ class _ProcessGroups:
     def add(self, pgid: int) -> None:
         with self._lock:
             self._groups.add(pgid)
-        janitor.watch_group(pgid)
+        self.janitor.watch_group(pgid)
 
     def discard(self, pgid: int) -> None:
         with self._lock:
             self._groups.discard(pgid)
-        janitor.forget_group(pgid)
+        self.janitor.forget_group(pgid)
 
     def kill_all(self) -> None:
         self.stopping.set()
@@ -596,10 +597,10 @@ class _SofficeWorker:
         self.pdfa = pdfa
         self.groups = groups
         self.root = Path(tempfile.mkdtemp(prefix="dhtt-soffice-"))
-        janitor.watch_dir(self.root)
+        groups.janitor.watch_dir(self.root)
         self.kept = kept
         if kept is not None:
-            janitor.watch_dir(kept.path)   # a profile in use when the build dies may be half-written
+            groups.janitor.watch_dir(kept.path)   # a profile in use when the build dies may be half-written
         self._profile_no = 0
         self._batch_no = 0
 
@@ -618,9 +619,9 @@ class _SofficeWorker:
     def close(self) -> None:
         """Remove the scratch files and a temporary profile (processes are already dead)."""
         shutil.rmtree(self.root, ignore_errors=True)
-        janitor.forget_dir(self.root)
+        self.groups.janitor.forget_dir(self.root)
         if self.kept is not None:
-            janitor.forget_dir(self.kept.path)
+            self.groups.janitor.forget_dir(self.kept.path)
             self.kept.release()
 
 
@@ -712,12 +713,13 @@ def _convert_with_soffice(
     pdfa: bool,
     notify: ProgressFn,
     profiles: Path | None = None,
+    janitor: Janitor | None = None,
 ) -> dict[int, str]:
     """Run batches on ``workers`` threads, each driving its own soffice worker."""
     batches: queue.Queue[list[_Job]] = queue.Queue()
     for batch in _make_batches(jobs, workers):
         batches.put(batch)
-    groups = _ProcessGroups()
+    groups = _ProcessGroups(janitor)
     reasons: dict[int, str] = {}
     lock = threading.Lock()
 
@@ -917,16 +919,11 @@ class _Listener:
         return self._store(job, pdf)
 
     def _store(self, job: _Job, pdf: bytes) -> str | None:
-        partial = job.target.with_name(f".{job.target.name}.part")
+        if not _pdf_has_pages(io.BytesIO(pdf)):
+            return _msg_empty_pdf(job.source.name)
         try:
-            job.target.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(pdf)
-            if not _pdf_has_pages(partial):
-                _remove_quietly(partial)
-                return _msg_empty_pdf(job.source.name)
-            os.replace(partial, job.target)
+            atomic_write(job.target, pdf)
         except OSError as err:
-            _remove_quietly(partial)
             return _msg_write_failed(job.source.name, job.target, err)
         return None
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import FOLDER, check_folder, lang_option, plural as _n
+from dhtt_docs.cli.options import FOLDER, check_folder, command, lang_option, plural as _n
 from dhtt_docs.i18n import tr
 from dhtt_docs.cli.textreport import render_text
 
@@ -82,7 +82,12 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     warnings = [f for f in report.all_findings() if f.severity is Severity.WARNING]
     if warnings:
         click.secho(tr(f"Lưu ý: hồ sơ có {len(warnings)} cảnh báo để Hội đồng xem xét "
-                       f"(chi tiết: dhtt-docs validate {folder}).",
+                       f"(chi tiết: {command('dhtt-docs', 'validate', folder)}).",
                        f"Note: the dossier has {_n(len(warnings), 'warning')} for the council to consider "
-                       f"(details: dhtt-docs validate {folder})."), fg="yellow")
+                       f"(details: {command('dhtt-docs', 'validate', folder)})."), fg="yellow")
+    pdf_part = (tr(f"; chuyển {result.converted} PDF", f"; {_n(result.converted, 'PDF')} converted")
+                if opts.pdf else "")
+    click.echo(tr(f"Lần này: lập {result.rendered} văn bản, dùng lại {result.reused} văn bản không đổi{pdf_part}.",
+                  f"This run: {_n(result.rendered, 'document')} made again, {result.reused} reused unchanged"
+                  f"{pdf_part}."))
     sys.exit(1 if result.draft else 0)

@@ -8,7 +8,7 @@ import click
 
 from dhtt_docs.cli.options import lang_option
 from dhtt_docs.i18n import tr
-from dhtt_docs import __version__
+from dhtt_docs import __version__, install
 
 
 @click.command()
@@ -33,12 +33,12 @@ def doctor() -> None:
     else:
         click.secho(tr("LibreOffice: KHÔNG CÓ — cần để lập PDF.", "LibreOffice: MISSING — needed to make PDFs."),
                     fg="red")
-        problems.append("sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui")
+        problems.append(install.LIBREOFFICE)
     name, covers = font_for("Times New Roman")
     if not name:
         click.secho(tr("Phông thay Times New Roman: không kiểm tra được (thiếu fontconfig).",
                        "Font standing in for Times New Roman: cannot check (fontconfig is missing)."), fg="yellow")
-        problems.append("sudo apt-get install -y fontconfig fonts-liberation2")
+        problems.append(install.FONTCONFIG)
     elif covers and "liberation serif" in name.lower():
         click.echo(tr(f"Phông thay Times New Roman: {name} — đủ mọi chữ tiếng Việt.",
                       f"Font standing in for Times New Roman: {name} — has every Vietnamese letter."))
@@ -50,7 +50,7 @@ def doctor() -> None:
                        else tr("THIẾU chữ tiếng Việt (Ơ, Ư, ạ... sẽ thành ô vuông hoặc lẫn phông khác).",
                                "LACKS Vietnamese letters (Ơ, Ư, ạ... will show as boxes or in another font).")),
                     fg="red")
-        problems.append("sudo apt-get install -y fonts-liberation2")
+        problems.append(install.FONTS)
     click.echo(tr(f"Bộ tiêu chí có sẵn: {', '.join(available_plans())}",
                   f"Plans with criteria: {', '.join(available_plans())}"))
     if problems:

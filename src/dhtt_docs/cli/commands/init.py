@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import lang_option
+from dhtt_docs.cli.options import command, lang_option
 from dhtt_docs.i18n import tr
 
 PLAN_HELP = ("Kế hoạch áp dụng: số hiệu một kế hoạch có sẵn, hoặc đường dẫn tới tệp kế hoạch .yaml "
@@ -36,13 +35,13 @@ def init(folder: Path, year: int | None, plan: str | None) -> None:
     created = init_round(folder, year, profile, plan_line(profile, plan, folder, Path.cwd()))
     click.echo(tr(f"Đã tạo đợt xét trong {folder}:", f"Created a round in {folder}:"))
     for p in created:
-        click.echo(f"  {p.relative_to(folder.parent) if p != folder else p}")
+        click.echo(f"  {p}")
     click.echo(tr(f"Năm xét {year}, theo kế hoạch {profile.id} ({profile.window.text()}).",
                   f"Round year {year}, under the plan {profile.id} ({profile.window.text()})."))
-    template = f"dhtt-docs xlsx template ds.xlsx --plan {shlex.quote(plan or profile.id)}"
+    template = command("dhtt-docs", "xlsx", "template", "ds.xlsx", "--plan", plan or profile.id)
     click.echo(tr("Tiếp theo: điền submission.yaml; thêm ứng viên bằng "
-                  f"`dhtt-docs new individual <mã> --in {shlex.quote(str(folder))}` hoặc `{template}`; "
-                  f"kiểm tra bằng `dhtt-docs validate {shlex.quote(str(folder))}`.",
+                  f"`{command('dhtt-docs', 'new', 'individual')} <mã> --in {command(folder)}` hoặc `{template}`; "
+                  f"kiểm tra bằng `{command('dhtt-docs', 'validate', folder)}`.",
                   "Next: fill in submission.yaml; add candidates with "
-                  f"`dhtt-docs new individual <id> --in {shlex.quote(str(folder))}` or `{template}`; "
-                  f"check with `dhtt-docs validate {shlex.quote(str(folder))}`."))
+                  f"`{command('dhtt-docs', 'new', 'individual')} <id> --in {command(folder)}` or `{template}`; "
+                  f"check with `{command('dhtt-docs', 'validate', folder)}`."))

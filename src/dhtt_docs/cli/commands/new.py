@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import lang_option
+from dhtt_docs.cli.options import command, lang_option
 from dhtt_docs.i18n import tr
 
 
@@ -30,5 +29,5 @@ def new(kind: str, cid: str, folder: Path) -> None:
     from dhtt_docs.dossier.scaffold import new_candidate
 
     path = new_candidate(kind, cid, folder)
-    click.echo(tr(f"Đã tạo {path}. Điền các trường còn trống rồi chạy `dhtt-docs validate {shlex.quote(str(folder))}`.",
-                  f"Created {path}. Fill in the empty fields, then run `dhtt-docs validate {shlex.quote(str(folder))}`."))
+    click.echo(tr(f"Đã tạo {path}. Điền các trường còn trống rồi chạy `{command('dhtt-docs', 'validate', folder)}`.",
+                  f"Created {path}. Fill in the empty fields, then run `{command('dhtt-docs', 'validate', folder)}`."))

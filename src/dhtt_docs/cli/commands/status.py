@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import FOLDER, check_folder, lang_option, plural as _n
+from dhtt_docs.cli.options import FOLDER, check_folder, command, lang_option, plural as _n
 from dhtt_docs.i18n import tr
 from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.rules.engine import evaluate
@@ -27,26 +27,22 @@ def status(folder: Path, out: Path | None, templates_dir: Path | None) -> None:
     Ví dụ:
       dhtt-docs status dossiers/bhxh-thanh-hoa-2024
     """
-    from dhtt_docs.findings import Severity
     from dhtt_docs.build.pipeline import BuildOptions
-    from dhtt_docs.build.status import MISSING, STALE, format_table, state_label, status_table
+    from dhtt_docs.build.status import format_table, round_status, status_table
 
     report = evaluate(load_round(check_folder(folder)))
-    opts = BuildOptions(out=out, templates=templates_dir)
-    header, rows = status_table(report, folder, opts)
-    click.echo(format_table(header, rows))
-    errors = sum(1 for f in report.all_findings() if f.severity is Severity.ERROR)
-    warnings = sum(1 for f in report.all_findings() if f.severity is Severity.WARNING)
-    redo = (state_label(STALE), state_label(MISSING))
-    stale = sum(1 for r in rows if r[6] in redo or r[7] == state_label(STALE))
+    st = round_status(report, folder, BuildOptions(out=out, templates=templates_dir))
+    click.echo(format_table(*status_table(st)))
     click.echo("")
-    n = len(report.verdicts)
-    click.echo(tr(f"{n} ứng viên; {errors} lỗi, {warnings} cảnh báo "
-                  f"(chi tiết: dhtt-docs validate {folder}); "
-                  + (f"{stale} văn bản cần lập lại (dhtt-docs build {folder})." if stale
-                     else "văn bản đã mới nhất."),
+    n, errors, warnings = len(report.verdicts), st.errors, st.warnings
+    validate_cmd, build_cmd = command("dhtt-docs", "validate", folder), command("dhtt-docs", "build", folder)
+    todo_vi = "; ".join(part for part in (f"{st.missing} văn bản chưa lập" if st.missing else "",
+                                          f"{st.stale} văn bản cần lập lại" if st.stale else "") if part)
+    todo_en = "; ".join(part for part in (f"{_n(st.missing, 'document')} not built yet" if st.missing else "",
+                                          f"{_n(st.stale, 'document')} to rebuild" if st.stale else "") if part)
+    click.echo(tr(f"{n} ứng viên; {errors} lỗi, {warnings} cảnh báo (chi tiết: {validate_cmd}); "
+                  + (f"{todo_vi} ({build_cmd})." if todo_vi else "văn bản đã mới nhất."),
                   f"{_n(n, 'candidate')}; {_n(errors, 'error')}, {_n(warnings, 'warning')} "
-                  f"(details: dhtt-docs validate {folder}); "
-                  + (f"{_n(stale, 'document')} to build or rebuild (dhtt-docs build {folder})." if stale
-                     else "the documents are up to date.")))
+                  f"(details: {validate_cmd}); "
+                  + (f"{todo_en} ({build_cmd})." if todo_en else "the documents are up to date.")))
     sys.exit(0 if report.ok else 1)

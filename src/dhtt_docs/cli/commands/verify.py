@@ -21,7 +21,7 @@ def verify(bag: Path) -> None:
     Ví dụ:
       dhtt-docs verify build/bundle/bhxh-thanh-hoa-2024.zip
     """
-    from dhtt_docs.archive.bag import verify_bag_zip
+    from dhtt_docs.archive.verify import verify_bag_zip
 
     problems = verify_bag_zip(bag)
     if problems:

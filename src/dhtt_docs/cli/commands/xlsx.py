@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 
 import click
 
-from dhtt_docs.cli.options import lang_option, plural as _n
+from dhtt_docs.cli.options import command, lang_option, plural as _n
 from dhtt_docs.i18n import tr
 
 
@@ -53,9 +52,9 @@ def xlsx_template(file: Path, plan: str | None, year: int | None, overwrite: boo
         profile, _ = choose_plan(plan, year, _dt.date.today().year, Path.cwd())
     write_template(file, profile)
     click.echo(tr(f"Đã tạo {file} theo kế hoạch {profile.id}. Đọc sheet 'Hướng dẫn', điền các sheet, rồi chạy "
-                  f"`dhtt-docs xlsx import {shlex.quote(str(file))} <thư mục đợt xét>`.",
+                  f"`{command('dhtt-docs', 'xlsx', 'import', file)} <thư mục đợt xét>`.",
                   f"Created {file} for the plan {profile.id}. Read the 'Hướng dẫn' (instructions) sheet, fill in "
-                  f"the sheets, then run `dhtt-docs xlsx import {shlex.quote(str(file))} <round folder>`."))
+                  f"the sheets, then run `{command('dhtt-docs', 'xlsx', 'import', file)} <round folder>`."))
 
 
 @xlsx.command("import")
@@ -93,4 +92,5 @@ def xlsx_import(file: Path, folder: Path, overwrite: bool) -> None:
                   f"Wrote {_n(len(written), 'candidate file')} to {folder / 'candidates'}:"))
     for p in written:
         click.echo(f"  {p.name}")
-    click.echo(tr(f"Tiếp theo: `dhtt-docs validate {shlex.quote(str(folder))}`.", f"Next: `dhtt-docs validate {shlex.quote(str(folder))}`."))
+    next_step = command("dhtt-docs", "validate", folder)
+    click.echo(tr(f"Tiếp theo: `{next_step}`.", f"Next: `{next_step}`."))

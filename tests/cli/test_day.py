@@ -6,9 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pypdf import PdfReader
 
-from test_xlsx import _fill_workbook, fill_submission
+from helpers import _fill_workbook
+from scaffold_fill import fill_submission
+
+pytestmark = pytest.mark.slow   # the whole day through the command line, with PDFs
 
 
 def dhtt(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:

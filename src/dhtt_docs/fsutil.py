@@ -1,0 +1,49 @@
+"""Writing files so that a reader never sees half of one, with the user's umask."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+def umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def apply_umask(path: Path, mode: int = 0o777) -> Path:
+    """Give `path` the mode an ordinary `mkdir`/`open` would have given it (mkdtemp/mkstemp make 0700/0600)."""
+    os.chmod(path, mode & ~umask())
+    return path
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` to write; moved onto `target` in one step when the block ends.
+
+    If the block raises, the temporary file is removed and `target` is left as it was.
+    The file gets the user's umask (as `open` would give it), not mkstemp's 0600.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        apply_umask(tmp, 0o666)
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write `data` to `target` atomically (all or nothing, never a half-written file)."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
