@@ -27,7 +27,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target` to write; moved onto `target` in one step when the block ends.
 
     If the block raises, the temporary file is removed and `target` is left as it was.
-    The file gets the user's umask (as `open` would give it), not mkstemp's 0600.
+    The file keeps the mode of the `target` it replaces; a new one gets the user's umask (as `open`
+    would give it), not mkstemp's 0600.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +36,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(name)
     try:
-        apply_umask(tmp, 0o666)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            apply_umask(tmp, 0o666)
         yield tmp
         os.replace(tmp, target)
     except BaseException:
@@ -46,4 +50,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` atomically (all or nothing, never a half-written file)."""
     with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())   # a user's file survives a power cut mid-save

@@ -17,7 +17,7 @@ from dhtt_docs.cli import clicktext
 
 clicktext.install()   # before the commands are defined: click's own words in the chosen language
 
-from dhtt_docs.cli.commands import build, doctor, init, new, status, templates, validate, verify, xlsx
+from dhtt_docs.cli.commands import build, doctor, init, new, serve, status, templates, validate, verify, xlsx
 from dhtt_docs.cli.errors import EXIT_INTERNAL, EXIT_USAGE, internal_error_text, usage_line
 from dhtt_docs.cli.options import LANG_HELP, _set_lang, default_lang
 from dhtt_docs.exceptions import DhttError
@@ -84,7 +84,7 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     set_lang(lang or default_lang())
 
 
-for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status):
+for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status, serve):
     cli.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[1]))
 
 

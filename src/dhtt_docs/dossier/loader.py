@@ -21,7 +21,7 @@ from dhtt_docs.i18n import Text, t, tr
 from dhtt_docs.dossier.schema import Collective, Individual, Submission
 from dhtt_docs.vocab import match_kind, slugify
 from dhtt_docs.dossier.labels import describe, field_label
-from dhtt_docs.dossier.yamlsource import MAX_FINDINGS_PER_FILE, SourceMap, cap_findings, path_to_key, read_yaml
+from dhtt_docs.dossier.yamlsource import MAX_FINDINGS_PER_FILE, SourceMap, cap_findings, parse_yaml_text, path_to_key, read_yaml
 
 ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_FILE = "submission.yaml"
@@ -241,9 +241,10 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
 # --- the round ---------------------------------------------------------------
 
 
-def load_candidate(path: Path, folder: Path) -> tuple[Candidate, list[Finding]]:
+def load_candidate(path: Path, folder: Path, text: str | None = None) -> tuple[Candidate, list[Finding]]:
+    """One candidate file; with `text`, that text stands for the file's content (the web form's unsaved edits)."""
     rel = path.relative_to(folder).as_posix()
-    doc = read_yaml(path, rel)
+    doc = read_yaml(path, rel) if text is None else parse_yaml_text(text, rel)
     findings = list(doc.findings)
     cid = path.stem
     kind = None
@@ -284,6 +285,17 @@ def _readable_name(data: Any) -> str | None:
     return None
 
 
+def load_submission(path: Path, text: str | None = None) -> tuple[Submission | None, SourceMap, list[Finding]]:
+    """submission.yaml; with `text`, that text stands for the file's content (the web form's unsaved edits)."""
+    doc = read_yaml(path, SUBMISSION_FILE) if text is None else parse_yaml_text(text, SUBMISSION_FILE)
+    findings = list(doc.findings)
+    submission = None
+    if doc.data is not None:
+        submission, errs = _validate(Submission, doc.data, doc.source)
+        findings.extend(errs)
+    return submission, doc.source, findings
+
+
 def load_round(folder: Path) -> Round:
     """Read a round folder. Problems are in `round.findings`; never raises for content."""
     folder = Path(folder)
@@ -300,12 +312,8 @@ def load_round(folder: Path) -> Round:
                "or create a new round with `dhtt-docs init <folder>`."),
             file=SUBMISSION_FILE, line=None, clause="dossier", code="file.missing"))
     else:
-        doc = read_yaml(sub_path, SUBMISSION_FILE)
-        source = doc.source
-        findings.extend(doc.findings)
-        if doc.data is not None:
-            submission, errs = _validate(Submission, doc.data, doc.source)
-            findings.extend(errs)
+        submission, source, errs = load_submission(sub_path)
+        findings.extend(errs)
 
     rnd = Round(folder, submission, source)
     cand_dir = folder / CANDIDATES_DIR
