@@ -7,3 +7,8 @@
 - danh_sach: the Danh sách workbook written by `build` (`write_danh_sach_xlsx`)
 - sheetstyle: borders, row heights, deterministic saving
 """
+
+from dhtt_docs.excel.importer import import_workbook
+from dhtt_docs.excel.template import write_template
+
+__all__ = ["import_workbook", "write_template"]
