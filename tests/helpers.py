@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from dhtt_docs.cli import cli
-from dhtt_docs.excel.xlsx import (
+from dhtt_docs.excel.layout import (
     SHEET_COLLECTIVES,
     SHEET_DISCIPLINE,
     SHEET_HONOURS,

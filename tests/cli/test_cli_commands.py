@@ -41,7 +41,7 @@ def test_init_new_templates_xlsx_in_english(tmp_path):
     assert result.exit_code == 0 and "The templates are usable." in result.stdout
 
     book = tmp_path / "ds.xlsx"
-    assert cli_run("xlsx", "template", book).exit_code == 0
+    assert cli_run("xlsx", "template", book, "--year", "2024").exit_code == 0
     result = cli_run("xlsx", "template", book, "--lang", "en")
     assert result.exit_code == 2
     assert "Error: " in result.stderr and "already exists and was not overwritten" in result.stderr

@@ -32,7 +32,7 @@ def test_the_whole_day(tmp_path):
     r = dhtt("validate", folder)                      # fresh: the blanks are named, no traceback
     assert r.returncode == 1 and "submission.yaml:" in r.stdout and "Traceback" not in r.stderr
 
-    r = dhtt("xlsx", "template", book)
+    r = dhtt("xlsx", "template", book, "--year", "2024")
     assert r.returncode == 0 and book.is_file()
     assert dhtt("xlsx", "template", book).returncode == 2      # refuses to overwrite
 

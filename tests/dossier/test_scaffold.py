@@ -16,7 +16,9 @@ from dhtt_docs.exceptions import DhttError
 from dhtt_docs.findings import Severity
 from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.rules.engine import evaluate
-from dhtt_docs.dossier.scaffold import check_id, init_round, new_candidate, slugify, template_text
+from dhtt_docs.dossier.scaffold import check_id, assumed_plan, choose_plan, init_round, new_candidate, slugify, template_text
+from dhtt_docs.exceptions import UsageProblem
+from dhtt_docs.rules.profile import plans_dir
 from dhtt_docs.dossier.schema import Collective, Individual, Submission
 
 INDIVIDUAL_VALUES = [
@@ -201,7 +203,7 @@ def test_filling_the_blanks_validates_without_error(tmp_path):
     sub = report.round.submission
     assert sub.plan == "1935/KH-BHXH" and sub.year == 2024 and sub.unit.code == "BHXH"
     assert sub.unit.signer is None and sub.submission.number is None and sub.submission.legal_basis == []
-    assert sub.submission.to == ["Tổng Giám đốc Bảo hiểm xã hội Việt Nam"]
+    assert sub.submission.to == ["Giám đốc Bảo hiểm xã hội Việt Nam"]
     assert all(v.eligible and v.approved for v in report.verdicts)
 
 
@@ -283,6 +285,75 @@ def test_new_given_the_candidates_folder_writes_into_it(tmp_path):
 def test_new_without_a_round_folder_says_to_init(tmp_path):
     with pytest.raises(DhttError, match="dhtt-docs init"):
         new_candidate("individual", "an", tmp_path / "missing")
+
+
+# --- the plan and the year of a new round; commands used wrongly exit 2 -----------------
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from dhtt_docs.cli import cli
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _user_plan(folder: Path) -> Path:
+    text = (plans_dir() / "1935-KH-BHXH.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: 1935/KH-BHXH", "id: 88/KH-BHXH", 1).replace(
+        "window: {first_year: 2021, last_year: 2025", "window: {first_year: 2026, last_year: 2030")
+    text = re.sub(r"^title: .*$", "title: Kế hoạch giai đoạn 2026 - 2030", text, count=1, flags=re.M)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ke hoach 2026.yaml").write_text(text, encoding="utf-8")
+    return folder / "ke hoach 2026.yaml"
+
+
+def test_choose_plan_year_defaults_to_the_plans_period():
+    assert choose_plan(None, None, 2024)[0].id == "1935/KH-BHXH"
+    assert choose_plan(None, None, 2024)[1] == 2024
+    assert choose_plan("1935/KH-BHXH", None, 2026)[1] == 2025        # the clock after the period: its last year
+    assert choose_plan("1935/KH-BHXH", None, 2019)[1] == 2021
+    assert choose_plan(None, 2022, 2031)[1] == 2022
+    # the clock outside every shipped plan, nothing given: the newest plan and its nearest year, said aloud
+    profile, year = choose_plan(None, None, 2031)
+    assert (profile.id, year) == ("1935/KH-BHXH", 2025)
+    note = assumed_plan(None, None, 2031, profile)
+    assert "2031" in note and "--plan" in note and "--year" in note
+    assert assumed_plan(None, 2025, 2031, profile) is None and assumed_plan(None, None, 2024, profile) is None
+    with pytest.raises(UsageProblem, match="--plan"):
+        choose_plan(None, 2031, 2024)
+
+
+def test_init_with_a_users_plan_file_writes_its_path_from_the_round(tmp_path):
+    plan = _user_plan(tmp_path / "plans")
+    folder = tmp_path / "round"
+    result = _cli("init", folder, "--plan", plan, "--year", "2027")
+    assert result.exit_code == 0, result.output
+    text = (folder / "submission.yaml").read_text(encoding="utf-8")
+    assert re.search(r'^plan: "\.\./plans/ke hoach 2026\.yaml" ', text, re.M)
+    assert re.search(r"^year: 2027 ", text, re.M)
+    assert "1935" not in text and "Tổng Giám đốc" not in text and "2021 - 2025" not in text
+    import yaml
+    assert yaml.safe_load(text)["plan"] == "../plans/ke hoach 2026.yaml"
+    assert "88/KH-BHXH" in result.output and "--plan '" in result.output
+
+
+def test_init_names_the_shipped_plan_it_chose(tmp_path):
+    result = _cli("init", tmp_path / "r", "--year", "2023")
+    assert result.exit_code == 0
+    text = (tmp_path / "r" / "submission.yaml").read_text(encoding="utf-8")
+    assert re.search(r"^plan: 1935/KH-BHXH ", text, re.M) and "Năm xét 2023, theo kế hoạch 1935/KH-BHXH" in result.output
+
+
+def test_init_on_an_existing_round_and_new_outside_a_round_exit_2(tmp_path):
+    assert _cli("init", tmp_path / "r", "--year", "2024").exit_code == 0
+    again = _cli("init", tmp_path / "r", "--year", "2024")
+    assert again.exit_code == 2 and "submission.yaml" in again.output
+    (tmp_path / "plain").mkdir()
+    outside = _cli("new", "individual", "an", "--in", tmp_path / "plain")
+    assert outside.exit_code == 2 and "dhtt-docs init" in outside.output
+    assert not (tmp_path / "plain" / "candidates").exists()
+    unknown = _cli("init", tmp_path / "s", "--plan", "9999/KH-XYZ")
+    assert unknown.exit_code == 2 and not (tmp_path / "s").exists()
 
 
 # --------------------------------------------------------------------------- messages in English (--lang en)

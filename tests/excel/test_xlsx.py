@@ -20,7 +20,10 @@ from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.rules.profile import load_profile
 from dhtt_docs.rules.engine import evaluate
 from dhtt_docs.dossier.scaffold import init_round
-from dhtt_docs.excel.xlsx import (
+from dhtt_docs.excel.cells import read_date, read_number
+from dhtt_docs.excel.danh_sach import write_danh_sach_xlsx
+from dhtt_docs.excel.importer import candidate_yaml, import_workbook
+from dhtt_docs.excel.layout import (
     SHEET_COLLECTIVES,
     SHEET_DISCIPLINE,
     SHEET_GUIDE,
@@ -29,13 +32,8 @@ from dhtt_docs.excel.xlsx import (
     SHEET_INITIATIVES,
     SHEET_LISTS,
     SHEET_TARGETS,
-    candidate_yaml,
-    import_workbook,
-    read_date,
-    read_number,
-    write_danh_sach_xlsx,
-    write_template,
 )
+from dhtt_docs.excel.template import write_template
 
 PROFILE = load_profile()
 
@@ -185,7 +183,7 @@ def test_import_refuses_to_overwrite_unless_asked(tmp_path, template):
     refused = [f for f in findings if f.code == "xlsx.exists"]
     assert len(refused) == 3 and all(f.severity is Severity.ERROR for f in refused)
     assert {f.key for f in refused} == {"Cá nhân!B2", "Cá nhân!A4", "Tập thể!B2"}
-    assert all(f.file == "ho-so.xlsx" and "--overwrite" in f.message for f in refused)
+    assert all(f.file == "ho-so.xlsx" and "--overwrite" in f.text() for f in refused)
     assert edited.read_text(encoding="utf-8").endswith("# sửa tay\n")
 
     written, findings = import_workbook(template, folder, overwrite=True)
@@ -205,13 +203,13 @@ def test_bad_cells_are_findings_naming_sheet_row_and_column(tmp_path, template):
     cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
     date_f = by_key["Cá nhân!D7"]
     assert date_f.severity is Severity.ERROR and date_f.file == "ho-so.xlsx" and date_f.line == 7
-    assert date_f.message.startswith("Trang 'Cá nhân', dòng 7, cột D (Ngày sinh):")
-    assert "31/02/2024" in date_f.message and "không có thật" in date_f.message
+    assert date_f.text().startswith("Trang 'Cá nhân', dòng 7, cột D (Ngày sinh):")
+    assert "31/02/2024" in date_f.text() and "không có thật" in date_f.text()
     rating = by_key[f"Cá nhân!{cols['Xếp loại 2023']}7"]
-    assert "xuất sắc" in rating.message and "hoàn thành xuất sắc nhiệm vụ" in rating.message
-    assert "Nam hoặc Nữ" in by_key[f"Cá nhân!{cols['Giới tính']}7"].message
+    assert "xuất sắc" in rating.text() and "hoàn thành xuất sắc nhiệm vụ" in rating.text()
+    assert "Nam hoặc Nữ" in by_key[f"Cá nhân!{cols['Giới tính']}7"].text()
     missing = by_key[f"Cá nhân!{cols['Quê quán']}7"]
-    assert "Quê quán" in missing.message and "bắt buộc" in missing.message
+    assert "Quê quán" in missing.text() and "bắt buộc" in missing.text()
     assert len(_errors(findings)) == 4                 # one per bad cell, no echo from the schema
 
 
@@ -230,9 +228,9 @@ def test_schema_errors_of_child_rows_point_at_their_cells(tmp_path, template):
     assert written == []
     keys = {f.key: f for f in _errors(findings)}
     assert set(keys) == {"Sáng kiến!D5", "Sáng kiến!E5", "Khen thưởng!A3", "Kỷ luật!D2"}
-    assert "Ngày quyết định" in keys["Sáng kiến!D5"].message and "ghi đủ số, ngày" in keys["Sáng kiến!D5"].message
-    assert "có phải 'Nguyễn Văn An'" in keys["Khen thưởng!A3"].message
-    assert "phê bình" in keys["Kỷ luật!D2"].message
+    assert "Ngày quyết định" in keys["Sáng kiến!D5"].text() and "ghi đủ số, ngày" in keys["Sáng kiến!D5"].text()
+    assert "có phải 'Nguyễn Văn An'" in keys["Khen thưởng!A3"].text()
+    assert "phê bình" in keys["Kỷ luật!D2"].text()
 
 
 def test_an_unknown_award_name_is_a_warning_and_still_imported(tmp_path, template):
@@ -245,7 +243,7 @@ def test_an_unknown_award_name_is_a_warning_and_still_imported(tmp_path, templat
     written, findings = import_workbook(template, tmp_path / "round")
     assert len(written) == 1
     warn = [f for f in findings if f.code == "xlsx.award_unknown"]
-    assert warn and warn[0].key == "Khen thưởng!D2" and "Bằng khen của Tổng Giám đốc" in warn[0].message
+    assert warn and warn[0].key == "Khen thưởng!D2" and "Bằng khen của Tổng Giám đốc" in warn[0].text()
 
 
 def test_duplicate_ids_from_same_names_are_reported(tmp_path, template):
@@ -258,7 +256,7 @@ def test_duplicate_ids_from_same_names_are_reported(tmp_path, template):
     written, findings = import_workbook(template, tmp_path / "round")
     assert written == []
     dup = [f for f in findings if f.code == "xlsx.duplicate_id"]
-    assert len(dup) == 1 and dup[0].line == 8 and "dòng 7" in dup[0].message and "nguyen-van-an-2" in dup[0].message
+    assert len(dup) == 1 and dup[0].line == 8 and "dòng 7" in dup[0].text() and "nguyen-van-an-2" in dup[0].text()
 
 
 def test_unknown_sheets_and_columns_are_warnings(tmp_path, template):
@@ -271,8 +269,8 @@ def test_unknown_sheets_and_columns_are_warnings(tmp_path, template):
     written, findings = import_workbook(template, tmp_path / "round")
     assert len(written) == 1
     warnings = {f.code: f for f in findings if f.severity is Severity.WARNING}
-    assert "Ghi chú" in warnings["xlsx.unknown_sheet"].message
-    assert "Cột riêng" in warnings["xlsx.unknown_column"].message
+    assert "Ghi chú" in warnings["xlsx.unknown_sheet"].text()
+    assert "Cột riêng" in warnings["xlsx.unknown_column"].text()
     assert "xlsx.no_submission" in warnings
 
 
@@ -284,7 +282,7 @@ def test_a_missing_required_column_is_one_finding(tmp_path, template):
     written, findings = import_workbook(template, tmp_path / "round")
     assert written == []
     errors = _errors(findings)
-    assert len(errors) == 1 and "Quê quán" in errors[0].message and errors[0].key == SHEET_INDIVIDUALS
+    assert len(errors) == 1 and "Quê quán" in errors[0].text() and errors[0].key == SHEET_INDIVIDUALS
 
 
 @pytest.mark.parametrize("content, words", [
@@ -297,7 +295,7 @@ def test_a_file_that_is_not_xlsx_is_one_clear_finding(tmp_path, content, words):
     path.write_bytes(content)
     written, findings = import_workbook(path, tmp_path / "round")
     assert written == [] and len(findings) == 1
-    assert findings[0].severity is Severity.ERROR and words in findings[0].message
+    assert findings[0].severity is Severity.ERROR and words in findings[0].text()
     assert findings[0].file == "ho-so.xlsx"
 
 
@@ -308,12 +306,12 @@ def test_an_ods_file_is_told_to_save_as_xlsx(tmp_path):
     path = tmp_path / "ho-so.ods"
     path.write_bytes(buf.getvalue())
     _, findings = import_workbook(path, tmp_path / "round")
-    assert len(findings) == 1 and ".ods" in findings[0].message
+    assert len(findings) == 1 and ".ods" in findings[0].text()
 
 
 def test_a_missing_file_is_a_finding(tmp_path):
     _, findings = import_workbook(tmp_path / "khong-co.xlsx", tmp_path)
-    assert len(findings) == 1 and "Không thấy tệp" in findings[0].message
+    assert len(findings) == 1 and "Không thấy tệp" in findings[0].text()
 
 
 # --- cell readers ----------------------------------------------------------------------
@@ -328,7 +326,7 @@ def test_read_date(value, expected):
     assert read_date(value) == expected
 
 
-@pytest.mark.parametrize("value, words", [(2023, "mới là năm"), ("2023", "không phải ngày"),
+@pytest.mark.parametrize("value, words", [(2023, "mới là năm"), ("2023", "không đúng dạng"),
                                           ("29/02/2023", "không có thật"), ("12/13/2023", "tháng 13"),
                                           (5, "không phải")])
 def test_read_date_refuses(value, words):
@@ -432,17 +430,17 @@ def test_bad_cells_are_english_naming_sheet_row_and_column(english, tmp_path: Pa
     by_key = {f.key: f for f in findings}
 
     date_f = by_key[f"{SHEET_INDIVIDUALS}!D7"]
-    assert date_f.message.startswith(f"Sheet '{SHEET_INDIVIDUALS}', row 7, column D (Ngày sinh): ")
-    assert_english(cell_message(date_f.message), "The date '31/02/2024' does not exist",
-                   "month 2 of 2024 has no day 31", "correct it")
+    assert date_f.text().startswith(f"Sheet '{SHEET_INDIVIDUALS}', row 7, column D (Ngày sinh): ")
+    assert_english(cell_message(date_f.text()), "Date 31/02/2024 does not exist",
+                   "month 2 has no day 31", "correct it")
     rating = by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"]
-    assert_english(cell_message(rating.message), "The rating 'xuất sắc' is not in the list",
+    assert_english(cell_message(rating.text()), "The rating 'xuất sắc' is not in the list",
                    "'hoàn thành xuất sắc nhiệm vụ'", "choose one from the list")
     gender = by_key[f"{SHEET_INDIVIDUALS}!{cols['Giới tính']}7"]
-    assert_english(cell_message(gender.message), "The gender 'nam giới' is not valid", "choose 'Nam' (male)")
+    assert_english(cell_message(gender.text()), "Gender 'nam giới' is not valid", "write Nam (male)", "did you mean 'Nam'")
     missing = by_key[f"{SHEET_INDIVIDUALS}!{cols['Quê quán']}7"]
-    assert "(Quê quán)" in missing.message
-    assert_english(cell_message(missing.message), "Empty: this information is required, fill it in.")
+    assert "(Quê quán)" in missing.text()
+    assert_english(cell_message(missing.text()), "Empty: this information is required, fill it in.")
     assert {f.severity for f in findings} == {Severity.ERROR} and len(findings) == 4
 
 
@@ -451,9 +449,9 @@ def test_a_year_for_a_date_and_a_near_miss_rating(english, tmp_path: Path, templ
     _, findings = import_workbook(template, tmp_path / "round")
     cols = _headers(openpyxl.load_workbook(template)[SHEET_INDIVIDUALS])
     by_key = {f.key: f for f in findings}
-    assert_english(cell_message(by_key[f"{SHEET_INDIVIDUALS}!D7"].message), "'1980' is only a year",
+    assert_english(cell_message(by_key[f"{SHEET_INDIVIDUALS}!D7"].text()), "'1980' is only a year",
                    "write the full day/month/year, for example 25/11/1980")
-    rating = cell_message(by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"].message)
+    rating = cell_message(by_key[f"{SHEET_INDIVIDUALS}!{cols['Xếp loại 2023']}7"].text())
     assert_english(rating, "The rating 'hoàn thành tốt nhiệm vu' is not in the list",
                    "did you mean 'hoàn thành tốt nhiệm vụ'?")
 
@@ -462,8 +460,8 @@ def test_workbook_level_findings_are_english(english, tmp_path: Path) -> None:
     fake = tmp_path / "notes.xlsx"
     fake.write_bytes(b"plain text, not a workbook")
     (finding,) = import_workbook(fake, tmp_path / "round")[1]
-    assert_english(finding.message, "The file 'notes.xlsx' is not an Excel .xlsx workbook",
+    assert_english(finding.text(), "The file 'notes.xlsx' is not an Excel .xlsx workbook",
                    "dhtt-docs xlsx template")
     (finding,) = import_workbook(tmp_path / "nowhere.xlsx", tmp_path / "round")[1]
-    assert_english(finding.message, "not found", "Check the Excel file's name and path")
+    assert_english(finding.text(), "not found", "Check the Excel file's name and path")
 

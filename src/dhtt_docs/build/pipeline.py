@@ -348,7 +348,7 @@ def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Rep
     key = key_of({"xlsx": job.fingerprint(), "tool": __version__,
                   "profile": profile_digest(report.profile) if report.profile else None})
     if not cache.fetch("xlsx", key, path):
-        from dhtt_docs.excel.xlsx import write_danh_sach_xlsx
+        from dhtt_docs.excel.danh_sach import write_danh_sach_xlsx
         write_danh_sach_xlsx(report, path, draft=result.draft)
         cache.store("xlsx", key, path)
 

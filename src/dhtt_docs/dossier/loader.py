@@ -124,7 +124,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
 _NO_DATA = object()
 
 
-def _clean_loc(loc: tuple, data: Any = _NO_DATA) -> tuple:
+def clean_loc(loc: tuple, data: Any = _NO_DATA) -> tuple:
     """Drop pydantic's internal parts ('[key]', 'function-after[...]', 'list[...]') from a location.
 
     The location is walked along the data that was validated, so a user's own
@@ -165,8 +165,20 @@ def _shown(got: Any) -> Text:
     return t(f" (đang ghi '{text}')", f" (currently '{text}')")
 
 
+def schema_error_words(e: dict) -> Text:
+    """What one pydantic error says, in both languages (where it is, the caller says): also the Excel import's."""
+    etype = str(e.get("type", ""))
+    ctx = e.get("ctx") or {}
+    if etype == "dhtt" and isinstance(ctx.get("vi"), str) and isinstance(ctx.get("en"), str):
+        return t(ctx["vi"], ctx["en"])
+    if etype in _TYPE_WORDS:
+        return t(*_TYPE_WORDS[etype]) + _shown(e.get("input"))
+    detail = str(e.get("msg", "")) or etype
+    return t(f"giá trị không hợp lệ ({detail})", f"the value is not valid ({detail})")
+
+
 def _one_finding(e: dict, model: type[BaseModel], source: SourceMap, clause: str, data: Any = _NO_DATA) -> Finding:
-    loc = _clean_loc(tuple(e.get("loc") or ()), data)
+    loc = clean_loc(tuple(e.get("loc") or ()), data)
     key = path_to_key(loc) or None
     where = source.at(*loc)
     etype = str(e.get("type", ""))
@@ -195,14 +207,7 @@ def _one_finding(e: dict, model: type[BaseModel], source: SourceMap, clause: str
         else:
             msg += "."
     else:
-        ctx = e.get("ctx") or {}
-        if etype == "dhtt" and isinstance(ctx.get("vi"), str) and isinstance(ctx.get("en"), str):
-            words = t(ctx["vi"], ctx["en"])
-        elif etype in _TYPE_WORDS:
-            words = t(*_TYPE_WORDS[etype]) + _shown(e.get("input"))
-        else:
-            detail = str(e.get("msg", "")) or etype
-            words = t(f"giá trị không hợp lệ ({detail})", f"the value is not valid ({detail})")
+        words = schema_error_words(e)
         msg = (describe(loc) + ": " + words + ".") if loc else (words + ".")
     msg = t(msg.vi[:1].upper() + msg.vi[1:], msg.en[:1].upper() + msg.en[1:])
     return Finding(Severity.ERROR, msg, clause=clause, code=f"schema.{etype or 'invalid'}", **where)

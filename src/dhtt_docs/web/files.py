@@ -103,10 +103,7 @@ async def attachment_file(request: Request) -> Response:
 
 
 def _excel():
-    try:
-        from dhtt_docs.excel import import_workbook, write_template
-    except ImportError:       # before the excel package exports them
-        from dhtt_docs.excel.xlsx import import_workbook, write_template
+    from dhtt_docs.excel import import_workbook, write_template
     return import_workbook, write_template
 
 
@@ -139,7 +136,8 @@ async def excel_template(request: Request) -> Response:
     out = ws.folder / ".dhtt-cache" / "web"
     out.mkdir(parents=True, exist_ok=True)
     path = out / "danh-sach-mau.xlsx"
-    write_template(path)
+    from dhtt_docs.excel.importer import folder_profile
+    write_template(path, folder_profile(ws.folder))   # the round's own plan: its years and awards
     return _served(path, _MEDIA[".xlsx"], "danh-sach-mau.xlsx")
 
 
