@@ -307,3 +307,27 @@ def test_kill_9_during_conversion_leaves_no_libreoffice_litter(tmp_path):
     assert [p for p in tmp_path.glob(".out.*") if p.name != ".out.lock"] == []   # the lock file stays, empty
     assert [p for p in pipes if p.exists()] == []
     assert list(own_tmp.glob("lu*.tmp")) == [] and list(own_tmp.glob("dhtt-soffice-*")) == []
+
+
+def test_a_rebuild_never_throws_away_signed_or_scanned_files(tmp_path):
+    """OUT/signed and OUT/scan are the record of what was sent: a build that would replace OUT stops (exit 2)."""
+    import shutil as sh
+
+    folder = tmp_path / "round"
+    sh.copytree(SAMPLE_ROUND, folder, ignore=sh.ignore_patterns(".dhtt-cache", "build"))
+    assert run_cli_build(folder).returncode == 0
+    signed = folder / "build" / "signed" / "to-trinh.pdf"
+    signed.parent.mkdir()
+    signed.write_bytes(b"%PDF-1.7 signed")
+    assert run_cli_build(folder).returncode == 0            # nothing changed: nothing replaced, nothing lost
+    cand = folder / "candidates" / "le-van-hung.yaml"
+    cand.write_text(cand.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Mới.\n", 1),
+                    encoding="utf-8")
+    proc = run_cli_build(folder)
+    assert proc.returncode == 2 and "signed" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert signed.read_bytes() == b"%PDF-1.7 signed"
+
+
+def run_cli_build(folder):
+    return subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(folder), "--no-pdf"],
+                          capture_output=True, text=True)

@@ -29,6 +29,10 @@ class Plan:
     key: str                                 # the whole build's key: same key, same outputs
 
 
+#: Folders of OUT that `sign` and `archive` write, not the build: never part of what the build left.
+NOT_BUILT = ("signed", "scan")
+
+
 def _note_name(out: Path) -> str:
     return "last-build-" + key_of({"out": str(out)})[:16]
 
@@ -39,7 +43,8 @@ def still_current(out: Path, plan: Plan, cache: BuildCache, result) -> bool:
     if not isinstance(note, dict) or note.get("key") != plan.key or not out.is_dir():
         return False
     files = note.get("files") or {}
-    found = {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file()}
+    found = {p.relative_to(out).as_posix(): p for p in out.rglob("*")
+             if p.is_file() and p.relative_to(out).parts[0] not in NOT_BUILT}
     if set(found) != set(files):
         return False
     for rel, path in found.items():

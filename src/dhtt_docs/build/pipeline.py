@@ -30,7 +30,7 @@ from dhtt_docs.i18n import Text, get_lang, set_lang, t, tr
 from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
-from dhtt_docs.build.incremental import Plan, keep_unchanged, remember, still_current
+from dhtt_docs.build.incremental import NOT_BUILT, Plan, keep_unchanged, remember, still_current
 from dhtt_docs.dossier.loader import Round, load_round
 from dhtt_docs.rules.profile import profile_digest
 from dhtt_docs.documents.render import DocumentJob
@@ -124,6 +124,22 @@ def check_output(out: Path) -> None:
                               "or get permission to write to that folder."))
 
 
+def keep_signed(out: Path) -> None:
+    """A build that would replace OUT never throws away what was signed or scanned there (OUT/signed, OUT/scan).
+
+    Those files are the record of what was sent; a new build makes new documents that they no longer match.
+    The user moves them away (or builds into another folder) first: exit 2, saying so.
+    """
+    kept = [out / d for d in NOT_BUILT if (out / d).is_dir() and any((out / d).iterdir())]
+    if kept:
+        names = ", ".join(str(k) for k in kept)
+        raise UsageProblem(tr(f"'{out}' đang giữ văn bản đã ký hoặc bản quét ({names}); lập lại sẽ thay cả thư mục "
+                              "này. Hãy chuyển các thư mục đó đi nơi khác để lưu, hoặc lập vào thư mục khác với -o.",
+                              f"'{out}' holds signed documents or the scanned copy ({names}); a new build would "
+                              "replace the whole folder. Move those folders somewhere safe first, or build into "
+                              "another folder with -o."))
+
+
 def check_converter(opts: BuildOptions) -> None:
     if not opts.pdf or (opts.converter and opts.converter.strip().lower() not in ("soffice", "warm")):
         return
@@ -171,6 +187,7 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
             plan = _plan(report, opts, result, cache)
         if still_current(out, plan, cache, result):
             return result
+        keep_signed(out)
         with Janitor() as janitor:
             return _build_and_swap(out, plan, opts, result, progress, cache, janitor)
 

@@ -15,10 +15,11 @@ import zipfile
 from pathlib import Path
 
 from dhtt_docs.archive.bag import make_bag_zip
+from dhtt_docs.build.incremental import NOT_BUILT
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import tr
 
-SIGNED_DIR, SCAN_DIR = "signed", "scan"
+SIGNED_DIR, SCAN_DIR = NOT_BUILT   # OUT/signed, OUT/scan: written by sign and archive, kept by build
 _COMPUTED = ("Payload-Oxum", "Bag-Size")
 
 
