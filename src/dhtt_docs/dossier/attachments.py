@@ -110,7 +110,7 @@ def inspect_here(path: Path) -> PdfCheck:
     import pikepdf
     from pypdf import PdfReader
 
-    from dhtt_docs.pdf.bundle import rebuilt_pdf_bytes
+    from dhtt_docs.pdf.pdffile import rebuilt_pdf_bytes
 
     try:
         with open(path, "rb") as fh:

@@ -80,7 +80,7 @@ def signature_field_names(pdf_path: Path) -> list[str]:
 
 
 def _write_fields(pdf_path: Path, placements: list[Placement]) -> None:
-    from dhtt_docs.pdf.bundle import _write_reproducibly
+    from dhtt_docs.pdf.pdffile import write_reproducibly
 
     writer = PdfWriter(clone_from=PdfReader(str(pdf_path)))
     root = writer.root_object
@@ -103,7 +103,7 @@ def _write_fields(pdf_path: Path, placements: list[Placement]) -> None:
         page.setdefault(NameObject("/Annots"), ArrayObject()).append(ref)
         fields.append(ref)
     writer.compress_identical_objects()   # drops the objects of fields replaced by a second run
-    _write_reproducibly(writer, pdf_path)
+    write_reproducibly(writer, pdf_path)
 
 
 def _widget(writer: PdfWriter, p: Placement, page_ref) -> DictionaryObject:

@@ -1,0 +1,175 @@
+"""PDF/A markers: read a file's pdfaid, carry the output intent into a bundle, pin ICC dates, check the result.
+
+A plain pypdf merge drops PDF/A markers; the bundle keeps the output intent of
+the first PDF/A input, warns about inputs that may break conformance (not
+PDF/A, fonts not embedded) and reads the written file back to check the markers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject
+
+from dhtt_docs.findings import Finding, Severity
+from dhtt_docs.i18n import t
+from dhtt_docs.pdf.pdffile import BundleError
+from dhtt_docs.pdf.pdffonts import fonts_not_embedded
+
+if TYPE_CHECKING:
+    from dhtt_docs.pdf.bundle import BundlePart
+
+__all__ = [
+    "PDFA_CONFORMANCE",
+    "PDFA_PART",
+    "carry_pdfa_markers",
+    "check_pdfa_markers",
+    "pdfaid_of",
+    "pin_icc_dates",
+]
+
+PDFA_PART = "2"
+PDFA_CONFORMANCE = "B"
+
+
+_PDFAID_PART = re.compile(r"pdfaid:part(?:>|=[\"'])\s*(\d)")
+_PDFAID_CONF = re.compile(r"pdfaid:conformance(?:>|=[\"'])\s*([A-Za-z])")
+
+
+def _xmp_text(reader: PdfReader) -> str:
+    try:
+        xmp = reader.xmp_metadata
+        return xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
+    except Exception:  # noqa: BLE001 - unreadable XMP counts as none
+        return ""
+
+
+def pdfaid_of(reader: PdfReader) -> tuple[str, str] | None:
+    """PDF/A part and conformance claimed by a file's XMP, if any."""
+    text = _xmp_text(reader)
+    part = _PDFAID_PART.search(text)
+    conf = _PDFAID_CONF.search(text)
+    if part is None:
+        return None
+    return (part.group(1), conf.group(1).upper() if conf else PDFA_CONFORMANCE)
+
+
+def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
+    for part in parts:
+        yield part
+        yield from _flatten(part.attachments)
+
+
+def carry_pdfa_markers(
+    writer: PdfWriter, parts: list[BundlePart], seen: dict[Path, PdfReader]
+) -> list[Finding]:
+    """Copy the output intent of the first PDF/A input; a warning for each input that is not PDF/A
+    or has fonts that are not embedded (either breaks the bundle's PDF/A conformance).
+
+    Copying the intent (rather than cloning the whole first file) keeps its
+    structure tree, outline and open action out of a bundle they do not describe.
+    """
+    findings: list[Finding] = []
+    intents = None
+    done: set[Path] = set()
+    for part in _flatten(parts):
+        reader = seen[Path(part.pdf)]
+        root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
+        has_intent = "/OutputIntents" in root
+        if has_intent and intents is None:
+            intents = root["/OutputIntents"]
+        if Path(part.pdf) in done:
+            continue
+        done.add(Path(part.pdf))
+        not_pdfa = not has_intent or pdfaid_of(reader) is None
+        loose = fonts_not_embedded(reader)
+        if not_pdfa or loose:
+            findings.append(_pdfa_finding(part, not_pdfa, loose))
+    if intents is None:
+        raise BundleError(t(
+            "Không tệp nào trong bộ hồ sơ là PDF/A nên không giữ được dấu PDF/A. "
+            "Hãy tạo lại các PDF với tùy chọn --pdfa.",
+            "No file in the bundle is PDF/A, so the PDF/A markers cannot be kept. "
+            "Make the PDFs again with the --pdfa option.",
+        ))
+    writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
+    return findings
+
+
+def _pdfa_finding(part: BundlePart, not_pdfa: bool, loose: list[str]) -> Finding:
+    name = part.shown
+    fonts = ", ".join(loose)
+    what = t("", "")
+    if not_pdfa:
+        what += t("không phải PDF/A", "is not PDF/A")
+    if loose:
+        what += (t("; ", "; ") if not_pdfa else t("", "")) + t(
+            f"có phông chữ không được nhúng ({fonts})", f"has fonts that are not embedded ({fonts})")
+    message = t(f"Tệp {name} ({part.title}) ", f"{name} ({part.title}) ") + what + t(
+        ": bộ hồ sơ ghi là PDF/A-2b nhưng có thể không đạt PDF/A. Hãy xuất lại tệp đó dạng PDF/A-2b "
+        "(ví dụ bằng LibreOffice: Tệp → Xuất thành PDF → PDF/A-2b) rồi đính kèm lại.",
+        ": the bundle is marked PDF/A-2b but may not conform. Export that file again as PDF/A-2b "
+        "(for example with LibreOffice: File → Export as PDF → PDF/A-2b), then attach it again.")
+    return Finding(Severity.WARNING, message, file=name, clause="build",
+                   code="bundle.font_not_embedded" if loose and not not_pdfa else "bundle.not_pdfa",
+                   params={"file": name, "title": part.title, "pdfa": not not_pdfa, "fonts": loose})
+
+
+def pin_icc_dates(writer: PdfWriter, when: datetime) -> None:
+    """Set the creation date inside output-intent ICC profiles to ``when``.
+
+    LibreOffice builds its sRGB profile at export time and stamps the clock
+    into the profile header (bytes 24-35), the last thing that differs
+    between two exports of the same document.
+    """
+    intents = writer.root_object.get("/OutputIntents")
+    if intents is None:
+        return
+    for intent in intents.get_object():
+        profile = intent.get_object().get("/DestOutputProfile")
+        if profile is None:
+            continue
+        stream = profile.get_object()
+        try:
+            data = stream.get_data()
+            pinned = _icc_with_date(data, when)
+            if pinned != data:
+                stream.set_data(pinned)
+        except Exception:  # noqa: BLE001 - an exotic filter: leave the profile as it is
+            continue
+
+
+def _icc_with_date(data: bytes, when: datetime) -> bytes:
+    """ICC profile bytes with header date ``when`` (and its MD5 profile ID redone if set)."""
+    if len(data) < 128 or data[36:40] != b"acsp":
+        return data
+    stamp = struct.pack(">6H", when.year, when.month, when.day, when.hour, when.minute, when.second)
+    out = bytearray(data[:24] + stamp + data[36:])
+    if any(out[84:100]):
+        # ICC.1 7.2.18: MD5 over the profile with flags, intent and ID zeroed.
+        probe = bytearray(out)
+        probe[44:48] = bytes(4)
+        probe[64:68] = bytes(4)
+        probe[84:100] = bytes(16)
+        out[84:100] = hashlib.md5(bytes(probe)).digest()  # noqa: S324 - format-mandated
+    return bytes(out)
+
+
+def check_pdfa_markers(path: Path) -> None:
+    """Read the written bundle back: output intent and pdfaid must have survived."""
+    reader = PdfReader(path)
+    root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
+    if "/OutputIntents" not in root or pdfaid_of(reader) != (PDFA_PART, PDFA_CONFORMANCE):
+        raise BundleError(t(
+            f"Bộ hồ sơ {path} mất dấu PDF/A sau khi ghép (lỗi chương trình). "
+            "Hãy báo lỗi kèm tệp này, hoặc chạy lại không có --pdfa.",
+            f"The bundle {path} lost its PDF/A markers while merging (a program error). "
+            "Please report the bug with this file, or run again without --pdfa.",
+        ))

@@ -1,0 +1,160 @@
+"""Open input PDFs safely and write output PDFs reproducibly.
+
+* A broken, empty or password-protected input is named in a clear
+  :class:`BundleError`, never a pypdf traceback.
+* The same content gives the same bytes: ``/ID`` is the hash of the file's own
+  bytes, and the file is written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject
+
+from dhtt_docs.fsutil import atomic_write
+from dhtt_docs.i18n import Text, t
+
+__all__ = [
+    "BundleError",
+    "header_for",
+    "msg_unreadable",
+    "open_pdf",
+    "rebuilt_pdf_bytes",
+    "write_reproducibly",
+]
+
+
+class BundleError(Exception):
+    """A bundle cannot be made; the message names the file and the fix.
+
+    ``text`` holds both languages; ``str(err)`` is the chosen one.
+    """
+
+    def __init__(self, text: Text):
+        super().__init__(text.vi)
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+def open_pdf(path: Path) -> PdfReader:
+    """Open and sanity-check one input PDF, turning every failure into a named BundleError."""
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(t(
+            f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
+            f"PDF file {path} not found. Check the attachment's path in the dossier.",
+        ))
+    try:
+        reader = PdfReader(io.BytesIO(_rebuilt(path)))
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise BundleError(t(
+                f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
+                "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
+                f"{path} is password-protected, so it cannot be merged. Remove the password "
+                "(open the file and print/export it to a new PDF) and attach it again.",
+            ))
+        count = len(reader.pages)
+    except BundleError:
+        raise
+    except Exception as err:  # noqa: BLE001 - pypdf raises many kinds; all mean "unreadable"
+        raise BundleError(msg_unreadable(path, err)) from err
+    if count == 0:
+        raise BundleError(t(
+            f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
+            f"{path} has no pages. Scan or export the PDF again, then attach it again.",
+        ))
+    return reader
+
+
+def _rebuilt(path: Path) -> bytes:
+    """The file as qpdf writes it again: cross-reference table rebuilt, encryption without a user
+    password removed, same bytes on every run. A file that needs a password raises BundleError."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return rebuilt_pdf_bytes(pdf)
+    except pikepdf.PasswordError:
+        raise BundleError(t(
+            f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
+            "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
+            f"{path} is password-protected, so it cannot be merged. Remove the password "
+            "(open the file and print/export it to a new PDF) and attach it again.",
+        )) from None
+
+
+def rebuilt_pdf_bytes(pdf) -> bytes:
+    """A pikepdf.Pdf written again deterministically (static /ID) and without encryption."""
+    out = io.BytesIO()
+    pdf.save(out, static_id=True, encryption=False)
+    return out.getvalue()
+
+
+def msg_unreadable(path: Path, err: BaseException) -> Text:
+    detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return t(
+        f"Không đọc được tệp PDF {path} (tệp hỏng, bị cắt cụt, được mã hóa hoặc không phải PDF: "
+        f"{detail}). Hãy mở tệp bằng trình đọc PDF, quét hoặc xuất lại thành PDF mới rồi đính kèm lại.",
+        f"Cannot read PDF file {path} (damaged, truncated, encrypted or not a PDF: "
+        f"{detail}). Open it in a PDF reader, scan or export it again to a new PDF, then attach it again.",
+    )
+
+
+_VERSION = re.compile(r"%PDF-(\d)\.(\d)")
+
+
+def header_for(readers, pdfa: bool) -> str:
+    """The header version the output needs: the highest of the inputs', at least 1.4 (pypdf's merge writes
+    1.4 features: transparency groups of the inputs, compressed streams), 1.7 for PDF/A-2."""
+    best = (1, 7) if pdfa else (1, 4)
+    for reader in readers:
+        m = _VERSION.match(getattr(reader, "pdf_header", "") or "")
+        if m:
+            best = max(best, (int(m.group(1)), int(m.group(2))))
+    return f"%PDF-{best[0]}.{best[1]}"
+
+
+_ID_PLACEHOLDER = bytes.fromhex("d447d447d447d447d447d447d447d447")
+
+
+def write_reproducibly(writer: PdfWriter, out: Path) -> None:
+    """Write with ``/ID`` = hash of the file's own bytes, atomically.
+
+    The file is first rendered with a placeholder ID; the ID is then the
+    SHA-256 of those bytes, so equal content gives equal IDs (and bytes)
+    while different content still gets a different ID, as PDF readers expect.
+    """
+    writer._ID = ArrayObject([ByteStringObject(_ID_PLACEHOLDER), ByteStringObject(_ID_PLACEHOLDER)])
+    draft = io.BytesIO()
+    writer.write(draft)
+    data = draft.getvalue()
+    digest = hashlib.sha256(data).digest()[:16]
+    # The ID is written as two fixed-length hex strings in the trailer: put the real
+    # one in place of the placeholder (same length, so every offset stays right)
+    # instead of writing the whole file a second time.
+    placeholder = _ID_PLACEHOLDER.hex().encode()
+    tail_at = data.rfind(b"trailer")
+    if tail_at >= 0 and data[tail_at:].count(placeholder) == 2:
+        payload = data[:tail_at] + data[tail_at:].replace(placeholder, digest.hex().encode())
+    else:  # no classic trailer (a cross-reference stream): write again with the ID
+        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        final = io.BytesIO()
+        writer.write(final)
+        payload = final.getvalue()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic_write(out, payload)
+    except OSError as err:
+        raise BundleError(t(
+            f"Không ghi được {out}: {err.strerror or err}. "
+            "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",
+            f"Cannot write {out}: {err.strerror or err}. "
+            "Check write permission and free disk space in the output folder.",
+        )) from err
