@@ -41,6 +41,7 @@ from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import tr
 from dhtt_docs.rules.approval import not_approved_reason
 from dhtt_docs.rules.engine import Report, Verdict
+from dhtt_docs.rules.profile import Profile
 from dhtt_docs.dossier.schema import Collective, Decision, Individual, Member, Submission
 from dhtt_docs.vnformat import (
     doc_code,
@@ -185,12 +186,8 @@ def _threshold(report: Report) -> str:
     return report.profile.council.approval.threshold_words().vi
 
 
-def build_context(report: Report, *, draft: bool = False, typography: bool = True) -> RoundContext:
-    """Everything the templates need, from an evaluated round.
-
-    With `typography` (documents), values get typographic quotes and no-break
-    spaces and hyphens (textfmt.typeset); without it (the .xlsx), plain text.
-    """
+def _checked(report: Report) -> tuple[Submission, Profile]:
+    """The submission and the plan profile, or a DhttError saying which file to fix."""
     sub = report.round.submission
     profile = report.profile
     if sub is None:
@@ -201,39 +198,121 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
                            "hãy sửa trường 'plan' trong submission.yaml.",
                            f"There are no criteria for the plan '{sub.plan}', so no document can be made: "
                            "fix the field 'plan' in submission.yaml."))
-    unit, council, meeting, info = sub.unit, sub.council, sub.council.meeting, sub.submission
-    plan_ref = f"Kế hoạch số {profile.document.number} ngày {format_date_short(profile.document.date)} " \
-               f"của {profile.document.issuer}"
-    plan_short = f"Kế hoạch số {profile.document.number}"
-    total = len(council.members)
-    present = [m for m in council.members if m.present]
-    absent = [m for m in council.members if not m.present]
-    verdicts = _ordered(report)
+    return sub, profile
 
-    # Council name without the unit's name, for the header box and the meeting's name.
-    short = council.name
+
+def _short_council_name(sub: Submission) -> str:
+    """Council name without the unit's name, for the header box and the meeting's name."""
+    unit, council = sub.unit, sub.council
     if unit.name and council.name.casefold().endswith(unit.name.casefold()) and \
             len(council.name) > len(unit.name):
-        short = council.name[: -len(unit.name)].strip(" ,-")
+        return council.name[: -len(unit.name)].strip(" ,-")
+    return council.name
+
+
+def _plan_vars(report: Report, profile: Profile) -> dict:
+    """`plan`: the commendation plan the round answers."""
+    return {
+        "id": profile.id,
+        "reference": f"Kế hoạch số {profile.document.number} ngày {format_date_short(profile.document.date)} "
+                     f"của {profile.document.issuer}",
+        "proposal": profile.proposal,
+        "proposal_upper": upper(profile.proposal),
+        "subject": f"Về việc đề nghị {profile.proposal}",
+        "threshold": _threshold(report),
+        "approval_text": report.profile.approval_text().vi,
+    }
+
+
+def _unit_vars(sub: Submission) -> dict:
+    """`unit`: the unit that submits."""
+    unit = sub.unit
+    return {
+        "name": unit.name, "name_upper": upper(unit.name),
+        "parent": unit.parent or "", "parent_upper": upper(unit.parent),
+        "code": unit.code, "place": unit.place,
+        "head": {"name": unit.head.name, "title": unit.head.title, "title_upper": upper(unit.head.title)},
+    }
+
+
+def _submission_vars(sub: Submission, profile: Profile) -> dict:
+    """`submission`: the Tờ trình (number, date, legal basis, recipients)."""
+    unit, council, meeting, info = sub.unit, sub.council, sub.council.meeting, sub.submission
     meeting_code = doc_code(meeting.number, BB, COUNCIL_CODE)
     bb_basis = f"Căn cứ Biên bản họp {council.name} số {meeting_code} {format_date(meeting.start.date())}"
-
     extra = [b if b.casefold().startswith("căn cứ") else f"Căn cứ {b[:1].lower()}{b[1:]}"
              for b in (x.strip().rstrip(";.") for x in info.legal_basis) if b]
     basis = [profile.document.basis.strip().rstrip(";."), *extra, bb_basis]
     recipients = list(info.to)
+    return {
+        "number_line": doc_number(info.number, TTR, unit.code),
+        "code": doc_code(info.number, TTR, unit.code),
+        "date": format_date(info.date),
+        "date_short": format_date_short(info.date),
+        "recipients": recipients,
+        "recipient_lines": punctuate([f"- {r}" for r in recipients]),
+        "recipients_text": _join_and(recipients),
+        "basis_lines": punctuate(basis),
+        "copies_to": punctuate([f"- {c.strip().rstrip(';.')}" for c in info.copies_to], last=";"),
+        "reference": f"Tờ trình số {doc_code(info.number, TTR, unit.code)} {format_date(info.date)} "
+                     f"của {unit.name}",
+    }
 
+
+def _council_vars(sub: Submission) -> dict:
+    """`council`: the commendation council."""
+    council = sub.council
+    return {
+        "name": council.name,
+        "short_name": _short_council_name(sub),
+        "members_total": two(len(council.members)),
+        "chair": _person(council.chair),
+        "secretary": _person(council.secretary),
+    }
+
+
+def _meeting_vars(sub: Submission, profile: Profile, verdicts: list[Verdict]) -> dict:
+    """`meeting`: the council's meeting (Biên bản): who came, ballots, how many candidates."""
+    council, meeting = sub.council, sub.council.meeting
+    present = [m for m in council.members if m.present]
+    absent = [m for m in council.members if not m.present]
     if meeting.end is not None:
         closing = f"Cuộc họp kết thúc vào {format_time(meeting.end)}, {format_date(meeting.end.date())}"
     else:
         closing = f"Cuộc họp kết thúc vào ..... giờ ....., {format_date(meeting.start.date())}"
+    all_coll = sum(1 for v in verdicts if v.candidate.kind == "collective")
+    return {
+        "number_line": doc_number(meeting.number, BB, COUNCIL_CODE),
+        "code": doc_code(meeting.number, BB, COUNCIL_CODE),
+        "subject": f"Họp {_short_council_name(sub)} xét đề nghị {profile.proposal}",
+        "date": format_date(meeting.start.date()),
+        "start": format_datetime(meeting.start),
+        "closing": closing,
+        "location": meeting.location,
+        "present_count": two(len(present)),
+        "absent_count": two(len(absent)),
+        "present": [_person(m) for m in present],
+        "absent": [_person(m) for m in absent],
+        "present_lines": punctuate([f"Đồng chí {_person(m)['line']}" for m in present]),
+        "absent_lines": punctuate([f"Đồng chí {_person(m)['line']}"
+                                   + (" (có ý kiến bằng văn bản)" if m.written_opinion
+                                      else " (không có ý kiến bằng văn bản)")
+                                   for m in absent]),
+        "opinion_lines": [_opinion(m) for m in absent] or ["Không có thành viên vắng mặt."],
+        "ballots": {"issued": two(council.ballots.issued), "returned": two(council.ballots.returned),
+                    "valid": two(council.ballots.valid)},
+        "candidates_text": _count_text(all_coll, len(verdicts) - all_coll),
+    }
 
-    # Results (every candidate) and the proposal (eligible and approved).
+
+def _results_and_proposed(report: Report, profile: Profile, verdicts: list[Verdict]) -> tuple[dict, dict]:
+    """`results` (every candidate's vote) and `proposed` (eligible and approved), collectives then individuals."""
+    votes, plan_short = report.round.submission.council.votes, f"Kế hoạch số {profile.document.number}"
     result_groups, proposed_groups = [], []
     not_proposed = []
     names = {"collective": [], "individual": []}
     for kind, heading in (("collective", "TẬP THỂ"), ("individual", "CÁ NHÂN")):
-        members = _user_order([v for v in verdicts if v.candidate.kind == kind], council.votes)
+        members = _user_order([v for v in verdicts if v.candidate.kind == kind], votes)
         rows = [{"stt": str(i), "id": v.id, "name": v.candidate.name,
                  "votes": "" if v.votes is None else str(v.votes), "percent": percent_value(v.approval),
                  "result": "Đề nghị" if is_proposed(v) else "Không đề nghị", "proposed": is_proposed(v)}
@@ -253,81 +332,22 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
                           "reason": _reason(v, report, plan_short)}
                          for v in members if not is_proposed(v)]
     n_coll, n_ind = len(names["collective"]), len(names["individual"])
-    all_coll = sum(1 for v in verdicts if v.candidate.kind == "collective")
-
-    common = {
-        "draft": draft,
-        "year": str(sub.year),
-        "place_date": format_place_date(unit.place, info.date),
-        "plan": {
-            "id": profile.id,
-            "reference": plan_ref,
-            "proposal": profile.proposal,
-            "proposal_upper": upper(profile.proposal),
-            "subject": f"Về việc đề nghị {profile.proposal}",
-            "threshold": _threshold(report),
-            "approval_text": report.profile.approval_text().vi,
-        },
-        "unit": {
-            "name": unit.name, "name_upper": upper(unit.name),
-            "parent": unit.parent or "", "parent_upper": upper(unit.parent),
-            "code": unit.code, "place": unit.place,
-            "head": {"name": unit.head.name, "title": unit.head.title, "title_upper": upper(unit.head.title)},
-        },
-        "signature": signature_block(sub),
-        "submission": {
-            "number_line": doc_number(info.number, TTR, unit.code),
-            "code": doc_code(info.number, TTR, unit.code),
-            "date": format_date(info.date),
-            "date_short": format_date_short(info.date),
-            "recipients": recipients,
-            "recipient_lines": punctuate([f"- {r}" for r in recipients]),
-            "recipients_text": _join_and(recipients),
-            "basis_lines": punctuate(basis),
-            "copies_to": punctuate([f"- {c.strip().rstrip(';.')}" for c in info.copies_to], last=";"),
-            "reference": f"Tờ trình số {doc_code(info.number, TTR, unit.code)} {format_date(info.date)} "
-                         f"của {unit.name}",
-        },
-        "council": {
-            "name": council.name,
-            "short_name": short,
-            "members_total": two(total),
-            "chair": _person(council.chair),
-            "secretary": _person(council.secretary),
-        },
-        "meeting": {
-            "number_line": doc_number(meeting.number, BB, COUNCIL_CODE),
-            "code": meeting_code,
-            "subject": f"Họp {short} xét đề nghị {profile.proposal}",
-            "date": format_date(meeting.start.date()),
-            "start": format_datetime(meeting.start),
-            "closing": closing,
-            "location": meeting.location,
-            "present_count": two(len(present)),
-            "absent_count": two(len(absent)),
-            "present": [_person(m) for m in present],
-            "absent": [_person(m) for m in absent],
-            "present_lines": punctuate([f"Đồng chí {_person(m)['line']}" for m in present]),
-            "absent_lines": punctuate([f"Đồng chí {_person(m)['line']}"
-                                       + (" (có ý kiến bằng văn bản)" if m.written_opinion
-                                          else " (không có ý kiến bằng văn bản)")
-                                       for m in absent]),
-            "opinion_lines": [_opinion(m) for m in absent] or ["Không có thành viên vắng mặt."],
-            "ballots": {"issued": two(council.ballots.issued), "returned": two(council.ballots.returned),
-                        "valid": two(council.ballots.valid)},
-            "candidates_text": _count_text(all_coll, len(verdicts) - all_coll),
-        },
-        "results": {"groups": result_groups, "not_proposed": punctuate_reasons(not_proposed)},
-        "proposed": {
-            "count_text": _count_text(n_coll, n_ind),
-            "collectives_count": two(n_coll),
-            "individuals_count": two(n_ind),
-            "collectives": punctuate(names["collective"]),
-            "individuals": punctuate(names["individual"]),
-            "groups": proposed_groups,
-        },
+    results = {"groups": result_groups, "not_proposed": punctuate_reasons(not_proposed)}
+    proposed = {
+        "count_text": _count_text(n_coll, n_ind),
+        "collectives_count": two(n_coll),
+        "individuals_count": two(n_ind),
+        "collectives": punctuate(names["collective"]),
+        "individuals": punctuate(names["individual"]),
+        "groups": proposed_groups,
     }
-    ctx = RoundContext(common)
+    return results, proposed
+
+
+def _add_headers_and_candidates(ctx: RoundContext, sub: Submission, verdicts: list[Verdict]) -> None:
+    """Each document's header box, and per candidate its report's `candidate`, header and place line."""
+    unit, council = sub.unit, sub.council
+    short = _short_council_name(sub)
     issuer = _header(unit.parent, unit.name)
     council_header = _header(unit.name, short) if short != council.name else _header(unit.name, council.name)
     ctx.headers.update({"to-trinh": issuer, "danh-sach": issuer, "bien-ban": council_header})
@@ -337,10 +357,15 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
         ctx.headers[v.id] = _header(m.parent, m.name) if isinstance(m, Collective) else issuer
         if isinstance(m, Collective) and m.place:
             # A collective's report is issued by the collective: its own place (a district's name).
-            ctx.place_dates[v.id] = format_place_date(m.place, info.date)
+            ctx.place_dates[v.id] = format_place_date(m.place, sub.submission.date)
+
+
+def _finish(ctx: RoundContext, sub: Submission, typography: bool) -> None:
+    """Clean every value once: typographic quotes, no-break spaces and names kept together, or plain text."""
     # Cleaned once here, not per document: every document shares `common`, and a
     # per-document pass made a 1000-candidate round quadratic in time and memory.
     # The council's and the signers' names (a handful: cheap on a round of 1000 candidates).
+    unit, council = sub.unit, sub.council
     known = [m.name for m in council.members] + [council.chair.name, council.secretary.name, unit.head.name]
     people = names_pattern(known + ([unit.signer.name] if unit.signer else []))
     finish = (lambda x: typeset_all(sanitize(x), people)) if typography else (lambda x: plain_all(sanitize(x)))
@@ -352,6 +377,33 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
     ctx.candidates = {k: finish(v) for k, v in ctx.candidates.items()}
     ctx.headers = {k: finish(v) for k, v in ctx.headers.items()}
     ctx.place_dates = {k: finish(v) for k, v in ctx.place_dates.items()}
+
+
+def build_context(report: Report, *, draft: bool = False, typography: bool = True) -> RoundContext:
+    """Everything the templates need, from an evaluated round.
+
+    With `typography` (documents), values get typographic quotes and no-break
+    spaces and hyphens (textfmt.typeset); without it (the .xlsx), plain text.
+    """
+    sub, profile = _checked(report)
+    verdicts = _ordered(report)
+    results, proposed = _results_and_proposed(report, profile, verdicts)
+    common = {
+        "draft": draft,
+        "year": str(sub.year),
+        "place_date": format_place_date(sub.unit.place, sub.submission.date),
+        "plan": _plan_vars(report, profile),
+        "unit": _unit_vars(sub),
+        "signature": signature_block(sub),
+        "submission": _submission_vars(sub, profile),
+        "council": _council_vars(sub),
+        "meeting": _meeting_vars(sub, profile, verdicts),
+        "results": results,
+        "proposed": proposed,
+    }
+    ctx = RoundContext(common)
+    _add_headers_and_candidates(ctx, sub, verdicts)
+    _finish(ctx, sub, typography)
     return ctx
 
 
