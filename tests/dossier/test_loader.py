@@ -27,18 +27,21 @@ def test_sample_rounds_load_without_findings(round_dir):
         assert rnd.submission is not None and all(c.model for c in rnd.candidates)
 
 
-def test_broken_yaml_names_parser_line(round_dir):
+def test_broken_yaml_names_parser_line(round_dir, lang):
     round_dir.write("candidates/an.yaml", "kind: individual\nfull_name: Nguyễn Văn An\nunit: Phòng: Thu: X\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.line == 3 and f.code == "yaml.syntax"
-    assert "dòng 3" in f.text() and "ngoặc kép" in f.text()
+    if lang == "vi":
+        assert "dòng 3" in f.text() and "ngoặc kép" in f.text()
+    else:
+        assert_english(f.message, "YAML syntax error at line 3", "double quotes")
 
-
-def test_tab_indentation_is_explained(round_dir):
+def test_tab_indentation_is_explained(round_dir, lang):
     round_dir.write("candidates/an.yaml", "kind: individual\nratings:\n\t2022: HTXSNV\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.line == 3 and "Tab" in f.text()
-
+    if lang == "en":
+        assert_english(f.message, "line 3", "Tab", "indentation", "spaces")
 
 def test_unknown_key_did_you_mean(round_dir, lang):
     round_dir.edit("candidates/an.yaml", "hometown:", "home_town:")
@@ -67,14 +70,16 @@ def test_unknown_key_in_list_item(round_dir):
     assert f.key == "awards[0].titel" and f.line == 15 and "'title'" in f.text()
 
 
-def test_duplicate_key_is_error_not_last_wins(round_dir):
+def test_duplicate_key_is_error_not_last_wins(round_dir, lang):
     round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng phòng\nposition: Phó phòng")
     rnd = load_round(round_dir.root)
     (f,) = only_error(rnd, "candidates/an.yaml")
     assert f.code == "yaml.duplicate_key" and f.line == 8 and f.key == "position"
-    assert "dòng 7 và dòng 8" in f.text()
+    if lang == "vi":
+        assert "dòng 7 và dòng 8" in f.text()
+    else:
+        assert_english(f.message, "Field 'position'", "written twice", "lines 7 and 8", "delete the other line")
     assert rnd.candidate("an").model.position == "Trưởng phòng"
-
 
 def test_missing_required_fields_all_reported(round_dir):
     round_dir.edit("candidates/an.yaml", "gender: Nam\n", "")
@@ -85,12 +90,12 @@ def test_missing_required_fields_all_reported(round_dir):
     assert all("Thiếu trường bắt buộc" in e.text() for e in errs)
 
 
-def test_missing_nested_required_field_names_parent_line(round_dir):
+def test_missing_nested_required_field_names_parent_line(round_dir, lang):
     round_dir.edit("submission.yaml", "    location: Phòng họp tầng 2\n", "")
-    errs = only_error(load_round(round_dir.root), "submission.yaml")
-    f = next(e for e in errs if e.code == "schema.missing")
-    assert f.key == "council.meeting.location" and f.line == 11
-
+    (f,) = only_error(load_round(round_dir.root), "submission.yaml")
+    assert f.code == "schema.missing" and f.key == "council.meeting.location" and f.line == 11
+    if lang == "en":
+        assert_english(f.message, "Missing required field 'location'", "in the group 'council.meeting'.")
 
 def test_wrong_type(round_dir, lang):
     round_dir.edit("submission.yaml", "valid: 4}", "valid: bốn}")
@@ -146,20 +151,23 @@ def test_empty_file(round_dir, text, lang):
         assert_english(f.message, "The file is empty", "dhtt-docs new")
 
 
-def test_legacy_encoding_explained(round_dir):
+def test_legacy_encoding_explained(round_dir, lang):
     text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
     round_dir.write("candidates/an.yaml", text.encode("cp1258", errors="replace"))
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "file.encoding" and f.line == 2
     assert "UTF-8" in f.text() and "Windows-1258" in f.text() and "TCVN3" in f.text()
+    if lang == "en":
+        assert_english(f.message, "not UTF-8 encoded", "line 2", "Windows-1258", "TCVN3",
+                       "save it again as Unicode UTF-8")
 
-
-def test_utf16_explained(round_dir):
+def test_utf16_explained(round_dir, lang):
     text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
     round_dir.write("candidates/an.yaml", text.encode("utf-16"))
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "file.encoding" and "UTF-16" in f.text()
-
+    if lang == "en":
+        assert_english(f.message, "UTF-16", "save it again as UTF-8")
 
 def test_bom_and_crlf_are_fine(round_dir):
     text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
@@ -180,16 +188,19 @@ def test_nfd_text_is_nfc_and_matches_vocab(round_dir):
     assert unicodedata.is_normalized("NFC", m.unit)
 
 
-def test_object_tag_refused(round_dir):
+def test_object_tag_refused(round_dir, lang):
     round_dir.write("candidates/an.yaml", "kind: !!python/object/apply:os.system ['echo hi']\n")
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "yaml.tag" and f.line == 1
+    if lang == "en":
+        assert_english(f.message, "YAML tag", "not allowed", "Delete the tag")
 
-
-def test_alias_refused(round_dir):
+def test_alias_refused(round_dir, lang):
     doc = parse_yaml_text("a: &x [1, 2]\nb: *x\n", "t.yaml")
     assert doc.data is None and doc.findings[0].code == "yaml.alias" and doc.findings[0].line == 2
-
+    (f,) = doc.findings
+    if lang == "en":
+        assert_english(f.message, "Anchors and aliases", "write the full value")
 
 def test_root_must_be_mapping(round_dir):
     round_dir.write("candidates/an.yaml", "- kind: individual\n")
@@ -310,13 +321,14 @@ def test_encrypted_attachment(round_dir):
     assert "mật khẩu" in f.text()
 
 
-def test_raw_control_characters_are_dropped_with_line(round_dir):
+def test_raw_control_characters_are_dropped_with_line(round_dir, lang):
     round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng\x0b phòng\x1b[0m")
     rnd = load_round(round_dir.root)
     (f,) = rnd.findings
     assert f.severity is Severity.WARNING and f.line == 7 and f.code == "value.invisible_chars"
     assert rnd.candidate("an").model.position == "Trưởng phòng[0m"
-
+    if lang == "en":
+        assert_english(f.message, "Line 7", "control characters", "removed")
 
 def test_very_deep_nesting_is_a_finding_not_a_crash(round_dir):
     round_dir.write("candidates/an.yaml", "kind: " + "[" * 200_000)
@@ -324,79 +336,26 @@ def test_very_deep_nesting_is_a_finding_not_a_crash(round_dir):
     assert f.code in ("yaml.depth", "yaml.syntax")
 
 
-def test_too_long_field_is_a_finding(round_dir):
+def test_too_long_field_is_a_finding(round_dir, lang):
     round_dir.edit("candidates/an.yaml", "achievements: Hoàn thành xuất sắc nhiệm vụ.",
                    "achievements: " + "Rất dài. " * 20_000)
     (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
     assert f.code == "value.too_long" and f.key == "achievements" and f.line == 9
-    assert "tối đa" in f.message
-
+    if lang == "vi":
+        assert "tối đa" in f.message
+    else:
+        assert_english(f.message, "too long", "at most", "Shorten")
 
 # --------------------------------------------------------------------------- messages in English (--lang en): same codes, files, lines and keys
 
 
-def test_broken_yaml(english, round_dir):
-    round_dir.write("candidates/an.yaml", "kind: individual\nfull_name: Nguyễn Văn An\nunit: Phòng: Thu: X\n")
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.line == 3 and f.code == "yaml.syntax"
-    assert_english(f.message, "YAML syntax error at line 3", "double quotes")
 
 
-def test_tab_indentation(english, round_dir):
-    round_dir.write("candidates/an.yaml", "kind: individual\nratings:\n\t2022: HTXSNV\n")
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.line == 3
-    assert_english(f.message, "line 3", "Tab", "indentation", "spaces")
 
 
-def test_duplicate_key(english, round_dir):
-    round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng phòng\nposition: Phó phòng")
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.code == "yaml.duplicate_key" and f.line == 8 and f.key == "position"
-    assert_english(f.message, "Field 'position'", "written twice", "lines 7 and 8", "delete the other line")
 
 
-def test_object_tag(english, round_dir):
-    round_dir.write("candidates/an.yaml", "kind: !!python/object/apply:os.system ['echo hi']\n")
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.code == "yaml.tag" and f.line == 1
-    assert_english(f.message, "YAML tag", "not allowed", "Delete the tag")
 
-
-def test_alias(english):
-    (f,) = parse_yaml_text("a: &x [1, 2]\nb: *x\n", "t.yaml").findings
-    assert f.code == "yaml.alias"
-    assert_english(f.message, "Anchors and aliases", "write the full value")
-
-
-def test_control_characters_warning(english, round_dir):
-    round_dir.edit("candidates/an.yaml", "position: Trưởng phòng", "position: Trưởng\x0b phòng")
-    (f,) = load_round(round_dir.root).findings
-    assert f.severity is Severity.WARNING and f.line == 7
-    assert_english(f.message, "Line 7", "control characters", "removed")
-
-
-def test_too_long_value(english, round_dir):
-    round_dir.edit("candidates/an.yaml", "achievements: Hoàn thành xuất sắc nhiệm vụ.",
-                   "achievements: " + "Rất dài. " * 20_000)
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.code == "value.too_long"
-    assert_english(f.message, "too long", "at most", "Shorten")
-
-
-def test_legacy_encoding(english, round_dir):
-    text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
-    round_dir.write("candidates/an.yaml", text.encode("cp1258", errors="replace"))
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert f.code == "file.encoding" and f.line == 2
-    assert_english(f.message, "not UTF-8 encoded", "line 2", "Windows-1258", "TCVN3", "save it again as Unicode UTF-8")
-
-
-def test_utf16(english, round_dir):
-    text = (round_dir.root / "candidates/an.yaml").read_text(encoding="utf-8")
-    round_dir.write("candidates/an.yaml", text.encode("utf-16"))
-    (f,) = only_error(load_round(round_dir.root), "candidates/an.yaml")
-    assert_english(f.message, "UTF-16", "save it again as UTF-8")
 
 
 def test_unknown_key_without_a_close_match_lists_the_fields(english, round_dir):
@@ -413,12 +372,6 @@ def test_missing_required_field(english, round_dir):
     assert f.code == "schema.missing" and f.key == "gender"
     assert_english(f.message, "Missing required field 'gender'", "add a line 'gender: ...'")
 
-
-def test_missing_nested_required_field(english, round_dir):
-    round_dir.edit("submission.yaml", "    location: Phòng họp tầng 2\n", "")
-    (f,) = only_error(load_round(round_dir.root), "submission.yaml")
-    assert f.key == "council.meeting.location" and f.line == 11
-    assert_english(f.message, "Missing required field 'location'", "in the group 'council.meeting'.")
 
 
 def test_missing_kind(english, round_dir):
