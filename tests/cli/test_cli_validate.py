@@ -58,15 +58,41 @@ def test_json_shape_follows_contract(run_cli):
             assert {"severity", "clause", "file", "line", "key", "message"} <= set(f)
 
 
-def test_text_output_has_verdict_lines_and_summary(run_cli):
-    result = run_cli("validate", SCREENING_ROUND)
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_text_output_has_verdict_lines_and_summary(run_cli, lang, where):
+    # --lang before or after the command; Vietnamese is also the default, without --lang
+    option = ["--lang", lang] if lang == "en" or where == "after" else []
+    args = [*option, "validate", SCREENING_ROUND] if where == "before" else ["validate", SCREENING_ROUND, *option]
+    result = run_cli(*args)
     assert result.exit_code == 1
     out = result.stdout
-    assert "Trần Quốc Đạt: ĐẠT theo tiêu chí khen thưởng (II.2.b)" in out
-    assert "Hoàng Văn Long: KHÔNG ĐẠT" in out
     assert "candidates/hoang-van-long.yaml:" in out
-    assert "Tổng: 9 ứng viên, 6 đạt tiêu chuẩn, 3 không đạt" in out
     assert "\x1b[" not in out  # no colour when not a terminal
+    if lang == "vi":
+        assert "Trần Quốc Đạt: ĐẠT theo tiêu chí khen thưởng (II.2.b)" in out
+        assert "Hoàng Văn Long: KHÔNG ĐẠT" in out
+        assert "Tổng: 9 ứng viên, 6 đạt tiêu chuẩn, 3 không đạt" in out
+    else:
+        _assert_screening_text_english(out)
+
+
+def _assert_screening_text_english(out: str) -> None:
+    assert "Trần Quốc Đạt: ELIGIBLE by the awards track (II.2.b)" in out
+    assert "Lê Văn Hùng: ELIGIBLE by the performance and awards tracks (II.2.b)" in out
+    assert "Hoàng Văn Long: NOT ELIGIBLE under II.2.b: meets neither the performance track nor the awards track" in out
+    assert "[individual] hoang-van-long" in out and "[collective] phong-quan-ly-thu" in out
+    assert "Round: bhxh-thanh-hoa-2024-so-loai" in out and "(plan 1935/KH-BHXH)" in out
+    assert "Total: 9 candidates, 6 eligible, 3 not eligible;" in out
+    assert "The dossier still has errors: fix the ERROR items above and run again." in out
+    assert re.search(r"^\s+ERROR\s+candidates/hoang-van-long\.yaml:1 \[II\.2\.b\]$", out, re.MULTILINE)
+    assert re.search(r"^\s+WARNING\s+candidates/", out, re.MULTILINE) and re.search(r"^\s+NOTE\s+", out, re.MULTILINE)
+    assert "LỖI" not in out and "CẢNH BÁO" not in out and "ĐẠT" not in out
+    names = candidate_names(SCREENING_ROUND)
+    framing = [line for line in out.splitlines()
+               if line.startswith(("[", "Round:", "Total:", "The dossier", "Whole round"))]
+    assert len(framing) == 9 + 3
+    for line in framing:
+        assert_english_text(line, names + ["Bảo hiểm xã hội tỉnh Thanh Hóa"])
 
 
 def test_not_yaml_at_all_still_gives_json(run_cli, round_dir):
@@ -158,31 +184,6 @@ def test_output_folder_that_cannot_be_made_exits_2(tmp_path):
 
 
 # --------------------------------------------------------------------------- in English (--lang en)
-
-
-@pytest.mark.parametrize("where", ["before", "after"])
-def test_screening_round_in_english(where):
-    args = ["--lang", "en", "validate", SCREENING_ROUND] if where == "before" else \
-        ["validate", SCREENING_ROUND, "--lang", "en"]
-    result = cli_run(*args)
-    assert result.exit_code == 1
-    out = result.stdout
-    assert "Trần Quốc Đạt: ELIGIBLE by the awards track (II.2.b)" in out
-    assert "Lê Văn Hùng: ELIGIBLE by the performance and awards tracks (II.2.b)" in out
-    assert "Hoàng Văn Long: NOT ELIGIBLE under II.2.b: meets neither the performance track nor the awards track" in out
-    assert "[individual] hoang-van-long" in out and "[collective] phong-quan-ly-thu" in out
-    assert "Round: bhxh-thanh-hoa-2024-so-loai" in out and "(plan 1935/KH-BHXH)" in out
-    assert "Total: 9 candidates, 6 eligible, 3 not eligible;" in out
-    assert "The dossier still has errors: fix the ERROR items above and run again." in out
-    assert re.search(r"^\s+ERROR\s+candidates/hoang-van-long\.yaml:1 \[II\.2\.b\]$", out, re.MULTILINE)
-    assert re.search(r"^\s+WARNING\s+candidates/", out, re.MULTILINE) and re.search(r"^\s+NOTE\s+", out, re.MULTILINE)
-    assert "LỖI" not in out and "CẢNH BÁO" not in out and "ĐẠT" not in out
-    names = candidate_names(SCREENING_ROUND)
-    framing = [line for line in out.splitlines()
-               if line.startswith(("[", "Round:", "Total:", "The dossier", "Whole round"))]
-    assert len(framing) == 9 + 3
-    for line in framing:
-        assert_english_text(line, names + ["Bảo hiểm xã hội tỉnh Thanh Hóa"])
 
 
 def test_screening_findings_in_english_json_keys_unchanged():
