@@ -266,7 +266,7 @@ try:
     deadline = time.time() + 120
     while time.time() < deadline:           # its start is part of its cost
         try:
-            xmlrpc.client.ServerProxy(f'http://127.0.0.1:{port}').info()
+            xmlrpc.client.ServerProxy(f'http://127.0.0.1:{{port}}').info()
             break
         except Exception:
             time.sleep(0.1)

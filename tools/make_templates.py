@@ -408,9 +408,9 @@ def to_trinh() -> list[str]:
         p("{{ x }}", style="CanCu"),
         ctl("{%p endfor %}"),
         p("Thực hiện {{ plan.reference }}, {{ meeting.date }}, {{ council.name }} đã họp xét, bỏ phiếu kín "
-          "lựa chọn tập thể, cá nhân đề nghị {{ plan.proposal }} ({{ meeting.present_count }}/"
+          "lựa chọn {{ plan.kinds }} đề nghị {{ plan.proposal }} ({{ meeting.present_count }}/"
           "{{ council.members_total }} thành viên Hội đồng có mặt). Kết quả: {{ proposed.count_text }} đạt "
-          "tiêu chuẩn của Kế hoạch và được {{ plan.threshold }} tổng số thành viên Hội đồng đồng ý."),
+          "tiêu chuẩn của Kế hoạch và được {{ plan.approval_text }} đồng ý."),
         # The closing paragraph of the NĐ 30 (Mẫu 1.x) / NĐ 152 Tờ trình, said once.
         p("Trên đây là Tờ trình đề nghị {{ plan.proposal }} cho {{ proposed.count_text }} (có danh sách và báo "
           "cáo thành tích kèm theo), {{ unit.name }} kính trình {{ submission.recipients_text }} xem xét, "
@@ -433,10 +433,10 @@ def danh_sach() -> list[str]:
     fixed = sum(cm(c.docx_cm) for c in danh_sach_layout.COLUMNS if c.docx_cm is not None)
     widths = [cm(c.docx_cm) if c.docx_cm is not None else TEXT_W_LANDSCAPE - fixed
               for c in danh_sach_layout.COLUMNS]
-    heads = danh_sach_layout.HEADINGS
+    heads = danh_sach_layout.headings("{{ plan.approval_of }}")
     return [
         p("Phụ lục", style="PhuLuc"),
-        p(danh_sach_layout.title("{{ plan.proposal_upper }}"), style="TrichYeu"),
+        p(danh_sach_layout.title("{{ plan.proposal_upper }}", "{{ plan.kinds_upper }}"), style="TrichYeu"),
         p("(Kèm theo {{ submission.reference }})", style="KemTheo"),
         rule(6.0, TEXT_W_LANDSCAPE),
         p(style="BodyText"),
@@ -465,7 +465,7 @@ def danh_sach() -> list[str]:
 def bien_ban() -> list[str]:
     widths = [cm(1.2), cm(6.9), cm(2.2), cm(3.0), 0]
     widths[4] = TEXT_W - sum(widths)
-    heads = ["STT", "Tập thể/cá nhân", "Số phiếu đồng ý", "Tỷ lệ % trên tổng số thành viên Hội đồng", "Kết quả"]
+    heads = ["STT", "Tập thể/cá nhân", "Số phiếu đồng ý", "Tỷ lệ % trên {{ plan.approval_of }}", "Kết quả"]
     return [
         header_table("{{ meeting.number_line }}", False),
         p("BIÊN BẢN", style="TenLoai"),
@@ -491,12 +491,12 @@ def bien_ban() -> list[str]:
         p("Hội đồng quán triệt tiêu chuẩn {{ plan.proposal }} quy định tại {{ plan.reference }}. Thường trực "
           "Hội đồng báo cáo tổng hợp hồ sơ đề nghị của {{ meeting.candidates_text }}."),
         p("2. Thảo luận và bỏ phiếu", style="DeMuc1"),
-        p("Hội đồng thảo luận, nhận xét thành tích, đối chiếu tiêu chuẩn của từng tập thể, cá nhân và thống nhất "
+        p("Hội đồng thảo luận, nhận xét thành tích, đối chiếu tiêu chuẩn của từng {{ plan.kinds }} và thống nhất "
           "lựa chọn bằng hình thức bỏ phiếu kín. Kết quả kiểm phiếu: số phiếu phát ra: {{ meeting.ballots.issued }}; "
           "số phiếu thu về: {{ meeting.ballots.returned }}; số phiếu hợp lệ: {{ meeting.ballots.valid }}."),
         p("3. Kết quả bỏ phiếu", style="DeMuc1"),
-        p("Tỷ lệ phiếu đồng ý tính trên tổng số {{ council.members_total }} thành viên Hội đồng. Tập thể, cá nhân "
-          "được đề nghị phải đạt tiêu chuẩn và được {{ plan.threshold }} tổng số thành viên Hội đồng đồng ý:",
+        p("Tỷ lệ phiếu đồng ý tính trên {{ plan.approval_counted_on }}. {{ plan.kinds | capitalize }} "
+          "được đề nghị phải đạt tiêu chuẩn và được {{ plan.approval_text }} đồng ý:",
           after=120),
         table(widths, [
             tr(*(tc(w, p(h, style="BangTieuDe"), valign="center") for w, h in zip(widths, heads)), header=True),

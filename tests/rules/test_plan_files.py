@@ -149,6 +149,17 @@ def test_individuals_only_builds(tmp_path, run_cli):
     assert "02 năm liền hoàn thành xuất sắc nhiệm vụ (2025, 2026)" in ds     # its own window: 2025-2028
     assert "01 sáng kiến được công nhận" in ds and "I. CÁ NHÂN" in ds and "II. CÁ NHÂN" not in ds
     assert "quá nửa" in docx_text(out / "documents" / "to-trinh.docx")
+    # its documents say what it selects and what it counts the votes on (base: present), not the 1935 words
+    assert "DANH SÁCH CÁ NHÂN ĐỀ NGHỊ" in ds and "TẬP THỂ" not in ds.split("ĐỀ NGHỊ")[0]
+    assert "Tỷ lệ so với số thành viên Hội đồng có mặt (%)" in ds and "tổng số thành viên" not in ds
+    bb = docx_text(out / "documents" / "bien-ban-hop-hoi-dong.docx")
+    assert "Tỷ lệ % trên số thành viên Hội đồng có mặt" in bb and "tổng số thành viên Hội đồng" not in bb
+    import openpyxl
+    ws = openpyxl.load_workbook(out / "documents" / "danh-sach.xlsx").active
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any(c.startswith("DANH SÁCH CÁ NHÂN ĐỀ NGHỊ") for c in cells)
+    assert "Tỷ lệ so với số thành viên Hội đồng có mặt (%)" in cells
+    assert any("Tỷ lệ tính trên số thành viên Hội đồng có mặt." in c for c in cells)
 
 
 @pytest.mark.slow

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dhtt_docs.documents import danh_sach
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import tr
 from dhtt_docs.rules.approval import not_approved_reason
@@ -221,7 +222,19 @@ def _plan_vars(report: Report, profile: Profile) -> dict:
         "subject": f"Về việc đề nghị {profile.proposal}",
         "threshold": _threshold(report),
         "approval_text": report.profile.approval_text().vi,
+        "approval_of": profile.council.approval.base_words().vi,
+        "kinds_upper": danh_sach.kinds_upper(profile.selects_kind("individual"), profile.selects_kind("collective")),
+        "approval_counted_on": _counted_on(profile, len(report.round.submission.council.members)),
+        "kinds": danh_sach.kinds_upper(profile.selects_kind("individual"), profile.selects_kind("collective")).lower(),
     }
+
+
+def _counted_on(profile: Profile, members: int) -> str:
+    """What the share of votes is counted on, as the plan words it; all members with their number (09)."""
+    words = profile.council.approval.base_words().vi
+    if profile.council.approval.base == "members" and words.startswith("tổng số thành viên"):
+        return words.replace("tổng số thành viên", f"tổng số {two(members)} thành viên", 1)
+    return words
 
 
 def _unit_vars(sub: Submission) -> dict:

@@ -14,12 +14,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TITLE = "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ {proposal}"
+TITLE = "DANH SÁCH {kinds} ĐỀ NGHỊ {proposal}"
+BOTH_KINDS = "TẬP THỂ, CÁ NHÂN"
+SHARE = "Tỷ lệ so với {base} (%)"       # the share column: what the plan counts the votes on
 
 
-def title(proposal_upper: str) -> str:
-    """The title line: 'DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ CÔNG NHẬN ...'."""
-    return TITLE.format(proposal=proposal_upper)
+def title(proposal_upper: str, kinds_upper: str = BOTH_KINDS) -> str:
+    """The title line: 'DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ CÔNG NHẬN ...' ('CÁ NHÂN' alone for a plan of individuals)."""
+    return TITLE.format(kinds=kinds_upper, proposal=proposal_upper)
+
+
+def kinds_upper(individuals: bool, collectives: bool) -> str:
+    """'TẬP THỂ, CÁ NHÂN', or the one kind a plan selects."""
+    return BOTH_KINDS if individuals == collectives else ("CÁ NHÂN" if individuals else "TẬP THỂ")
+
+
+def headings(base: str) -> list[str]:
+    """The column headings, the share column counted on `base` ('tổng số thành viên Hội đồng', ...)."""
+    return [SHARE.format(base=base) if c.key == "percent" else c.heading for c in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("post_unit", "Chức vụ, đơn vị công tác", 5.6, 36),
     Column("basis", "Tiêu chuẩn đạt được", None, 60),
     Column("votes", "Số phiếu đồng ý", 2.2, 12),
-    Column("percent", "Tỷ lệ so với tổng số thành viên Hội đồng (%)", 2.8, 16),
+    Column("percent", SHARE.format(base="tổng số thành viên Hội đồng"), 2.8, 16),
 )
 
 HEADINGS = [c.heading for c in COLUMNS]

@@ -82,6 +82,11 @@ VARIABLES: dict[str, Var] = {
                    "Về việc đề nghị công nhận điển hình tiên tiến giai đoạn 2021 - 2025"),
         threshold=_s("Ngưỡng phiếu đồng ý", "trên 50%"),
         approval_text=_s("Ngưỡng và cách tính, như bộ tiêu chí ghi", "trên 50% tổng số thành viên Hội đồng"),
+        approval_of=_s("Số phiếu được tính trên gì, như bộ tiêu chí ghi", "tổng số thành viên Hội đồng"),
+        kinds_upper=_s("Loại được xét, chữ in hoa (theo bộ tiêu chí)", "TẬP THỂ, CÁ NHÂN"),
+        kinds=_s("Loại được xét (theo bộ tiêu chí)", "tập thể, cá nhân"),
+        approval_counted_on=_s("Phiếu đồng ý tính trên gì, kèm số thành viên khi tính trên tổng số",
+                               "tổng số 09 thành viên Hội đồng"),
     ),
     "unit": _group(
         "Đơn vị trình (submission.yaml, unit)",

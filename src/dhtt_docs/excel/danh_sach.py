@@ -23,6 +23,7 @@ ATTACHED_TO = "(Kèm theo {reference})"               # the Tờ trình's refere
 HEADINGS = layout.HEADINGS                            # shared with danh-sach.docx
 NOBODY = layout.EMPTY
 TOTAL = "Tổng cộng: {count_text}. Tỷ lệ tính trên tổng số {total:02d} thành viên Hội đồng Thi đua - Khen thưởng."
+TOTAL_OF = "Tổng cộng: {count_text}. Tỷ lệ tính trên {base}."     # a plan that counts on the present or the ballots
 WIDTHS = tuple(c.xlsx_width for c in layout.COLUMNS)
 
 
@@ -36,8 +37,9 @@ _LAST = get_column_letter(len(HEADINGS))
 class _Sheet:
     """The Danh sách sheet written from top to bottom, `row` being the next free row."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, base: str):
         self.ws, self.row = ws, 1
+        self.base = base            # what the share is counted on, as the plan says it
 
     def line(self, text: str, f: Font = _BOLD, align: Alignment = _CENTER, height: float | None = None) -> None:
         """One line of text across the table's width."""
@@ -57,7 +59,8 @@ class _Sheet:
             self.line(unit["parent_upper"], _FONT)
         self.line(unit["name_upper"])
         self.row += 1
-        self.line(layout.title(ctx["plan"]["proposal_upper"]), Font(name="Times New Roman", size=14, bold=True),
+        self.line(layout.title(ctx["plan"]["proposal_upper"], ctx["plan"]["kinds_upper"]),
+                  Font(name="Times New Roman", size=14, bold=True),
                   height=40)
         self.line(ATTACHED_TO.format(reference=ctx["submission"]["reference"]),
                   Font(name="Times New Roman", size=12, italic=True), height=33)
@@ -66,7 +69,7 @@ class _Sheet:
     def table(self, groups: list[dict], report) -> int:
         """The headings row (its number is returned, to repeat on every page) and a row per candidate."""
         ws, header_row = self.ws, self.row
-        for c, h in enumerate(HEADINGS, 1):
+        for c, h in enumerate(layout.headings(self.base), 1):
             cell = ws.cell(self.row, c, h)
             cell.font, cell.alignment, cell.border = _BOLD, _CENTER, BORDER
         ws.row_dimensions[self.row].height = 48
@@ -125,10 +128,13 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TITLE
-    sheet = _Sheet(ws)
+    sheet = _Sheet(ws, ctx["plan"]["approval_of"])
     sheet.title(ctx, draft)
     header_row = sheet.table(ctx["proposed"]["groups"], report)
-    ws.cell(sheet.row + 1, 1, TOTAL.format(count_text=ctx["proposed"]["count_text"], total=total)).font = _FONT
+    total_line = (TOTAL.format(count_text=ctx["proposed"]["count_text"], total=total)
+                  if ctx["plan"]["approval_of"] == "tổng số thành viên Hội đồng"
+                  else TOTAL_OF.format(count_text=ctx["proposed"]["count_text"], base=ctx["plan"]["approval_of"]))
+    ws.cell(sheet.row + 1, 1, total_line).font = _FONT
     _page_setup(ws, header_row)
     save(wb, path, title=f"Danh sách đề nghị {ctx['plan']['proposal']}", author=ctx["unit"]["name"],
          when=report.round.submission.submission.date, subject=ctx["plan"]["id"])
