@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from pathlib import Path
 
 import jinja2
@@ -19,7 +20,8 @@ from lxml import etree
 
 from dhtt_docs.documents.compiled import jinja_env as _env
 from dhtt_docs.documents.context import ROUND_NAMES, VARIABLES, Var
-from dhtt_docs.documents.ooxml import FOOTER_REL, HEADER_REL, W as _W
+from dhtt_docs.documents.ooxml import FOOTER_REL, HEADER_REL
+from dhtt_docs.documents.ooxml import W as _W
 from dhtt_docs.documents.templates import REPORT_KINDS, TEMPLATE_FILES, VARIABLES_FILE
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import tr
@@ -345,7 +347,7 @@ def lint_templates(templates_dir: Path) -> list[Finding]:
                          tr(f"Không thấy thư mục mẫu '{templates_dir}'. Tạo bằng `dhtt-docs templates export "
                             f"{templates_dir}`.",
                             f"Template folder '{templates_dir}' not found. Create it with "
-                            f"`dhtt-docs templates export {templates_dir}`."))]
+                            f"`dhtt-docs templates export {shlex.quote(str(templates_dir))}`."))]
     by_name = {name: kind for kind, name in TEMPLATE_FILES.items()}
     out: list[Finding] = []
     for path in sorted(templates_dir.glob("*.docx")):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -235,17 +236,17 @@ def new_candidate(kind: str, cid: str, folder: Path) -> Path:
     if folder.name == CANDIDATES_DIR and (folder.parent / SUBMISSION_FILE).is_file():
         folder = folder.parent
     if not folder.is_dir():
-        raise UsageProblem(tr(f"Không thấy thư mục đợt xét '{folder}'. Hãy tạo bằng `dhtt-docs init {folder}`, "
+        raise UsageProblem(tr(f"Không thấy thư mục đợt xét '{folder}'. Hãy tạo bằng `dhtt-docs init {shlex.quote(str(folder))}`, "
                               "hoặc chỉ đúng thư mục bằng --in <thư mục>.",
                               f"The round folder '{folder}' was not found. Create it with "
-                              f"`dhtt-docs init {folder}`, or point to the right folder with --in <folder>."))
+                              f"`dhtt-docs init {shlex.quote(str(folder))}`, or point to the right folder with --in <folder>."))
     if not (folder / SUBMISSION_FILE).is_file():
         raise UsageProblem(tr(f"Thư mục '{folder}' không phải một đợt xét (chưa có {SUBMISSION_FILE}): hãy chạy "
                               "lệnh trong thư mục đợt xét, chỉ tới nó bằng --in <thư mục>, hoặc tạo đợt mới bằng "
-                              f"`dhtt-docs init {folder}`.",
+                              f"`dhtt-docs init {shlex.quote(str(folder))}`.",
                               f"The folder '{folder}' is not a round (it has no {SUBMISSION_FILE}): run the command "
                               "in the round's folder, point to it with --in <folder>, or create a round with "
-                              f"`dhtt-docs init {folder}`."))
+                              f"`dhtt-docs init {shlex.quote(str(folder))}`."))
     cand_dir = folder / CANDIDATES_DIR
     for other in (cand_dir / f"{cid}.yaml", cand_dir / f"{cid}.yml"):
         if other.exists():

@@ -16,19 +16,29 @@ never read: the same workbook and folder give the same answer on any day.
 
 from __future__ import annotations
 
+import shlex
 from datetime import date
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from dhtt_docs.dossier.loader import CANDIDATES_DIR, SUBMISSION_FILE, clean_loc, schema_error_words
+from dhtt_docs.dossier.loader import (
+    CANDIDATES_DIR,
+    SUBMISSION_FILE,
+    clean_loc,
+    schema_error_words,
+)
 from dhtt_docs.dossier.scaffold import resolve_plan
 from dhtt_docs.dossier.schema import Collective, Date, Individual, Year
 from dhtt_docs.dossier.yamlsource import parse_yaml_text
 from dhtt_docs.excel.cells import CellError, parse_as
 from dhtt_docs.excel.drafts import Draft, DraftBuilder
-from dhtt_docs.excel.layout import RATING_HEADER_RX, SHEET_COLLECTIVES, SHEET_INDIVIDUALS
+from dhtt_docs.excel.layout import (
+    RATING_HEADER_RX,
+    SHEET_COLLECTIVES,
+    SHEET_INDIVIDUALS,
+)
 from dhtt_docs.excel.reader import CellRef, Findings, SheetReader, open_workbook
 from dhtt_docs.exceptions import UsageProblem
 from dhtt_docs.findings import Finding, Severity
@@ -244,10 +254,10 @@ def import_workbook(path: Path, folder: Path, *, overwrite: bool = False,
         return [], found.items
     if not (folder / SUBMISSION_FILE).is_file():
         found.add(Severity.WARNING, "xlsx.no_submission",
-                  t(f"Thư mục '{folder}' chưa có {SUBMISSION_FILE}: hãy tạo bằng `dhtt-docs init {folder}` "
+                  t(f"Thư mục '{folder}' chưa có {SUBMISSION_FILE}: hãy tạo bằng `dhtt-docs init {shlex.quote(str(folder))}` "
                     "(lệnh init không xóa các hồ sơ vừa nhập) rồi điền thông tin cuộc họp và số phiếu.",
                     f"The folder '{folder}' has no {SUBMISSION_FILE} yet: create it with "
-                    f"`dhtt-docs init {folder}` (init does not delete the records just imported), then fill "
+                    f"`dhtt-docs init {shlex.quote(str(folder))}` (init does not delete the records just imported), then fill "
                     "in the meeting details and the votes."))
     return _write(folder, texts), found.items
 
