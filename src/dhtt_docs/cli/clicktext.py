@@ -18,11 +18,23 @@ reaches both, changes nothing for other programs, and is one function.
 The catalogue holds click 8's message ids; an id click changes or adds falls
 back to click's English (never a crash); tests/cli/test_usage_errors.py runs
 each command wrongly and checks the Vietnamese.
+
+The commands' own help (docstrings, option `help=`) is written in Vietnamese;
+`install()` also makes click look it up in `helptext.EN` when it renders help
+in English. Every lookup happens at render time: in one process, click keeps
+the `--help` option it made for a command (with its help text, in the
+language of the first --help) and `version_option`'s help is made at import,
+so those two are mapped back to the chosen language here too. And `--lang`
+is processed before the other eager options (`--help`, `--version`), wherever
+it stands on the command line, so `dhtt-docs validate --help --lang en` is in
+English.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
+import inspect
 
 from dhtt_docs.i18n import get_lang
 
@@ -106,11 +118,81 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return VI_PLURAL.get(singular, singular if n == 1 else plural)
 
 
+_CLICK_OF_VI = {vi: click_id for click_id, vi in VI.items()}
+
+
+def help_text(text: str) -> str:
+    """A command's or option's help text (as click cleaned it) in the chosen language.
+
+    In English, our Vietnamese help from `helptext.EN` and click's own words
+    made earlier in Vietnamese (the cached --help option) back to click's
+    English; in Vietnamese, click's words made earlier in English. Anything
+    else unchanged.
+    """
+    from dhtt_docs.cli.helptext import english
+
+    if get_lang() == "en":
+        return english(text) or _CLICK_OF_VI.get(text, text)
+    return VI.get(text, text) if get_lang() == "vi" else text
+
+
+def _with_help(obj, attr: str, text: str | None):
+    """`obj` itself when its help reads the same in the chosen language, else a shallow copy with it translated."""
+    if not text:
+        return obj
+    cleaned = inspect.cleandoc(text)
+    translated = help_text(cleaned)
+    if translated == cleaned:
+        return obj
+    other = copy.copy(obj)
+    setattr(other, attr, translated)
+    return other
+
+
+def _lang_first(order):
+    """click's `iter_params_for_processing`, with our `--lang` moved before every other parameter."""
+    def iter_params_for_processing(invocation_order, declaration_order):
+        from dhtt_docs.cli.options import _set_lang
+
+        params = order(invocation_order, declaration_order)
+        return sorted(params, key=lambda p: getattr(p, "callback", None) is not _set_lang)   # stable
+    return iter_params_for_processing
+
+
+def _install_help() -> None:
+    import click.core
+    from click.core import Command, Option
+
+    if getattr(Command.format_help_text, "_dhtt", False):
+        return
+    click.core.iter_params_for_processing = _lang_first(click.core.iter_params_for_processing)
+    format_help_text, get_short_help_str, get_help_record = (
+        Command.format_help_text, Command.get_short_help_str, Option.get_help_record)
+
+    def _format_help_text(self, ctx, formatter):
+        return format_help_text(_with_help(self, "help", self.help), ctx, formatter)
+
+    def _get_short_help_str(self, limit: int = 45) -> str:
+        cmd = (_with_help(self, "short_help", self.short_help) if self.short_help
+               else _with_help(self, "help", self.help.partition("\f")[0] if self.help else None))
+        return get_short_help_str(cmd, limit)
+
+    def _get_help_record(self, ctx):
+        return get_help_record(_with_help(self, "help", self.help), ctx)
+
+    for cls, name, fn in ((Command, "format_help_text", _format_help_text),
+                          (Command, "get_short_help_str", _get_short_help_str),
+                          (Option, "get_help_record", _get_help_record)):
+        fn._dhtt = True
+        setattr(cls, name, fn)
+
+
 def install() -> None:
-    """Make click speak the chosen language (idempotent)."""
+    """Make click speak the chosen language, its own words and our commands' help (idempotent)."""
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    _install_help()
