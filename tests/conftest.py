@@ -192,14 +192,14 @@ def say(lang: str, vi: str, en: str) -> str:
 
 
 def has_soffice() -> bool:
-    from dhtt_docs.pdf.convert import find_soffice
+    from dhtt_docs.pdf.libreoffice import find_soffice
     return find_soffice() is not None
 
 
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """The LibreOffice executable; the test is skipped where it is not installed (never on CI: see below)."""
-    from dhtt_docs.pdf.convert import find_soffice
+    from dhtt_docs.pdf.libreoffice import find_soffice
     exe = find_soffice()
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed; scripts/setup --dev installs it")

@@ -164,7 +164,7 @@ def test_build_with_a_refused_attachment_exits_1_naming_it(tmp_path, name):
 
 @pytest.mark.slow
 def test_build_with_a_repaired_attachment_gives_a_bundle_qpdf_accepts(tmp_path):
-    from dhtt_docs.pdf.convert import find_soffice
+    from dhtt_docs.pdf.libreoffice import find_soffice
 
     if find_soffice() is None or shutil.which("qpdf") is None:
         pytest.skip("LibreOffice or qpdf missing")

@@ -26,9 +26,9 @@ from dhtt_docs.pdf.bundle import (
     BundleMeta,
     BundlePart,
     build_bundle,
-    normalise_pdf,
 )
 from dhtt_docs.pdf.convert import convert_many
+from dhtt_docs.pdf.normalise import normalise_pdf
 
 VN_TEXT = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam – Độc lập, Tự do, Hạnh phúc; "

@@ -26,15 +26,14 @@ from helpers import VN_TEXT, assert_english, make_docx
 from docx import Document
 from pypdf import PdfReader
 
-from dhtt_docs.pdf import convert
-from dhtt_docs.pdf.convert import (
-    ConversionError,
-    UnoserverEndpoint,
-    convert_many,
-    font_for,
-    libreoffice_version,
-    parse_unoserver_url,
-)
+from dhtt_docs.pdf import convert, fonts
+from dhtt_docs.pdf.convert import convert_many
+from dhtt_docs.pdf.fonts import font_for
+from dhtt_docs.pdf.jobs import ConversionError
+from dhtt_docs.pdf.libreoffice import libreoffice_version
+from dhtt_docs.pdf.pool import KeptProfile
+from dhtt_docs.pdf.procs import kill_group
+from dhtt_docs.pdf.unoserver import UnoserverEndpoint, parse_unoserver_url
 
 needs_soffice = pytest.mark.usefixtures("soffice")   # conftest: skipped where LibreOffice is absent, never on CI
 
@@ -346,11 +345,11 @@ def test_equal_stems_in_different_folders_do_not_collide(tmp_path: Path) -> None
 
 
 def test_charset_coverage_logic() -> None:
-    liberation_1_07 = convert._parse_charset("20-7e a0-17f 192 1a0-1a1 1af-1b0 300-303 309 323")
-    liberation_2 = convert._parse_charset("20-7e a0-36f 1ea0-1ef9")
-    assert not convert._covers(liberation_1_07, convert.VIETNAMESE_LETTERS)
-    assert convert._covers(liberation_2, convert.VIETNAMESE_LETTERS)
-    assert convert._parse_charset("zz-top") == []
+    liberation_1_07 = fonts._parse_charset("20-7e a0-17f 192 1a0-1a1 1af-1b0 300-303 309 323")
+    liberation_2 = fonts._parse_charset("20-7e a0-36f 1ea0-1ef9")
+    assert not fonts._covers(liberation_1_07, fonts.VIETNAMESE_LETTERS)
+    assert fonts._covers(liberation_2, fonts.VIETNAMESE_LETTERS)
+    assert fonts._parse_charset("zz-top") == []
 
 
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) chưa cài")
@@ -362,7 +361,7 @@ def test_font_for_times_new_roman_covers_vietnamese() -> None:
 
 
 def test_font_for_without_fontconfig(monkeypatch) -> None:
-    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
     assert font_for() == ("", False)
 
 
@@ -475,7 +474,7 @@ def unoserver_url(tmp_path_factory: pytest.TempPathFactory, soffice: str):
                 break
             except subprocess.TimeoutExpired:
                 continue
-        convert._kill_group(proc.pid)
+        kill_group(proc.pid)
         log.close()
 
 
@@ -510,13 +509,12 @@ def test_unoserver_all_listeners_down(tmp_path: Path) -> None:
 
 
 def test_kept_profiles_are_locked_per_worker(tmp_path: Path) -> None:
-    from dhtt_docs.pdf.convert import _KeptProfile
 
-    a = _KeptProfile.take(tmp_path)
-    b = _KeptProfile.take(tmp_path)
+    a = KeptProfile.take(tmp_path)
+    b = KeptProfile.take(tmp_path)
     assert a is not None and b is not None and a.path != b.path
     a.release()
-    c = _KeptProfile.take(tmp_path)
+    c = KeptProfile.take(tmp_path)
     assert c is not None and c.path == a.path
     b.release()
     c.release()

@@ -143,7 +143,7 @@ def keep_signed(out: Path) -> None:
 def check_converter(opts: BuildOptions) -> None:
     if not opts.pdf or (opts.converter and opts.converter.strip().lower() not in ("soffice", "warm")):
         return
-    from dhtt_docs.pdf.convert import SOFFICE_ENV, find_soffice
+    from dhtt_docs.pdf.libreoffice import SOFFICE_ENV, find_soffice
     if find_soffice() is None:
         chosen = os.environ.get(SOFFICE_ENV)
         if chosen is None:
@@ -248,7 +248,7 @@ def _in_use(stage: Path) -> bool:
 
 
 def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
-    from dhtt_docs.pdf.convert import converter_identity
+    from dhtt_docs.pdf.libreoffice import converter_identity
 
     jobs = keyed_documents(report, opts.templates, result.draft, cache)
     pdf_keys = None
@@ -300,7 +300,7 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
         with result.timed("fields"):   # sign-ready PDFs: empty signature fields (the bundle stays as printed)
-            from dhtt_docs.pdf.convert import converter_identity
+            from dhtt_docs.pdf.libreoffice import converter_identity
             from dhtt_docs.signing.fields import add_signature_fields
             engine = converter_identity(opts.converter)
             for d in produced.documents:

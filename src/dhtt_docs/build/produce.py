@@ -143,7 +143,8 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
 def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
                         info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress) -> None:
     from dhtt_docs.pdf.normalise import normalise_pdf
-    from dhtt_docs.pdf.convert import ConversionError, ConversionFailure, find_soffice
+    from dhtt_docs.pdf.jobs import ConversionError, ConversionFailure
+    from dhtt_docs.pdf.libreoffice import find_soffice
     from dhtt_docs.pdf.jobs import Job, precheck, remove_quietly
     from dhtt_docs.pdf.messages import msg_no_soffice
     from dhtt_docs.pdf.pool import SofficePool

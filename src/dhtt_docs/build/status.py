@@ -101,7 +101,7 @@ def round_status(report: Report, folder: Path, opts: BuildOptions) -> RoundStatu
 
 
 def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[DocumentStatus]:
-    from dhtt_docs.pdf.convert import converter_identity
+    from dhtt_docs.pdf.libreoffice import converter_identity
     from dhtt_docs.signing.fields import sign_ready_key
 
     out = output_dir(folder, opts) / DOCUMENTS

@@ -28,8 +28,7 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from dhtt_docs.findings import Finding
 from dhtt_docs.i18n import t
-from dhtt_docs.pdf.metadata import PRODUCER, BundleMeta, info_dict, set_xmp, xmp_packet
-from dhtt_docs.pdf.normalise import normalise_pdf
+from dhtt_docs.pdf.metadata import BundleMeta, info_dict, set_xmp, xmp_packet
 from dhtt_docs.pdf.pdfa import (
     PDFA_CONFORMANCE,
     PDFA_PART,
@@ -46,15 +45,13 @@ from dhtt_docs.pdf.pdffile import (
 )
 from dhtt_docs.pdf.pdffonts import retag_font_subsets
 
-__all__ = [
-    "PRODUCER",
+__all__ = [   # BundleMeta and BundleError belong to build_bundle's interface: its argument and its error
     "BundleError",
     "BundleMeta",
     "BundlePart",
     "BundleReport",
     "PlacedDocument",
     "build_bundle",
-    "normalise_pdf",
 ]
 
 

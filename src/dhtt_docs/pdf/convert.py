@@ -17,39 +17,15 @@ Failures of single documents are not exceptions: they come back as
 from __future__ import annotations
 
 import os
-import shutil  # noqa: F401 - tests patch convert.shutil.which
 from pathlib import Path
 
 from dhtt_docs.i18n import tr
-from dhtt_docs.pdf.fonts import VIETNAMESE_LETTERS, _covers, _parse_charset, font_for
 from dhtt_docs.pdf.jobs import ConversionError, ConversionFailure, Job, ProgressFn, precheck, remove_quietly, \
     serialised
-from dhtt_docs.pdf.libreoffice import SOFFICE_ENV, converter_identity, find_soffice, libreoffice_version
+from dhtt_docs.pdf.libreoffice import find_soffice
 from dhtt_docs.pdf.messages import msg_no_soffice
-from dhtt_docs.pdf.pool import MAX_BATCH, PDF_FILTER, PDFA_FILTER, KeptProfile, SofficePool
-from dhtt_docs.pdf.procs import kill_group as _kill_group
-from dhtt_docs.pdf.unoserver import UnoserverEndpoint, convert_with_unoserver, parse_backend, parse_unoserver_url
-
-_KeptProfile = KeptProfile   # the old private names, for existing callers
-__all__ = [
-    "MAX_BATCH",
-    "PDFA_FILTER",
-    "PDF_FILTER",
-    "SOFFICE_ENV",
-    "VIETNAMESE_LETTERS",
-    "ConversionError",
-    "ConversionFailure",
-    "UnoserverEndpoint",
-    "convert_many",
-    "converter_identity",
-    "find_soffice",
-    "font_for",
-    "libreoffice_version",
-    "parse_unoserver_url",
-    "_covers",
-    "_kill_group",
-    "_parse_charset",
-]
+from dhtt_docs.pdf.pool import SofficePool
+from dhtt_docs.pdf.unoserver import convert_with_unoserver, parse_backend
 
 
 def convert_many(

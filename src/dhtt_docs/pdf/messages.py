@@ -1,7 +1,7 @@
 """The sentences a user reads when a document gets no PDF: what happened and what to do.
 
 Each returns the chosen language's text (they are reasons of
-:class:`~dhtt_docs.pdf.convert.ConversionFailure`, turned into findings by the
+:class:`~dhtt_docs.pdf.jobs.ConversionFailure`, turned into findings by the
 pipeline).
 """
 

@@ -21,7 +21,8 @@ def doctor() -> None:
       dhtt-docs doctor
     """
     import platform
-    from dhtt_docs.pdf.convert import find_soffice, font_for, libreoffice_version
+    from dhtt_docs.pdf.fonts import font_for
+    from dhtt_docs.pdf.libreoffice import find_soffice, libreoffice_version
     from dhtt_docs.rules.profile import available_plans
 
     problems = []
