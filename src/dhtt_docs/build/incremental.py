@@ -54,10 +54,7 @@ def still_current(out: Path, plan: Plan, cache: BuildCache, result) -> bool:
     result.out = out
     result.written = result.unchanged = sorted(Path(rel) for rel in found)
     result.reused = len(plan.jobs)
-    result.stats["docx_reused"] = len(plan.jobs)
-    if plan.pdf_keys is not None:
-        result.stats["pdf_converted"] = 0
-        result.stats["pdf_reused"] = len(plan.jobs)
+    result.pdf_reused = len(plan.jobs) if plan.pdf_keys is not None else None
     return True
 
 

@@ -40,14 +40,7 @@ DOCUMENTS = "documents"
 BUNDLE = "bundle"
 VALIDATION = "validation.json"
 DANH_SACH_XLSX = "danh-sach.xlsx"
-PRIVATE = ".private"                # LibreOffice's scratch space inside the stage, removed before the swap   # the Danh sách as a workbook, for the level above to sort and sum
-
-INSTALL_HINT, INSTALL_HINT_EN = libreoffice_hint().vi, libreoffice_hint().en
-
-
-def install_hint() -> str:
-    """How to get LibreOffice, in the chosen language."""
-    return tr(INSTALL_HINT, INSTALL_HINT_EN)
+PRIVATE = ".private"                # LibreOffice's scratch space inside the stage, removed before the swap
 
 
 @dataclass
@@ -77,7 +70,17 @@ class BuildResult:
     reused: int = 0                                          # DOCX taken from the cache
     converted: int = 0                                       # PDFs converted by this build
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (for benchmarks, never written)
-    stats: dict[str, int] = field(default_factory=dict)      # documents rendered/reused, PDFs converted/reused
+    pdf_reused: int | None = None                            # PDFs taken from the cache (None: no PDFs asked for)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """The counts as one record (for benchmarks and tests): zeros left out, but PDFs converted when asked for."""
+        out = {k: v for k, v in (("docx_rendered", self.rendered), ("docx_reused", self.reused)) if v}
+        if self.pdf_reused is not None:
+            out["pdf_converted"] = self.converted
+            if self.pdf_reused:
+                out["pdf_reused"] = self.pdf_reused
+        return out
 
     @property
     def changed(self) -> list[Path]:
@@ -145,14 +148,13 @@ def check_converter(opts: BuildOptions) -> None:
         return
     from dhtt_docs.pdf.libreoffice import SOFFICE_ENV, find_soffice
     if find_soffice() is None:
-        chosen = os.environ.get(SOFFICE_ENV)
+        chosen, hint = os.environ.get(SOFFICE_ENV), libreoffice_hint()
         if chosen is None:
-            raise ToolMissing(tr(f"Không tìm thấy LibreOffice (soffice) để lập PDF: {INSTALL_HINT}.",
-                                 f"LibreOffice (soffice), needed to make PDFs, was not found: {INSTALL_HINT_EN}."))
-        raise ToolMissing(tr(f"Không tìm thấy LibreOffice (soffice) ở {SOFFICE_ENV}={chosen} để lập PDF: "
-                             f"{INSTALL_HINT}.",
+            raise ToolMissing(tr(f"Không tìm thấy LibreOffice (soffice) để lập PDF: {hint.vi}.",
+                                 f"LibreOffice (soffice), needed to make PDFs, was not found: {hint.en}."))
+        raise ToolMissing(tr(f"Không tìm thấy LibreOffice (soffice) ở {SOFFICE_ENV}={chosen} để lập PDF: {hint.vi}.",
                              f"LibreOffice (soffice), needed to make PDFs, was not found at {SOFFICE_ENV}={chosen}: "
-                             f"{INSTALL_HINT_EN}."))
+                             f"{hint.en}."))
 
 
 def submission_datetime(report: Report) -> datetime:
@@ -282,13 +284,7 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
                                           janitor=janitor),
                            cache, progress)
     result.rendered, result.reused, result.converted = produced.rendered, produced.reused, produced.converted
-    for name, value in (("docx_rendered", produced.rendered), ("docx_reused", produced.reused)):
-        if value:
-            result.stats[name] = value
-    if opts.pdf:
-        result.stats["pdf_converted"] = produced.converted
-        if produced.pdf_reused:
-            result.stats["pdf_reused"] = produced.pdf_reused
+    result.pdf_reused = produced.pdf_reused if opts.pdf else None
     for f in produced.failures:
         result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
                                        clause="build", code="convert.failed"))
