@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
@@ -64,12 +62,3 @@ def test_rows_kept_removed_and_added() -> None:
     doc = yamledit.Document.parse(SEQ_INDENTED + "  - year: 2022\n    title: B\n")
     forms.apply_form(doc.data, Individual, {"awards[1].title": "C"}, {"awards": ["1", "n"]}, {})
     assert [a.get("title") for a in doc.data["awards"]] == ["B", "C"]
-
-
-def test_write_atomic_keeps_mode_and_leaves_no_temporary(tmp_path: Path) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text("a: 1\n")
-    os.chmod(path, 0o640)
-    yamledit.write_atomic(path, "a: 2\n")
-    assert path.read_text() == "a: 2\n" and (path.stat().st_mode & 0o777) == 0o640
-    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from dhtt_docs.fsutil import atomic_write
 from dhtt_docs.dossier.attachments import pdf_problem
 from dhtt_docs.findings import Finding, sort_findings
 from dhtt_docs.web.app import Site, render
@@ -75,8 +76,7 @@ async def attachments_upload(request: Request) -> Response:
     if target.exists() and not form.get("overwrite"):
         return _back(site, ws, "attachments", site.t(f"Đã có tệp {name}: không ghi đè.",
                                                      f"{name} already exists: not overwritten."), 409)
-    from dhtt_docs.web.yamledit import write_atomic_bytes
-    write_atomic_bytes(target, data)
+    atomic_write(target, data)
     problem = pdf_problem(target)
     msg = (site.t(f"Đã lưu {ATTACHMENTS}/{name}: ", f"Saved {ATTACHMENTS}/{name}: ")
            + (problem or site.t("PDF đọc được.", "a readable PDF.")))

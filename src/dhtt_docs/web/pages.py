@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from dhtt_docs.fsutil import atomic_write
 from dhtt_docs.dossier.loader import SUBMISSION_FILE
 from dhtt_docs.dossier.yamlsource import path_to_key
 from dhtt_docs.exceptions import DhttError
@@ -206,7 +207,7 @@ async def form_save(request: Request) -> Response:
         text = edit.final_text()
         text = None if text == edit.doc.text else text
     if text is not None:
-        yamledit.write_atomic(path, text)
+        atomic_write(path, text.encode("utf-8"))
     stem = "bien-ban-hop-hoi-dong" if rel == SUBMISSION_FILE else f"bao-cao-thanh-tich-{Path(rel).stem}"
     site.previewer(ws).request(stem)
     return RedirectResponse(request.url.path + "?saved=1", status_code=303)

@@ -2,9 +2,9 @@
 
 The web forms send values by key path (`awards[0].decision.date`,
 `ratings.2023`); `apply` puts them into the ruamel.yaml tree of the file,
-touching only what changed, and `dump` gives the new text. `write_atomic`
-replaces the file in one step, so a crash never leaves half a file, and
-`digest` is what a form carries to notice a file changed on disk since the
+touching only what changed, and `dump` gives the new text (the page writes it
+with the project's one `fsutil.atomic_write`, so a crash never leaves half a
+file), and `digest` is what a form carries to notice a file changed on disk since the
 page was loaded.
 """
 
@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dhtt_docs.fsutil import atomic_write
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -211,13 +210,3 @@ def keep_rows(root: Any, path: tuple, sources: list[str]) -> bool:
             del seq[i]
             changed = True
     return changed or bool(new)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` by `text` (UTF-8, LF) in one step."""
-    write_atomic_bytes(path, text.encode("utf-8"))
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write `path` in one step (the project's one atomic write; the file keeps its mode)."""
-    atomic_write(path, data)
