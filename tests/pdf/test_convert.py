@@ -327,6 +327,51 @@ def test_timeout_is_per_file_not_per_batch(tmp_path: Path) -> None:
     assert time.monotonic() - started > 1.2  # the batch outlived one timeout, and was kept
 
 
+WAITING_SOFFICE = """\
+#!{python}
+# Fake soffice: converts the batch's first two files, then waits (up to 20 s) for the
+# build to have post-processed the first one before it writes the last.
+import sys, time, pathlib
+from pypdf import PdfWriter
+args = sys.argv[1:]
+outdir = pathlib.Path(args[args.index("--outdir") + 1])
+files = [a for a in args if a.endswith(".docx")]
+for n, arg in enumerate(files):
+    if n == len(files) - 1:
+        deadline = time.monotonic() + 20
+        while not pathlib.Path("{marker}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pathlib.Path("{log}").write_text("seen" if pathlib.Path("{marker}").exists() else "not seen")
+    w = PdfWriter(); w.add_blank_page(595, 842)
+    w.write(outdir / (pathlib.Path(arg).stem + ".pdf"))
+"""
+
+
+def test_each_pdf_is_post_processed_while_its_batch_still_runs(tmp_path: Path) -> None:
+    from dhtt_docs.pdf.pool import SofficePool
+    from dhtt_docs.pdf.jobs import Job
+
+    marker, log = tmp_path / "first-done", tmp_path / "log"
+    fake = tmp_path / "soffice"
+    fake.write_text(WAITING_SOFFICE.format(python=sys.executable, marker=marker, log=log))
+    fake.chmod(0o755)
+    sources = [make_docx(tmp_path / f"d{i}.docx") for i in range(3)]
+    done: list[int] = []
+
+    def on_done(job: Job, reason: str | None) -> None:
+        assert reason is None and job.target.is_file()
+        done.append(job.index)
+        if job.index == 0:
+            marker.touch()
+
+    with SofficePool(str(fake), workers=1, timeout=30, pdfa=False, expected=3, on_done=on_done) as pool:
+        for i, s in enumerate(sources):
+            pool.submit(Job(i, s, tmp_path / "out" / f"{s.stem}.pdf"))
+        assert pool.close() == {}
+    assert log.read_text() == "seen"          # the first PDF was handed on before the batch ended
+    assert sorted(done) == [0, 1, 2]          # and every job exactly once
+
+
 def test_equal_stems_in_different_folders_do_not_collide(tmp_path: Path) -> None:
     log = tmp_path / "calls.log"
     fake = tmp_path / "soffice"

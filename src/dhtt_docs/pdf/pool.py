@@ -12,8 +12,10 @@ Why it looks the way it does (see docs/reference: toolchain facts):
   temporary one).
 * Jobs can be submitted while the pool runs (:meth:`SofficePool.submit`): a
   worker starts as soon as a batch is ready, so rendering and conversion
-  overlap; ``on_done`` is called on the worker's thread for each finished PDF,
-  so post-processing (normalisation, signature fields) overlaps too.
+  overlap. Each PDF is handed to ``on_done`` (on the pool's post-processing
+  thread) as soon as LibreOffice has moved on to the next file of its batch,
+  not when the batch ends, so post-processing (normalisation, signature
+  fields) overlaps conversion and little of it is left when the last batch ends.
 * Each worker's scratch space, LibreOffice's TMPDIR and its temporary profile
   live in one private folder (under ``scratch``, the build's private folder,
   when given) that the janitor removes if the build is killed.
@@ -141,9 +143,13 @@ class SofficeWorker:
             self.janitor.forget_dir(self.kept.path)
             self.kept.release()
 
-    def convert(self, batch: list[Job]) -> dict[int, str]:
-        """Convert a batch, retrying its failures one by one; return reasons of failures."""
-        reasons = self._convert_once(batch)
+    def convert(self, batch: list[Job], early: Callable[[Job], None] | None = None) -> dict[int, str]:
+        """Convert a batch, retrying its failures one by one; return reasons of failures.
+
+        ``early(job)`` is called for each PDF put in place while the batch is still running
+        (LibreOffice converts a batch's files in order, so a file is finished once the next
+        one's output appears); those jobs never have a reason."""
+        reasons = self._convert_once(batch, early)
         if len(batch) > 1 and reasons:
             retry = [job for job in batch if job.index in reasons]
             for job in retry:
@@ -169,7 +175,7 @@ class SofficeWorker:
         cmd += ["--convert-to", PDFA_FILTER if self.pdfa else PDF_FILTER, "--outdir", str(outdir)]
         return cmd + [str(p) for p in inputs]
 
-    def _convert_once(self, batch: list[Job]) -> dict[int, str]:
+    def _convert_once(self, batch: list[Job], early: Callable[[Job], None] | None = None) -> dict[int, str]:
         """One soffice start for the whole batch.
 
         Inputs are linked (or copied) under neutral names (``00007.docx``):
@@ -194,16 +200,40 @@ class SofficeWorker:
                 inputs.append(neutral)
             docx = all(p.suffix == ".docx" for p in inputs)
             cmd = self._command(inputs, outdir, docx)
+            installed: set[int] = set()
+            progressed = None
+            if early is not None and len(batch) > 1:
+                def progressed() -> None:
+                    self._install_finished(batch, outdir, installed, early)
             result = run_in_own_group(cmd, self.timeout, self.groups, progress_dir=outdir,
-                                      tmpdir=self.root / "tmp")
+                                      tmpdir=self.root / "tmp", on_progress=progressed)
             if result.timed_out:
                 self.discard_profile()
-            return self._collect(batch, outdir, result)
+            return self._collect([job for job in batch if job.index not in installed], outdir, result)
         finally:
             remove_quietly(pipe)            # left behind when soffice was killed
             self.janitor.forget_dir(pipe)
             shutil.rmtree(indir, ignore_errors=True)
             shutil.rmtree(outdir, ignore_errors=True)
+
+    @staticmethod
+    def _install_finished(batch: list[Job], outdir: Path, installed: set[int], early: Callable[[Job], None]) -> None:
+        """Put in place every PDF of the batch that comes before the newest output (those are whole)."""
+        try:
+            present = set(os.listdir(outdir))
+        except OSError:
+            return
+        newest = max((pos for pos, job in enumerate(batch) if f"{job.index:05d}.pdf" in present), default=-1)
+        for job in batch[:newest]:
+            produced = outdir / f"{job.index:05d}.pdf"
+            if job.index in installed or produced.name not in present or not pdf_has_pages(produced):
+                continue                      # a failure: judged (and retried) when the batch ends
+            try:
+                install(produced, job.target)
+            except OSError:
+                continue
+            installed.add(job.index)
+            early(job)
 
     def _collect(self, batch: list[Job], outdir: Path, result: RunResult) -> dict[int, str]:
         reasons: dict[int, str] = {}
@@ -361,12 +391,19 @@ class SofficePool:
                 batch = self._take()
                 if batch is None:
                     return
+                early: set[int] = set()
+
+                def finished_early(job: Job) -> None:
+                    early.add(job.index)
+                    self._finished.put((job, None))
+
                 try:
-                    found = worker.convert(batch)
+                    found = worker.convert(batch, finished_early)
                     with self._done_lock:
                         self.reasons.update(found)
                     for job in batch:
-                        self._finished.put((job, found.get(job.index)))
+                        if job.index not in early:
+                            self._finished.put((job, found.get(job.index)))
                 finally:
                     with self._cond:
                         self._busy -= 1

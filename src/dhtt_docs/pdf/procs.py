@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -105,6 +105,7 @@ def run_in_own_group(
     groups: ProcessGroups | None,
     progress_dir: Path | None = None,
     tmpdir: Path | None = None,
+    on_progress: Callable[[], None] | None = None,
 ) -> RunResult:
     """Run ``cmd`` in a new session; kill its whole group when it stalls, and always at the end.
 
@@ -115,6 +116,7 @@ def run_in_own_group(
     The final ``killpg`` also reaps helpers that outlive a normal exit, so no
     ``soffice.bin`` is left running with a profile we are about to delete.
     ``tmpdir`` becomes the child's TMPDIR (LibreOffice's ``lu*.tmp`` go there).
+    ``on_progress`` is called (on this thread) each time a new file has appeared in ``progress_dir``.
     """
     env = dict(os.environ)
     env.setdefault("SAL_USE_VCLPLUGIN", "svp")  # headless even if a display is set
@@ -133,7 +135,7 @@ def run_in_own_group(
         if groups is not None:
             groups.add(proc.pid)
         try:
-            timed_out = _wait_with_progress(proc, timeout, progress_dir)
+            timed_out = _wait_with_progress(proc, timeout, progress_dir, on_progress)
         finally:
             kill_group(proc.pid)
             if proc.poll() is None:  # interrupted (e.g. KeyboardInterrupt) before reaping
@@ -146,7 +148,8 @@ def run_in_own_group(
     return RunResult(None if timed_out else proc.returncode, timed_out, text)
 
 
-def _wait_with_progress(proc: subprocess.Popen[bytes], timeout: float, progress_dir: Path | None) -> bool:
+def _wait_with_progress(proc: subprocess.Popen[bytes], timeout: float, progress_dir: Path | None,
+                        on_progress: Callable[[], None] | None = None) -> bool:
     """Wait for ``proc``; True if it was killed for making no progress within ``timeout``."""
     deadline = time.monotonic() + timeout
     seen = 0
@@ -161,6 +164,8 @@ def _wait_with_progress(proc: subprocess.Popen[bytes], timeout: float, progress_
             count = count_files(progress_dir)
             if count > seen:
                 seen, deadline = count, now + timeout
+                if on_progress is not None:
+                    on_progress()
         if now >= deadline:
             kill_group(proc.pid)
             return True
