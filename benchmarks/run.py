@@ -234,10 +234,14 @@ def install_peers(wanted: set[str]) -> dict[str, str | None]:
     PEERS.mkdir(exist_ok=True)
     if "unoserver" in wanted:
         venv = PEERS / "unoserver-venv"
-        if not (venv / "bin" / "unoserver").exists():
+        def usable() -> bool:   # run as `python -m` (a venv's bin/ scripts break when the folder moves)
+            return subprocess.run([str(venv / "bin" / "python"), "-c", "import unoserver.server, uno"],
+                                  capture_output=True).returncode == 0
+        if not usable():
             subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", str(venv)], capture_output=True)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "unoserver"], capture_output=True)
-        if (venv / "bin" / "unoserver").exists():
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "unoserver"],
+                           capture_output=True)
+        if usable():
             found["unoserver"] = str(venv / "bin")
     if "carbone" in wanted and shutil.which("npm"):
         node = PEERS / "carbone"
@@ -256,8 +260,8 @@ def peer_unoserver(files: list[Path], work: Path, bindir: str) -> dict:
 import subprocess, time, os, signal, sys
 from pathlib import Path
 port = 2300 + os.getpid() % 500
-srv = subprocess.Popen([{bindir!r} + '/unoserver', '--port', str(port), '--uno-port', str(port + 1000),
-                        '--user-installation', Path({str(work / 'uno-profile')!r}).as_uri()],
+srv = subprocess.Popen([{bindir!r} + '/python', '-m', 'unoserver.server', '--port', str(port),
+                        '--uno-port', str(port + 1000), '--user-installation', {str(work / 'uno-profile')!r}],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 try:
     import xmlrpc.client
