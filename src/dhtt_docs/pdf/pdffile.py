@@ -1,9 +1,13 @@
 """Open input PDFs safely and write output PDFs reproducibly.
 
 * A broken, empty or password-protected input is named in a clear
-  :class:`BundleError`, never a pypdf traceback.
+  :class:`BundleError`, never a pypdf or qpdf traceback.
 * The same content gives the same bytes: ``/ID`` is the hash of the file's own
   bytes, and the file is written atomically.
+
+Two families: :func:`open_pdf` / :func:`write_reproducibly` for pypdf
+(normalise, signature fields) and :func:`open_part` / :func:`save_reproducibly`
+for pikepdf (the bundle).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader, PdfWriter
@@ -23,8 +28,11 @@ __all__ = [
     "BundleError",
     "header_for",
     "msg_unreadable",
+    "open_part",
     "open_pdf",
+    "pdf_version_header",
     "rebuilt_pdf_bytes",
+    "save_reproducibly",
     "write_reproducibly",
 ]
 
@@ -47,30 +55,72 @@ def open_pdf(path: Path) -> PdfReader:
     """Open and sanity-check one input PDF, turning every failure into a named BundleError."""
     path = Path(path)
     if not path.is_file():
-        raise BundleError(t(
-            f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
-            f"PDF file {path} not found. Check the attachment's path in the dossier.",
-        ))
+        raise BundleError(_msg_missing(path))
     try:
         reader = PdfReader(io.BytesIO(_rebuilt(path)))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise BundleError(t(
-                f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
-                "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
-                f"{path} is password-protected, so it cannot be merged. Remove the password "
-                "(open the file and print/export it to a new PDF) and attach it again.",
-            ))
+            raise BundleError(_msg_password(path))
         count = len(reader.pages)
     except BundleError:
         raise
     except Exception as err:  # noqa: BLE001 - pypdf raises many kinds; all mean "unreadable"
         raise BundleError(msg_unreadable(path, err)) from err
     if count == 0:
-        raise BundleError(t(
-            f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
-            f"{path} has no pages. Scan or export the PDF again, then attach it again.",
-        ))
+        raise BundleError(_msg_no_pages(path))
     return reader
+
+
+def _msg_missing(path: Path) -> Text:
+    return t(
+        f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
+        f"PDF file {path} not found. Check the attachment's path in the dossier.",
+    )
+
+
+def _msg_password(path: Path) -> Text:
+    return t(
+        f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
+        "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
+        f"{path} is password-protected, so it cannot be merged. Remove the password "
+        "(open the file and print/export it to a new PDF) and attach it again.",
+    )
+
+
+def _msg_no_pages(path: Path) -> Text:
+    return t(
+        f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
+        f"{path} has no pages. Scan or export the PDF again, then attach it again.",
+    )
+
+
+def open_part(path: Path, *, trusted: bool = False):
+    """Open one input of the bundle with pikepdf, every failure a named BundleError.
+
+    ``trusted`` files (the build's own document PDFs, written by us) are opened
+    as they are. Any other file (a user's attachment) is first written again by
+    qpdf in memory, so that a damaged object or stream is found now and named,
+    not while the bundle is being written; encryption without a user password
+    is removed on the way.
+    """
+    import pikepdf
+
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(_msg_missing(path))
+    try:
+        pdf = pikepdf.open(path)
+        if not trusted:
+            with pdf:
+                data = rebuilt_pdf_bytes(pdf)
+            pdf = pikepdf.open(io.BytesIO(data))
+        count = len(pdf.pages)
+    except pikepdf.PasswordError:
+        raise BundleError(_msg_password(path)) from None
+    except Exception as err:  # noqa: BLE001 - qpdf raises several kinds; all mean "unreadable"
+        raise BundleError(msg_unreadable(path, err)) from err
+    if count == 0:
+        raise BundleError(_msg_no_pages(path))
+    return pdf
 
 
 def _rebuilt(path: Path) -> bytes:
@@ -82,12 +132,7 @@ def _rebuilt(path: Path) -> bytes:
         with pikepdf.open(path) as pdf:
             return rebuilt_pdf_bytes(pdf)
     except pikepdf.PasswordError:
-        raise BundleError(t(
-            f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
-            "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
-            f"{path} is password-protected, so it cannot be merged. Remove the password "
-            "(open the file and print/export it to a new PDF) and attach it again.",
-        )) from None
+        raise BundleError(_msg_password(path)) from None
 
 
 def rebuilt_pdf_bytes(pdf) -> bytes:
@@ -113,9 +158,14 @@ _VERSION = re.compile(r"%PDF-(\d)\.(\d)")
 def header_for(readers, pdfa: bool) -> str:
     """The header version the output needs: the highest of the inputs', at least 1.4 (pypdf's merge writes
     1.4 features: transparency groups of the inputs, compressed streams), 1.7 for PDF/A-2."""
+    return pdf_version_header((getattr(r, "pdf_header", "") or "" for r in readers), pdfa)
+
+
+def pdf_version_header(versions, pdfa: bool) -> str:
+    """:func:`header_for` for version strings: headers ("%PDF-1.5") or pikepdf's ``Pdf.pdf_version`` ("1.5")."""
     best = (1, 7) if pdfa else (1, 4)
-    for reader in readers:
-        m = _VERSION.match(getattr(reader, "pdf_header", "") or "")
+    for version in versions:
+        m = _VERSION.match(version if version.startswith("%") else f"%PDF-{version}")
         if m:
             best = max(best, (int(m.group(1)), int(m.group(2))))
     return f"%PDF-{best[0]}.{best[1]}"
@@ -148,6 +198,29 @@ def write_reproducibly(writer: PdfWriter, out: Path) -> None:
         final = io.BytesIO()
         writer.write(final)
         payload = final.getvalue()
+    _write_out(out, payload)
+
+
+def save_reproducibly(pdf, out: Path, *, version: str) -> bytes:
+    """Write a pikepdf.Pdf atomically with header ``version`` (e.g. "%PDF-1.7") and a content-derived ``/ID``.
+
+    qpdf's deterministic ID is an MD5 of the written content (no clock, no
+    random); the XMP packet is written as it is (no version fix-up by pikepdf).
+    Returns the bytes written.
+    """
+    import pikepdf
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings():   # widgets without /AcroForm: pypdf's merge kept none either
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        pdf.save(buf, min_version=version.removeprefix("%PDF-"), deterministic_id=True,
+                 fix_metadata_version=False, compress_streams=True)
+    payload = buf.getvalue()
+    _write_out(Path(out), payload)
+    return payload
+
+
+def _write_out(out: Path, payload: bytes) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         atomic_write(out, payload)
