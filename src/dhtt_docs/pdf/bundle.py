@@ -26,6 +26,7 @@ The parts live next door: :mod:`.pdffile` (open inputs, write reproducibly),
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ import pikepdf
 
 from dhtt_docs.findings import Finding
 from dhtt_docs.i18n import t
-from dhtt_docs.pdf.partscan import PartScan, scan_part, share_streams
+from dhtt_docs.pdf.partscan import PartScan, ScanMemo, replay_scan, scan_part, share_streams
 from dhtt_docs.pdf.metadata import BundleMeta, set_info_pikepdf, set_xmp_pikepdf, xmp_packet
 from dhtt_docs.pdf.pdfa import (
     PDFA_CONFORMANCE,
@@ -52,9 +53,10 @@ from dhtt_docs.pdf.pdffile import (
     save_reproducibly,
 )
 
-__all__ = [   # BundleMeta and BundleError belong to build_bundle's interface: its argument and its error
+__all__ = [   # BundleMeta, BundleError and ScanMemo belong to build_bundle's interface: arguments and error
     "BundleError",
     "BundleMeta",
+    "ScanMemo",
     "BundlePart",
     "BundleReport",
     "PlacedDocument",
@@ -129,32 +131,60 @@ class BundleReport:
 class _Merge:
     """The state of one merge: the output, the inputs opened so far, streams already copied."""
 
-    def __init__(self, stack: ExitStack, duplex: bool, compress: bool):
+    def __init__(self, stack: ExitStack, duplex: bool, compress: bool, memo: ScanMemo | None):
         self.pdf = stack.enter_context(pikepdf.new())
         self.stack = stack
         self.duplex = duplex
         self.compress = compress
+        self.memo = memo
         self.opened: dict[Path, pikepdf.Pdf] = {}
         self.scans: dict[Path, PartScan] = {}
         self.streams: dict[str, pikepdf.Object] = {}
+        self.repeated: set[str] = set()   # identities of streams held more than once among the inputs
         self.count = 0   # pages so far (len(pdf.pages) walks the page tree)
         self.firsts: dict[int, pikepdf.Object] = {}   # 0-based page number -> page, where a document starts
 
-    def source(self, part: BundlePart) -> pikepdf.Pdf:
-        """One open file per path, so a file used twice is parsed once; its fonts scanned once."""
-        key = Path(part.pdf)
-        if key not in self.opened:
-            src = self.stack.enter_context(open_part(key, trusted=part.trusted))
+    def open_all(self, parts: list[BundlePart]) -> None:
+        """Open and scan every input, in bundle order (so the first broken one is the one named).
+
+        One open file per path, so a file used twice is parsed and scanned once.
+        """
+        for part in _flatten(parts):
+            path = Path(part.pdf)
+            if path not in self.opened:
+                src = self.stack.enter_context(open_part(path, trusted=part.trusted))
+                self.scans[path] = self._scan(path, src, part.trusted)
+                self.opened[path] = src
+        counts = Counter(identity for scan in self.scans.values() for _h, _k, identity in scan.streams)
+        self.repeated = {identity for identity, n in counts.items() if n > 1}
+
+    def _scan(self, path: Path, src: pikepdf.Pdf, trusted: bool) -> PartScan:
+        """The file's scan: replayed from the memo for a trusted file scanned in an earlier build, made otherwise.
+
+        Only trusted files are remembered: an attachment is rewritten in memory first, and its
+        object numbers are those of the rewrite.
+        """
+        memo = self.memo if trusted else None
+        record = memo.get(path) if memo is not None else None
+        if record is not None:
             try:
-                self.scans[key] = scan_part(src)
-            except Exception as err:  # noqa: BLE001 - a damaged font dictionary
-                raise BundleError(msg_unreadable(key, err)) from err
-            self.opened[key] = src
-        return self.opened[key]
+                scan = replay_scan(src, record)
+                memo.put(path, record)
+                return scan
+            except ValueError:
+                pass   # a record that does not fit this file: scan it afresh
+        try:
+            scan = scan_part(src)
+        except Exception as err:  # noqa: BLE001 - a damaged font dictionary
+            raise BundleError(msg_unreadable(path, err)) from err
+        if memo is not None:
+            memo.put(path, scan.record())
+        return scan
 
     def place(self, part: BundlePart) -> PlacedDocument:
         """Append one document (then its attachments) and its padding; the outline comes later."""
-        src = self.source(part)
+        path = Path(part.pdf)
+        src = self.opened[path]
         start = self.count
         try:
             with warnings.catch_warnings():
@@ -162,17 +192,15 @@ class _Merge:
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 self.pdf.pages.extend(src.pages)   # a file used twice: pikepdf copies its pages again
             if self.compress:
-                share_streams(self.pdf, self.scans[Path(part.pdf)], self.streams)
-        except BundleError:
-            raise
+                share_streams(self.pdf, self.scans[path], self.streams, self.repeated)
         except Exception as err:  # noqa: BLE001 - a damaged object surfaces while copying
-            raise BundleError(msg_unreadable(Path(part.pdf), err)) from err
+            raise BundleError(msg_unreadable(path, err)) from err
         count = len(src.pages)
         self.count += count
         self.firsts[start] = self.pdf.pages[start].obj
         blanks = self._pad() if self.duplex else 0
         children = tuple(self.place(a) for a in part.attachments)
-        return PlacedDocument(title=part.title, pdf=Path(part.pdf), start_page=start + 1, page_count=count,
+        return PlacedDocument(title=part.title, pdf=path, start_page=start + 1, page_count=count,
                               blank_pages=blanks, attachments=children)
 
     def _pad(self) -> int:
@@ -193,6 +221,7 @@ def build_bundle(
     duplex: bool = False,
     pdfa: bool = False,
     compress: bool = True,
+    memo: ScanMemo | None = None,
 ) -> BundleReport:
     """Merge ``parts`` (each followed by its attachments) into ``out``.
 
@@ -203,6 +232,8 @@ def build_bundle(
     from the first input that has them; inputs that are not PDF/A are listed
     in ``warnings`` because they may break conformance.
     ``compress`` writes each font program once, however many inputs embed it.
+    ``memo`` remembers what was found in each trusted input between builds (see
+    :class:`.partscan.ScanMemo`); the output is the same bytes with or without it.
     The file is written atomically; two runs with equal inputs give equal bytes.
     """
     if not parts:
@@ -210,7 +241,8 @@ def build_bundle(
                                "There are no documents to merge into the PDF bundle."))
     out = Path(out)
     with ExitStack() as stack:
-        merge = _Merge(stack, duplex, compress)
+        merge = _Merge(stack, duplex, compress, memo)
+        merge.open_all(parts)
         placed = tuple(merge.place(part) for part in parts)
         pdf = merge.pdf
         findings: list[Finding] = []
@@ -241,3 +273,9 @@ def _outline(pdf: pikepdf.Pdf, placed: tuple[PlacedDocument, ...], firsts: dict[
 
     with pdf.open_outline() as outline:
         outline.root.extend(item(doc) for doc in placed)
+
+
+def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
+    for part in parts:
+        yield part
+        yield from _flatten(part.attachments)

@@ -11,6 +11,13 @@ is written once, as pypdf's ``compress_identical_objects`` did.
   own program (the same six letters :func:`.pdffonts.retag_font_subsets`
   gives), so equal programs keep equal names and the bytes stay reproducible.
 * PDF/A wants every font embedded: the names of those that are not are listed.
+
+A scan is also a small record (:meth:`PartScan.record`): what was renamed and
+which streams may be shared, by object number. :class:`ScanMemo` keeps these
+records between builds, keyed by each file's SHA-256, so that a rebuild
+replays them on the unchanged files (:func:`replay_scan`) instead of walking
+their fonts and hashing their streams again. Replaying changes the same
+objects in the same way, so the bundle's bytes are the same as after a cold scan.
 """
 
 from __future__ import annotations
@@ -18,12 +25,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pikepdf
 
 from dhtt_docs.pdf.pdffonts import _SUBSET_TAG
 
-__all__ = ["PartScan", "scan_part", "share_streams"]
+__all__ = ["PartScan", "ScanMemo", "replay_scan", "scan_part", "share_streams"]
+
+#: bump when what a scan records changes: older records are then ignored
+SCAN_FORMAT = 1
 
 _PROGRAM_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -36,6 +47,18 @@ class PartScan:
     streams: list[tuple[pikepdf.Object, str, str]] = field(default_factory=list)
     #: fonts used without an embedded program
     not_embedded: list[str] = field(default_factory=list)
+    #: (object number, generation, key, new name) of every subset renamed
+    renames: list[tuple[int, int, str, str]] = field(default_factory=list)
+    #: False when something was renamed in a direct object (no number to find it again by)
+    replayable: bool = True
+
+    def record(self) -> dict | None:
+        """The scan as JSON-able data for :func:`replay_scan`; None when it cannot be replayed."""
+        if not self.replayable:
+            return None
+        return {"format": SCAN_FORMAT, "renames": [list(r) for r in self.renames],
+                "streams": [[*holder.objgen, key, identity] for holder, key, identity in self.streams],
+                "not_embedded": list(self.not_embedded)}
 
 
 def _tag(digest: bytes) -> str:
@@ -86,10 +109,15 @@ def _fonts_of(resources, seen: set, depth: int = 0) -> Iterator[pikepdf.Dictiona
                 yield from _fonts_of(form.get("/Resources"), seen, depth + 1)
 
 
-def _rename(obj, key: str, tag: str) -> None:
+def _rename(scan: PartScan, obj, key: str, tag: str) -> None:
     name = obj.get(key)
     if name is not None and _SUBSET_TAG.match(str(name)):
-        obj[key] = pikepdf.Name("/" + tag + str(name).lstrip("/")[6:])
+        new = "/" + tag + str(name).lstrip("/")[6:]
+        obj[key] = pikepdf.Name(new)
+        if obj.is_indirect:
+            scan.renames.append((*obj.objgen, key, new))
+        else:
+            scan.replayable = False
 
 
 def _shareable(scan: PartScan, holder, key: str, raw: bytes | None = None) -> None:
@@ -119,7 +147,7 @@ def _scan_font(font: pikepdf.Dictionary, scan: PartScan, loose: set[str]) -> Non
     raw = desc[key].read_raw_bytes()
     tag = _tag(hashlib.sha256(raw).digest())
     for obj, name_key in ((top, "/BaseFont"), (font, "/BaseFont"), (desc, "/FontName")):
-        _rename(obj, name_key, tag)
+        _rename(scan, obj, name_key, tag)
     _shareable(scan, desc, key, raw)
 
 
@@ -137,11 +165,56 @@ def scan_part(src: pikepdf.Pdf) -> PartScan:
     return scan
 
 
-def share_streams(dst: pikepdf.Pdf, scan: PartScan, known: dict[str, pikepdf.Object]) -> None:
+def share_streams(dst: pikepdf.Pdf, scan: PartScan, known: dict[str, pikepdf.Object], repeated: set[str]) -> None:
     """After an input's pages were copied into ``dst``: point its holders at equal streams copied from
-    earlier inputs (``known``: identity -> stream in ``dst``), so that each is written once."""
+    earlier inputs (``known``: identity -> stream in ``dst``), so that each is written once.
+    ``repeated``: the identities held more than once among all inputs (the others need no look-up)."""
     for holder, key, identity in scan.streams:
+        if identity not in repeated:
+            continue
         copied = dst.copy_foreign(holder)[key]   # the copy made with the pages (qpdf remembers it)
         first = known.setdefault(identity, copied)
         if first.objgen != copied.objgen:
             dst.copy_foreign(holder)[key] = first
+
+
+def replay_scan(src: pikepdf.Pdf, record: dict) -> PartScan:
+    """Apply a :meth:`PartScan.record` of this very file (same bytes) to ``src``: the same renames, the
+    same streams to share, without walking its fonts again. Raises ValueError on a record that does not fit."""
+    if not isinstance(record, dict) or record.get("format") != SCAN_FORMAT:
+        raise ValueError("not a scan record of this version")
+    scan = PartScan(not_embedded=[str(n) for n in record["not_embedded"]])
+    try:
+        for num, gen, key, name in record["renames"]:
+            src.get_object((int(num), int(gen)))[str(key)] = pikepdf.Name(str(name))
+            scan.renames.append((int(num), int(gen), str(key), str(name)))
+        for num, gen, key, identity in record["streams"]:
+            scan.streams.append((src.get_object((int(num), int(gen))), str(key), str(identity)))
+    except Exception as err:  # noqa: BLE001 - a hand-edited or stale record: scan afresh
+        raise ValueError(f"scan record does not fit: {err}") from err
+    return scan
+
+
+class ScanMemo:
+    """Scan records kept between builds, by each file's SHA-256 (``digests``: path -> hex digest).
+
+    ``known`` is what :meth:`records` gave after the previous build (or None);
+    :meth:`records` after this build holds the records of this build's files only.
+    """
+
+    def __init__(self, known: dict | None, digests: dict[Path, str]):
+        self.known = known if isinstance(known, dict) else {}
+        self.digests = {Path(p): d for p, d in digests.items()}
+        self.current: dict[str, dict] = {}
+
+    def get(self, path: Path) -> dict | None:
+        digest = self.digests.get(path)
+        return None if digest is None else self.known.get(digest)
+
+    def put(self, path: Path, record: dict | None) -> None:
+        digest = self.digests.get(path)
+        if digest is not None and record is not None:
+            self.current[digest] = record
+
+    def records(self) -> dict[str, dict]:
+        return dict(sorted(self.current.items()))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import warnings
 from pathlib import Path
@@ -104,8 +105,7 @@ def open_part(path: Path, *, trusted: bool = False):
     """
     import pikepdf
 
-    path = Path(path)
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise BundleError(_msg_missing(path))
     try:
         pdf = pikepdf.open(path)
