@@ -49,6 +49,7 @@ from dhtt_docs.pdf.pdffile import (
     BundleError,
     msg_unreadable,
     open_part,
+    page_copy_warning,
     pdf_version_header,
     save_reproducibly,
 )
@@ -79,6 +80,12 @@ class BundlePart:
     @property
     def shown(self) -> str:
         return self.name or str(self.pdf)
+
+    def with_attachments(self) -> Iterator[BundlePart]:
+        """This document, then its attachments (and theirs), in bundle order."""
+        yield self
+        for attachment in self.attachments:
+            yield from attachment.with_attachments()
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,7 @@ class _Merge:
 
         One open file per path, so a file used twice is parsed and scanned once.
         """
-        for part in _flatten(parts):
+        for part in (p for top in parts for p in top.with_attachments()):
             path = Path(part.pdf)
             if path not in self.opened:
                 src = self.stack.enter_context(open_part(path, trusted=part.trusted))
@@ -188,8 +195,7 @@ class _Merge:
         start = self.count
         try:
             with warnings.catch_warnings():
-                # pypdf's merge kept no form fields either; the build's documents have none
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                warnings.simplefilter("ignore", page_copy_warning())
                 self.pdf.pages.extend(src.pages)   # a file used twice: pikepdf copies its pages again
             if self.compress:
                 share_streams(self.pdf, self.scans[path], self.streams, self.repeated)
@@ -273,9 +279,3 @@ def _outline(pdf: pikepdf.Pdf, placed: tuple[PlacedDocument, ...], firsts: dict[
 
     with pdf.open_outline() as outline:
         outline.root.extend(item(doc) for doc in placed)
-
-
-def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
-    for part in parts:
-        yield part
-        yield from _flatten(part.attachments)

@@ -69,9 +69,7 @@ def pdfaid_of(reader) -> tuple[str, str] | None:
 
 
 def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
-    for part in parts:
-        yield part
-        yield from _flatten(part.attachments)
+    return (p for top in parts for p in top.with_attachments())
 
 
 def carry_pdfa_markers(
