@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -624,3 +625,27 @@ def test_bundle_pages_look_like_the_documents(office_pdfs: dict[str, Path], tmp_
                         str(tmp_path / stem)], check=True)
     doc, merged = (next(tmp_path.glob(f"{stem}*.pgm")).read_bytes() for stem in ("doc", "bundle"))
     assert doc == merged
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file-handle limits are set with the resource module")
+def test_more_documents_than_open_files_allowed(tmp_path: Path) -> None:
+    """qpdf reads each input until the bundle is written; past the process's open-file limit they are read
+    into memory instead, and the bundle is the same bytes."""
+    docs = [blank_pdf(tmp_path / f"bao-cao-{i:03d}.pdf", 1 + i % 3) for i in range(120)]
+    parts = [BundlePart(f"Báo cáo {i}", doc, trusted=True) for i, doc in enumerate(docs)]
+    build_bundle(parts, tmp_path / "free.pdf", meta=META, duplex=True)
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from datetime import datetime, timedelta, timezone\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
+        "from dhtt_docs.pdf.bundle import BundleMeta, BundlePart, build_bundle\n"
+        f"docs = sorted(Path({str(tmp_path)!r}).glob('bao-cao-*.pdf'))\n"
+        "parts = [BundlePart(f'Báo cáo {i}', d, trusted=True) for i, d in enumerate(docs)]\n"
+        f"meta = BundleMeta({META.title!r}, {META.author!r}, {META.subject!r}, {META.keywords!r},\n"
+        "                  datetime(2024, 3, 15, 9, 30, tzinfo=timezone(timedelta(hours=7))))\n"
+        f"build_bundle(parts, Path({str(tmp_path / 'limited.pdf')!r}), meta=meta, duplex=True)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "limited.pdf").read_bytes() == (tmp_path / "free.pdf").read_bytes()

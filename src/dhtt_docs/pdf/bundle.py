@@ -47,6 +47,7 @@ from dhtt_docs.pdf.pdfa import (
 )
 from dhtt_docs.pdf.pdffile import (
     BundleError,
+    file_handles_for,
     msg_unreadable,
     open_part,
     page_copy_warning,
@@ -154,12 +155,15 @@ class _Merge:
     def open_all(self, parts: list[BundlePart]) -> None:
         """Open and scan every input, in bundle order (so the first broken one is the one named).
 
-        One open file per path, so a file used twice is parsed and scanned once.
+        One open file per path, so a file used twice is parsed and scanned once. qpdf reads them
+        until the bundle is written: read into memory instead when the process may not hold that many open.
         """
-        for part in (p for top in parts for p in top.with_attachments()):
+        every = [p for top in parts for p in top.with_attachments()]
+        in_memory = not file_handles_for(len({Path(p.pdf) for p in every if p.trusted}))
+        for part in every:
             path = Path(part.pdf)
             if path not in self.opened:
-                src = self.stack.enter_context(open_part(path, trusted=part.trusted))
+                src = self.stack.enter_context(open_part(path, trusted=part.trusted, in_memory=in_memory))
                 self.scans[path] = self._scan(path, src, part.trusted)
                 self.opened[path] = src
         counts = Counter(identity for scan in self.scans.values() for _h, _k, identity in scan.streams)
