@@ -42,7 +42,7 @@ from dhtt_docs.pdf.pdfa import (
     PDFA_CONFORMANCE,
     PDFA_PART,
     carry_output_intent,
-    check_pdfa_bytes,
+    check_pdfa_written,
     pin_icc_dates_pikepdf,
 )
 from dhtt_docs.pdf.pdffile import (
@@ -267,9 +267,9 @@ def build_bundle(
         pdf.Root.PageMode = pikepdf.Name.UseOutlines
         version = pdf_version_header((src.pdf_version for src in merge.opened.values()), pdfa)
         total = merge.count
-        data = save_reproducibly(pdf, out, version=version)
+        save_reproducibly(pdf, out, version=version)
     if pdfa:
-        check_pdfa_bytes(data, out)
+        check_pdfa_written(out)
     return BundleReport(path=out, total_pages=total, parts=placed, pdfa=pdfa, findings=tuple(findings))
 
 

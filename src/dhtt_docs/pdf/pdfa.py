@@ -31,7 +31,7 @@ __all__ = [
     "PDFA_PART",
     "carry_output_intent",
     "carry_pdfa_markers",
-    "check_pdfa_bytes",
+    "check_pdfa_written",
     "check_pdfa_markers",
     "pdfaid_of",
     "pin_icc_dates",
@@ -222,13 +222,11 @@ def check_pdfa_markers(path: Path) -> None:
         raise _markers_lost(path)
 
 
-def check_pdfa_bytes(data: bytes, path: Path) -> None:
-    """:func:`check_pdfa_markers` on the bytes just written to ``path`` (read back with pikepdf)."""
-    import io
-
+def check_pdfa_written(path: Path) -> None:
+    """:func:`check_pdfa_markers` with pikepdf (which reads only the objects it needs)."""
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    with pikepdf.open(path) as pdf:
         if "/OutputIntents" not in pdf.Root or pdfaid_of(pdf) != (PDFA_PART, PDFA_CONFORMANCE):
             raise _markers_lost(path)
 

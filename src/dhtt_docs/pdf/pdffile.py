@@ -22,7 +22,7 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject
 
-from dhtt_docs.fsutil import atomic_write
+from dhtt_docs.fsutil import atomic_path, atomic_write
 from dhtt_docs.i18n import Text, t
 
 __all__ = [
@@ -231,21 +231,24 @@ def write_reproducibly(writer: PdfWriter, out: Path) -> None:
     _write_out(out, payload)
 
 
-def save_reproducibly(pdf, out: Path, *, version: str) -> bytes:
+def save_reproducibly(pdf, out: Path, *, version: str) -> None:
     """Write a pikepdf.Pdf atomically with header ``version`` (e.g. "%PDF-1.7") and a content-derived ``/ID``.
 
     qpdf's deterministic ID is an MD5 of the written content (no clock, no
     random); the XMP packet is written as it is (no version fix-up by pikepdf).
-    Returns the bytes written.
+    qpdf writes straight into the file (no copy of a large bundle in memory).
     """
-    buf = io.BytesIO()
-    with warnings.catch_warnings():   # widgets without /AcroForm: pypdf's merge kept none either
-        warnings.simplefilter("ignore", page_copy_warning())
-        pdf.save(buf, min_version=version.removeprefix("%PDF-"), deterministic_id=True,
-                 fix_metadata_version=False, compress_streams=True)
-    payload = buf.getvalue()
-    _write_out(Path(out), payload)
-    return payload
+    out = Path(out)
+    try:
+        with atomic_path(out) as tmp, open(tmp, "wb") as fh:
+            with warnings.catch_warnings():   # widgets without /AcroForm: pypdf's merge kept none either
+                warnings.simplefilter("ignore", page_copy_warning())
+                pdf.save(fh, min_version=version.removeprefix("%PDF-"), deterministic_id=True,
+                         fix_metadata_version=False, compress_streams=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as err:
+        raise _cannot_write(out, err) from err
 
 
 def page_copy_warning() -> type[Warning]:
@@ -261,9 +264,13 @@ def _write_out(out: Path, payload: bytes) -> None:
     try:
         atomic_write(out, payload)
     except OSError as err:
-        raise BundleError(t(
-            f"Không ghi được {out}: {err.strerror or err}. "
-            "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",
-            f"Cannot write {out}: {err.strerror or err}. "
-            "Check write permission and free disk space in the output folder.",
-        )) from err
+        raise _cannot_write(out, err) from err
+
+
+def _cannot_write(out: Path, err: OSError) -> BundleError:
+    return BundleError(t(
+        f"Không ghi được {out}: {err.strerror or err}. "
+        "Hãy kiểm tra quyền ghi và dung lượng đĩa của thư mục đầu ra.",
+        f"Cannot write {out}: {err.strerror or err}. "
+        "Check write permission and free disk space in the output folder.",
+    ))
