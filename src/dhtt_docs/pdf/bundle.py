@@ -78,6 +78,10 @@ class BundlePart:
     #: the build's own PDF (written by us): opened as it is, without the rewrite that checks a user's file
     trusted: bool = False
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.pdf, Path):
+            object.__setattr__(self, "pdf", Path(self.pdf))
+
     @property
     def shown(self) -> str:
         return self.name or str(self.pdf)
@@ -159,9 +163,9 @@ class _Merge:
         until the bundle is written: read into memory instead when the process may not hold that many open.
         """
         every = [p for top in parts for p in top.with_attachments()]
-        in_memory = not file_handles_for(len({Path(p.pdf) for p in every if p.trusted}))
+        in_memory = not file_handles_for(len({p.pdf for p in every if p.trusted}))
         for part in every:
-            path = Path(part.pdf)
+            path = part.pdf
             if path not in self.opened:
                 src = self.stack.enter_context(open_part(path, trusted=part.trusted, in_memory=in_memory))
                 self.scans[path] = self._scan(path, src, part.trusted)
@@ -194,7 +198,7 @@ class _Merge:
 
     def place(self, part: BundlePart) -> PlacedDocument:
         """Append one document (then its attachments) and its padding; the outline comes later."""
-        path = Path(part.pdf)
+        path = part.pdf
         src = self.opened[path]
         start = self.count
         try:
