@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 
@@ -135,6 +136,56 @@ def test_nfd_names_are_stored_as_nfc(tmp_path: Path, payload: dict[str, Path]) -
 def test_computed_fields_cannot_be_overridden(tmp_path: Path, payload: dict[str, Path]) -> None:
     make_bag_zip(tmp_path / "x.zip", payload, info={**INFO, "Payload-Oxum": "1.1"})
     assert verify_bag_zip(tmp_path / "x.zip") == []
+
+
+def test_known_hashes_and_streamed_big_files_give_the_same_bag(tmp_path: Path, payload: dict[str, Path],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manifest from the caller's hashes (the build hashed the files for its cache key), and a file too
+    big to be read at once (streamed), give the same bytes as hashing and reading whole; bagit agrees."""
+    import dhtt_docs.archive.bag as bag_module
+
+    big = tmp_path / "src" / "big.pdf"
+    big.write_bytes(bytes(range(256)) * 5000)   # 1.28 MB
+    payload = {**{k: v for k, v in payload.items() if "%" not in k}, "bundle/ho-so.pdf": big}
+    plain = tmp_path / "plain" / "ho-so.zip"
+    make_bag_zip(plain, payload, info=INFO)
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in payload.items()}
+    known = tmp_path / "known" / "ho-so.zip"
+    make_bag_zip(known, payload, info=INFO, digests=digests)
+    monkeypatch.setattr(bag_module, "_WHOLE", 1000)   # every file but the tiny ones streamed in chunks
+    monkeypatch.setattr(bag_module, "_CHUNK", 4096)
+    streamed = tmp_path / "streamed" / "ho-so.zip"
+    make_bag_zip(streamed, payload, info=INFO)
+    assert plain.read_bytes() == known.read_bytes() == streamed.read_bytes()
+    assert verify_bag_zip(known) == []
+    with zipfile.ZipFile(known) as zf:
+        assert zf.getinfo("ho-so/data/bundle/ho-so.pdf").compress_type == zipfile.ZIP_STORED
+        assert zf.read("ho-so/data/bundle/ho-so.pdf") == big.read_bytes()
+        zf.extractall(tmp_path / "x")
+    bagit = pytest.importorskip("bagit")
+    assert bagit.Bag(str(tmp_path / "x" / "ho-so")).validate()
+
+
+def test_a_file_that_grows_while_packed_is_named(tmp_path: Path, payload: dict[str, Path], lang: str) -> None:
+    name, path = next((k, v) for k, v in payload.items() if k.endswith(".yaml"))
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest()}
+    real_stat = Path.stat
+
+    def smaller(self, *args, **kwargs):   # the size seen when listing, before the file grew
+        st = real_stat(self, *args, **kwargs)
+        if self == path:
+            return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
+                                   st.st_size - 1, st.st_atime, st.st_mtime, st.st_ctime))
+        return st
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Path, "stat", smaller)
+        with pytest.raises(BagError) as info:
+            make_bag_zip(tmp_path / "x.zip", payload, info=INFO, digests=digests)
+    assert str(path) in str(info.value)
+    if lang == "en":
+        assert_english(str(info.value), "changed while it was being packed")
+    assert not (tmp_path / "x.zip").exists()
 
 
 # --------------------------------------------------------------------------- verification

@@ -8,9 +8,11 @@ conversion), skipped when soffice is absent (CI installs it).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from dhtt_docs.pdf.bundle import (
     BundleError,
     BundleMeta,
     BundlePart,
+    ScanMemo,
     build_bundle,
 )
 from dhtt_docs.pdf.convert import convert_many
@@ -531,3 +534,118 @@ def test_normalise_pdf_writes_a_header_matching_the_features(tmp_path: Path) -> 
     newer.write_bytes((CORPUS / "sample-minimal-document.pdf").read_bytes())
     normalise_pdf(newer, title="Tờ trình", author="BHXH", subject="", keywords="", creation_date=DATE)
     assert newer.read_bytes()[:8] == b"%PDF-1.5"
+
+
+# --------------------------------------------------------------------------- issue 15: qpdf merge, scans remembered
+
+
+def _digests(parts: list[BundlePart]) -> dict[Path, str]:
+    return {Path(p.pdf): hashlib.sha256(Path(p.pdf).read_bytes()).hexdigest() for p in parts}
+
+
+def _office_parts(office_pdfs: dict[str, Path], tmp_path: Path) -> list[BundlePart]:
+    """Two different LibreOffice documents (both subset as BAAAAA+...) as the build's own, a scan attached."""
+    other = tmp_path / "other.docx"
+    doc = Document()
+    doc.add_paragraph("Quyết định khen thưởng – Ỹ Ữ Ặ")
+    doc.save(other)
+    assert convert_many([(other, tmp_path / "other.pdf")], workers=1) == []
+    scan = blank_pdf(tmp_path / "scan.pdf", 1, LETTER)
+    return [BundlePart("Báo cáo", office_pdfs["plain"], [BundlePart("Bản quét", scan)], trusted=True),
+            BundlePart("Quyết định", tmp_path / "other.pdf", trusted=True),
+            BundlePart("Báo cáo (bản 2)", office_pdfs["plain2"], trusted=True)]
+
+
+@pytest.mark.slow
+def test_remembered_scans_give_the_same_bytes_as_a_cold_merge(office_pdfs: dict[str, Path], tmp_path: Path) -> None:
+    parts = _office_parts(office_pdfs, tmp_path)
+    cold = tmp_path / "cold.pdf"
+    build_bundle(parts, cold, meta=META, duplex=True)
+    first = ScanMemo(None, _digests(parts))
+    build_bundle(parts, tmp_path / "first.pdf", meta=META, duplex=True, memo=first)
+    records = json.loads(json.dumps(first.records()))   # as the build keeps them: JSON on disk
+    assert set(records) == set(_digests(parts).values())   # the trusted files; the attachment is not remembered
+    assert any(r["renames"] for r in records.values()) and any(r["streams"] for r in records.values())
+    replayed = ScanMemo(records, _digests(parts))
+    build_bundle(parts, tmp_path / "replayed.pdf", meta=META, duplex=True, memo=replayed)
+    assert replayed.records() == records
+    assert cold.read_bytes() == (tmp_path / "first.pdf").read_bytes() == (tmp_path / "replayed.pdf").read_bytes()
+    fonts = subprocess.run(["pdffonts", str(cold)], capture_output=True, text=True).stdout
+    assert "BAAAAA+" not in fonts and "LiberationSerif" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts   # every font embedded
+    text = subprocess.run(["pdftotext", str(cold), "-"], capture_output=True, text=True).stdout
+    assert "Huân chương Lao động hạng Ba" in text and "Quyết định khen thưởng" in text
+
+
+def test_a_remembered_scan_that_does_not_fit_is_made_again(parts: list[BundlePart], tmp_path: Path) -> None:
+    for p in parts:
+        object.__setattr__(p, "trusted", True)
+    cold = tmp_path / "cold.pdf"
+    build_bundle(parts, cold, meta=META)
+    digests = _digests(parts)
+    junk = {digests[Path(parts[0].pdf)]: {"format": 1, "renames": [[999, 0, "/BaseFont", "/X"]], "streams": [],
+                                          "not_embedded": []},
+            digests[Path(parts[1].pdf)]: {"format": 0}}
+    memo = ScanMemo(junk, digests)
+    build_bundle(parts, tmp_path / "again.pdf", meta=META, memo=memo)
+    assert (tmp_path / "again.pdf").read_bytes() == cold.read_bytes()
+    assert memo.records()[digests[Path(parts[0].pdf)]]["renames"] == []   # scanned afresh, recorded again
+
+
+def test_a_broken_document_of_the_build_is_named_too(parts: list[BundlePart], tmp_path: Path, lang: str) -> None:
+    bad = tmp_path / "to-trinh.pdf"
+    bad.write_bytes(b"%PDF-1.7\nnot really")
+    parts[0] = BundlePart("Tờ trình", bad, trusted=True)
+    with pytest.raises(BundleError) as info:
+        build_bundle(parts, tmp_path / "ho-so.pdf", meta=META)
+    assert str(bad) in str(info.value)
+    if lang == "en":
+        assert_english(str(info.value), str(bad), "Cannot read PDF file", "attach it again")
+
+
+def test_a_file_used_twice_appears_twice(tmp_path: Path) -> None:
+    same = blank_pdf(tmp_path / "ban-sao.pdf", 3)
+    parts = [BundlePart("Bản 1", same), BundlePart("Bản 2", same)]
+    report = build_bundle(parts, tmp_path / "ho-so.pdf", meta=META, duplex=True)
+    reader = PdfReader(tmp_path / "ho-so.pdf")
+    assert len(reader.pages) == report.total_pages == 8
+    assert [item[1] for item in outline_tree(reader)] == [0, 4]
+    assert len({id(reader.pages[i].indirect_reference) for i in (0, 4)}) == 2
+
+
+def test_bundle_pages_look_like_the_documents(office_pdfs: dict[str, Path], tmp_path: Path) -> None:
+    """The merged page renders as the document's own page (pdftoppm, compared pixel for pixel)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) chưa cài")
+    out = tmp_path / "ho-so.pdf"
+    build_bundle([BundlePart("Tờ trình", blank_pdf(tmp_path / "t.pdf", 1)),
+                  BundlePart("Báo cáo", office_pdfs["plain"], trusted=True)], out, meta=META)
+    for pdf, page, stem in ((office_pdfs["plain"], 1, "doc"), (out, 2, "bundle")):
+        subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-gray", str(pdf),
+                        str(tmp_path / stem)], check=True)
+    doc, merged = (next(tmp_path.glob(f"{stem}*.pgm")).read_bytes() for stem in ("doc", "bundle"))
+    assert doc == merged
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file-handle limits are set with the resource module")
+def test_more_documents_than_open_files_allowed(tmp_path: Path) -> None:
+    """qpdf reads each input until the bundle is written; past the process's open-file limit they are read
+    into memory instead, and the bundle is the same bytes."""
+    docs = [blank_pdf(tmp_path / f"bao-cao-{i:03d}.pdf", 1 + i % 3) for i in range(120)]
+    parts = [BundlePart(f"Báo cáo {i}", doc, trusted=True) for i, doc in enumerate(docs)]
+    build_bundle(parts, tmp_path / "free.pdf", meta=META, duplex=True)
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from datetime import datetime, timedelta, timezone\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
+        "from dhtt_docs.pdf.bundle import BundleMeta, BundlePart, build_bundle\n"
+        f"docs = sorted(Path({str(tmp_path)!r}).glob('bao-cao-*.pdf'))\n"
+        "parts = [BundlePart(f'Báo cáo {i}', d, trusted=True) for i, d in enumerate(docs)]\n"
+        f"meta = BundleMeta({META.title!r}, {META.author!r}, {META.subject!r}, {META.keywords!r},\n"
+        "                  datetime(2024, 3, 15, 9, 30, tzinfo=timezone(timedelta(hours=7))))\n"
+        f"build_bundle(parts, Path({str(tmp_path / 'limited.pdf')!r}), meta=meta, duplex=True)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "limited.pdf").read_bytes() == (tmp_path / "free.pdf").read_bytes()

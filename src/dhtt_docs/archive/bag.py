@@ -40,6 +40,7 @@ from dhtt_docs.i18n import tr
 __all__ = ["BagError", "make_bag_zip", "verify_bag_zip"]
 
 _CHUNK = 1 << 20
+_WHOLE = 8 << 20   # files up to this size are copied in one read
 _COMPUTED = ("Payload-Oxum", "Bag-Size")
 HASHES = ("sha512", "sha256", "sha1", "md5")  # manifests we can check, strongest first
 LINE_WIDTH = 79   # RFC 8493 2.2.2: bag-info lines SHOULD NOT exceed 79 characters; longer values are folded
@@ -57,18 +58,22 @@ class _PayloadFile:
     name: str  # path inside data/, posix, NFC
     source: Path
     size: int
+    sha256: str | None = None   # known already (the caller hashed it), else computed while writing
 
 
-def make_bag_zip(out_zip: Path, payload: dict[str, Path], *, info: dict[str, str]) -> None:
+def make_bag_zip(out_zip: Path, payload: dict[str, Path], *, info: dict[str, str],
+                 digests: dict[str, str] | None = None) -> None:
     """Write a BagIt 1.0 bag of ``payload`` (paths inside ``data/`` -> source files) as a zip.
 
     ``info`` becomes ``bag-info.txt`` (e.g. Source-Organization,
     External-Identifier, Bagging-Date from the dossier); ``Payload-Oxum`` and
     ``Bag-Size`` are computed, and ``Bag-Software-Agent`` defaults to
     ``dhtt-docs <version>``. The zip is written atomically.
+    ``digests`` (payload name as given -> SHA-256 hex of that file now), when the caller
+    has just hashed the files anyway: the manifest uses them instead of hashing again.
     """
     out_zip = Path(out_zip)
-    files = _collect_payload(payload)
+    files = _collect_payload(payload, digests or {})
     root = out_zip.stem
     oxum_bytes = sum(f.size for f in files)
     bagit_txt = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -97,7 +102,7 @@ def make_bag_zip(out_zip: Path, payload: dict[str, Path], *, info: dict[str, str
         )) from err
 
 
-def _collect_payload(payload: dict[str, Path]) -> list[_PayloadFile]:
+def _collect_payload(payload: dict[str, Path], digests: dict[str, str]) -> list[_PayloadFile]:
     """Check payload names (relative, posix, no ``..``) and sources; sort by name."""
     files: dict[str, _PayloadFile] = {}
     for raw, source in payload.items():
@@ -115,8 +120,11 @@ def _collect_payload(payload: dict[str, Path]) -> list[_PayloadFile]:
                 f"File {source} not found, so it cannot be put into the archive bag (data/{name}). "
                 "Check that the file still exists, then run again.",
             ))
-        files[name] = _PayloadFile(name, source, source.stat().st_size)
+        files[name] = _PayloadFile(name, source, source.stat().st_size, digests.get(raw))
     return [files[n] for n in sorted(files, key=sort_key)]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def _clean_payload_name(raw: str) -> str:
@@ -129,7 +137,7 @@ def _clean_payload_name(raw: str) -> str:
         or "\\" in name
         or re.match(r"^[A-Za-z]:", name) is not None
         or any(p in ("", ".", "..") for p in parts)
-        or any(ord(ch) < 0x20 for ch in name)
+        or _CONTROL.search(name) is not None
     )
     if bad:
         raise BagError(tr(
@@ -159,14 +167,27 @@ def _write_bytes(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 def _write_file(zf: zipfile.ZipFile, name: str, item: _PayloadFile) -> str:
-    """Stream one payload file into the zip, hashing it on the way; return its SHA-256."""
-    digest = hashlib.sha256()
+    """Copy one payload file into the zip and return its SHA-256 (hashed on the way unless known).
+
+    A file up to ``_WHOLE`` bytes is read and written in one piece; a bigger one is streamed.
+    """
+    digest = None if item.sha256 else hashlib.sha256()
     written = 0
-    with item.source.open("rb") as src, detzip.open_entry(zf, name, item.size, stored=_stored(name)) as dst:
-        while chunk := src.read(_CHUNK):
-            digest.update(chunk)
-            dst.write(chunk)
-            written += len(chunk)
+    with item.source.open("rb") as src:
+        if item.size <= _WHOLE:
+            data = src.read(item.size + 1)
+            written = len(data)
+            if written == item.size:
+                if digest is not None:
+                    digest.update(data)
+                detzip.write_entry(zf, name, data, stored=_stored(name))
+        else:
+            with detzip.open_entry(zf, name, item.size, stored=_stored(name)) as dst:
+                while chunk := src.read(_CHUNK):
+                    if digest is not None:
+                        digest.update(chunk)
+                    dst.write(chunk)
+                    written += len(chunk)
     if written != item.size:
         raise BagError(tr(
             f"Tệp {item.source} thay đổi trong khi đóng gói. Hãy đóng chương trình đang sửa tệp "
@@ -174,7 +195,7 @@ def _write_file(zf: zipfile.ZipFile, name: str, item: _PayloadFile) -> str:
             f"{item.source} changed while it was being packed. Close the program that is editing it, "
             "then run again.",
         ))
-    return digest.hexdigest()
+    return item.sha256 if digest is None else digest.hexdigest()
 
 
 def _sha256(data: bytes) -> str:

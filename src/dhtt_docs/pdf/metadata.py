@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-__all__ = ["PRODUCER", "BundleMeta", "info_dict", "set_xmp", "xmp_packet"]
+__all__ = ["PRODUCER", "BundleMeta", "info_dict", "set_info_pikepdf", "set_xmp", "set_xmp_pikepdf", "xmp_packet"]
 
 #: Producer and creator written into every PDF we (re)write.
 PRODUCER = "dhtt-docs"
@@ -134,3 +134,19 @@ def set_xmp(writer: PdfWriter, packet: bytes) -> None:
     stream = cast(DictionaryObject, writer.root_object["/Metadata"].get_object())
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
+
+
+def set_info_pikepdf(pdf, meta: BundleMeta) -> None:
+    """:func:`info_dict` as the Info dictionary of a pikepdf.Pdf (a fresh indirect object)."""
+    import pikepdf
+
+    pdf.trailer.Info = pdf.make_indirect(
+        pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info_dict(meta).items()}))
+
+
+def set_xmp_pikepdf(pdf, packet: bytes) -> None:
+    """:func:`set_xmp` for a pikepdf.Pdf: a fresh ``/Type /Metadata /Subtype /XML`` stream (qpdf leaves
+    metadata streams uncompressed, as PDF/A wants)."""
+    import pikepdf
+
+    pdf.Root.Metadata = pdf.make_stream(packet, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)

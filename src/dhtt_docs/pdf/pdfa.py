@@ -29,10 +29,13 @@ if TYPE_CHECKING:
 __all__ = [
     "PDFA_CONFORMANCE",
     "PDFA_PART",
+    "carry_output_intent",
     "carry_pdfa_markers",
+    "check_pdfa_written",
     "check_pdfa_markers",
     "pdfaid_of",
     "pin_icc_dates",
+    "pin_icc_dates_pikepdf",
 ]
 
 PDFA_PART = "2"
@@ -43,16 +46,20 @@ _PDFAID_PART = re.compile(r"pdfaid:part(?:>|=[\"'])\s*(\d)")
 _PDFAID_CONF = re.compile(r"pdfaid:conformance(?:>|=[\"'])\s*([A-Za-z])")
 
 
-def _xmp_text(reader: PdfReader) -> str:
+def _xmp_text(reader) -> str:
+    """The XMP packet of a pypdf reader or a pikepdf.Pdf, "" when none or unreadable."""
     try:
+        if not isinstance(reader, PdfReader):   # pikepdf
+            xmp = reader.Root.get("/Metadata")
+            return xmp.read_bytes().decode("utf-8", "replace") if xmp is not None else ""
         xmp = reader.xmp_metadata
         return xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
     except Exception:  # noqa: BLE001 - unreadable XMP counts as none
         return ""
 
 
-def pdfaid_of(reader: PdfReader) -> tuple[str, str] | None:
-    """PDF/A part and conformance claimed by a file's XMP, if any."""
+def pdfaid_of(reader) -> tuple[str, str] | None:
+    """PDF/A part and conformance claimed by a file's XMP (pypdf reader or pikepdf.Pdf), if any."""
     text = _xmp_text(reader)
     part = _PDFAID_PART.search(text)
     conf = _PDFAID_CONF.search(text)
@@ -62,9 +69,7 @@ def pdfaid_of(reader: PdfReader) -> tuple[str, str] | None:
 
 
 def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
-    for part in parts:
-        yield part
-        yield from _flatten(part.attachments)
+    return (p for top in parts for p in top.with_attachments())
 
 
 def carry_pdfa_markers(
@@ -93,14 +98,43 @@ def carry_pdfa_markers(
         if not_pdfa or loose:
             findings.append(_pdfa_finding(part, not_pdfa, loose))
     if intents is None:
-        raise BundleError(t(
-            "Không tệp nào trong bộ hồ sơ là PDF/A nên không giữ được dấu PDF/A. "
-            "Hãy tạo lại các PDF với tùy chọn --pdfa.",
-            "No file in the bundle is PDF/A, so the PDF/A markers cannot be kept. "
-            "Make the PDFs again with the --pdfa option.",
-        ))
+        raise _no_pdfa_input()
     writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
     return findings
+
+
+def carry_output_intent(dst, parts: list[BundlePart], opened: dict, loose: dict[Path, list[str]]) -> list[Finding]:
+    """:func:`carry_pdfa_markers` for the pikepdf bundle: ``opened`` maps each input's path to its
+    pikepdf.Pdf, ``loose`` to the fonts it uses without embedding them."""
+    findings: list[Finding] = []
+    intents = None
+    done: set[Path] = set()
+    for part in _flatten(parts):
+        src = opened[Path(part.pdf)]
+        has_intent = "/OutputIntents" in src.Root
+        if has_intent and intents is None:
+            found = src.Root.OutputIntents
+            intents = dst.copy_foreign(found if found.is_indirect else src.make_indirect(found))
+        if Path(part.pdf) in done:
+            continue
+        done.add(Path(part.pdf))
+        not_pdfa = not has_intent or pdfaid_of(src) is None
+        fonts = loose.get(Path(part.pdf), [])
+        if not_pdfa or fonts:
+            findings.append(_pdfa_finding(part, not_pdfa, fonts))
+    if intents is None:
+        raise _no_pdfa_input()
+    dst.Root.OutputIntents = intents
+    return findings
+
+
+def _no_pdfa_input() -> BundleError:
+    return BundleError(t(
+        "Không tệp nào trong bộ hồ sơ là PDF/A nên không giữ được dấu PDF/A. "
+        "Hãy tạo lại các PDF với tùy chọn --pdfa.",
+        "No file in the bundle is PDF/A, so the PDF/A markers cannot be kept. "
+        "Make the PDFs again with the --pdfa option.",
+    ))
 
 
 def _pdfa_finding(part: BundlePart, not_pdfa: bool, loose: list[str]) -> Finding:
@@ -146,6 +180,24 @@ def pin_icc_dates(writer: PdfWriter, when: datetime) -> None:
             continue
 
 
+def pin_icc_dates_pikepdf(pdf, when: datetime) -> None:
+    """:func:`pin_icc_dates` for a pikepdf.Pdf."""
+    intents = pdf.Root.get("/OutputIntents")
+    if intents is None:
+        return
+    for intent in intents:
+        profile = intent.get("/DestOutputProfile")
+        if profile is None:
+            continue
+        try:
+            data = profile.read_bytes()
+            pinned = _icc_with_date(data, when)
+            if pinned != data:
+                profile.write(pinned)   # qpdf compresses it again when writing
+        except Exception:  # noqa: BLE001 - an exotic filter: leave the profile as it is
+            continue
+
+
 def _icc_with_date(data: bytes, when: datetime) -> bytes:
     """ICC profile bytes with header date ``when`` (and its MD5 profile ID redone if set)."""
     if len(data) < 128 or data[36:40] != b"acsp":
@@ -167,9 +219,22 @@ def check_pdfa_markers(path: Path) -> None:
     reader = PdfReader(path)
     root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
     if "/OutputIntents" not in root or pdfaid_of(reader) != (PDFA_PART, PDFA_CONFORMANCE):
-        raise BundleError(t(
-            f"Bộ hồ sơ {path} mất dấu PDF/A sau khi ghép (lỗi chương trình). "
-            "Hãy báo lỗi kèm tệp này, hoặc chạy lại không có --pdfa.",
-            f"The bundle {path} lost its PDF/A markers while merging (a program error). "
-            "Please report the bug with this file, or run again without --pdfa.",
-        ))
+        raise _markers_lost(path)
+
+
+def check_pdfa_written(path: Path) -> None:
+    """:func:`check_pdfa_markers` with pikepdf (which reads only the objects it needs)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        if "/OutputIntents" not in pdf.Root or pdfaid_of(pdf) != (PDFA_PART, PDFA_CONFORMANCE):
+            raise _markers_lost(path)
+
+
+def _markers_lost(path: Path) -> BundleError:
+    return BundleError(t(
+        f"Bộ hồ sơ {path} mất dấu PDF/A sau khi ghép (lỗi chương trình). "
+        "Hãy báo lỗi kèm tệp này, hoặc chạy lại không có --pdfa.",
+        f"The bundle {path} lost its PDF/A markers while merging (a program error). "
+        "Please report the bug with this file, or run again without --pdfa.",
+    ))
