@@ -197,6 +197,35 @@ def _scrub(detail: str, path: str) -> str:
 _CACHE: dict[str, PdfCheck] = {}
 
 
+def checker_version() -> str:
+    """Which pikepdf (and so qpdf) checks the PDFs, without importing it: remembered checks are its answers."""
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("pikepdf-") and name.endswith((".dist-info", ".egg-info")):
+                return name
+    return "pikepdf"
+
+
+def remembered_checks() -> dict[str, list]:
+    """The checks made in this process, by the PDF's SHA-256 (for the build cache)."""
+    return {k: [c.status, c.detail, c.pages] for k, c in sorted(_CACHE.items())[:1000]}
+
+
+def seed_checks(entries) -> None:
+    """Checks an earlier build made (see `remembered_checks`); anything malformed is ignored."""
+    for k, v in (entries.items() if isinstance(entries, dict) else ()):
+        if (isinstance(k, str) and isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
+                and isinstance(v[1], str) and type(v[2]) is int):
+            _CACHE.setdefault(k, PdfCheck(v[0], v[1], v[2]))
+
+
 def _key(path: Path) -> str:
     """The file's content hash: equal bytes are checked once per process, wherever they lie."""
     import hashlib
