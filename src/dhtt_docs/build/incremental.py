@@ -21,7 +21,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
 from dhtt_docs.findings import Finding, Severity
@@ -111,8 +111,11 @@ RECORD_FORMAT = 1
 
 
 def make_record(folder: Path, out: Path, opts: BuildOptions, report: Report, jobs: list, lint: list[Finding],
-                draft: bool) -> dict | None:
-    """What `unchanged_since` compares and says again: the build's inputs, its findings, its counts."""
+                draft: bool, tool: str, profile_digest: Callable[[str], str]) -> dict | None:
+    """What `unchanged_since` compares and says again: the build's inputs, its findings, its counts.
+
+    `tool` and `profile_digest` are those the build's key used (pipeline's).
+    """
     from dhtt_docs.dossier.attachments import declared
 
     rnd = report.round
@@ -130,14 +133,14 @@ def make_record(folder: Path, out: Path, opts: BuildOptions, report: Report, job
     lint_json = [_finding_json(f) for f in lint]
     if any(f is None for f in findings + lint_json):
         return None   # a finding this record cannot say again exactly: no short cut
-    return {"format": RECORD_FORMAT, "inputs": inputs(folder, out, opts, attachments, sorted(others)),
+    profile = [report.profile.id, profile_digest(report.profile.id)] if report.profile is not None else None
+    return {"format": RECORD_FORMAT, "inputs": inputs(folder, out, opts, attachments, sorted(others), tool, profile),
             "findings": findings, "lint": lint_json, "draft": draft, "documents": len(jobs)}
 
 
-def inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], others: list[str]) -> dict:
+def inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], others: list[str], tool: str,
+           profile: list | None) -> dict:
     """Everything the build's outputs and findings depend on, as it is now (hashes, never dates)."""
-    from dhtt_docs import __version__
-
     folder = Path(folder)
     engine = None
     if opts.pdf:
@@ -145,7 +148,8 @@ def inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], 
         engine = converter_identity(opts.converter)
     root = folder.resolve()
     return {
-        "tool": __version__,
+        "tool": tool,
+        "profile": profile,                       # the plan's id and the digest the build's key used
         "folder": str(folder.absolute()),
         "out": str(out),
         "options": {"pdf": opts.pdf, "pdfa": opts.pdfa, "duplex": opts.duplex, "force": opts.force,
@@ -212,7 +216,8 @@ def _finding(j: list) -> Finding:
                    params=params)
 
 
-def unchanged_since(folder: Path, out: Path, opts: BuildOptions, cache_root: Path | None) -> dict | None:
+def unchanged_since(folder: Path, out: Path, opts: BuildOptions, cache_root: Path | None, tool: str,
+                    profile_digest: Callable[[str], str]) -> dict | None:
     """The last build's record when nothing it read has changed and OUT is as it left it; else None.
 
     Reads only the note, the round's files (hashes) and OUT's file dates: nothing is parsed or loaded.
@@ -228,7 +233,9 @@ def unchanged_since(folder: Path, out: Path, opts: BuildOptions, cache_root: Pat
         return None
     try:
         was = record["inputs"]
-        now = inputs(folder, out, opts, [a[0] for a in was["attachments"]], [f[0] for f in was["files"]])
+        profile = [was["profile"][0], profile_digest(was["profile"][0])] if was["profile"] is not None else None
+        now = inputs(folder, out, opts, [a[0] for a in was["attachments"]], [f[0] for f in was["files"]], tool,
+                     profile)
         if now != was:
             return None
         files = _out_as_left(out, note.get("files"))

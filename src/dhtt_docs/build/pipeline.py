@@ -33,6 +33,7 @@ from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
 from dhtt_docs.build.incremental import NOT_BUILT, Plan, keep_unchanged, make_record, remember, still_current
+from dhtt_docs.rules.profile_files import profile_digest   # light: pydantic is imported when a profile is read
 
 if TYPE_CHECKING:   # loaded when a build needs them: a rebuild with nothing changed never does
     from dhtt_docs.documents.render import DocumentJob
@@ -166,13 +167,6 @@ def submission_datetime(report: Report) -> datetime:
     return datetime.combine(sub.submission.date, time(0, 0))
 
 
-def profile_digest(profile) -> str:
-    """rules.profile_files.profile_digest, imported when first used (it brings pydantic)."""
-    from dhtt_docs.rules.profile_files import profile_digest as digest
-
-    return digest(profile)
-
-
 def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> BuildResult:
     """Run the whole build. Never raises for bad input: findings say what is wrong."""
     folder = Path(folder)
@@ -210,7 +204,8 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         with result.timed("plan"):
             plan = _plan(report, opts, result, cache)
             plan = Plan(plan.jobs, plan.pdf_keys, plan.key,
-                        record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft))
+                        record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft, __version__,
+                                           profile_digest))
         if still_current(out, plan, cache, result):
             return result
         keep_signed(out)
@@ -230,7 +225,7 @@ def _nothing_changed(folder: Path, out: Path, opts: BuildOptions, cache_root: Pa
     if cache_root is None or not cache_root.is_dir():
         return None
     with build_lock(out, cache_root):
-        same = unchanged_since(folder, out, opts, cache_root)
+        same = unchanged_since(folder, out, opts, cache_root, __version__, profile_digest)
     if same is None:
         return None
     record = same["record"]
