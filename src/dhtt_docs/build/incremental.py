@@ -157,11 +157,11 @@ def inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], 
                     "cache": opts.cache},   # the converter: by what it is ("engine"), as the PDF keys
         "engine": engine,
         "submission": _digest(folder / "submission.yaml"),
-        "candidates": _listing(folder / "candidates", with_digests=True),
+        "candidates": _listing(folder / "candidates"),
         "attachments": [[rel, *_attachment(root, rel)] for rel in attachments],
         "files": [[p, _digest(Path(p))] for p in others],
-        "plans": _listing(Path(__file__).resolve().parent.parent / "rules" / "plans", with_digests=True),
-        "templates": _listing(Path(opts.templates), with_digests=False) if opts.templates else None,
+        "plans": _listing(Path(__file__).resolve().parent.parent / "rules" / "plans"),
+        "templates": _listing(Path(opts.templates)) if opts.templates else None,   # all linted
     }
 
 
@@ -172,7 +172,7 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def _listing(folder: Path, with_digests: bool) -> list | None:
+def _listing(folder: Path) -> list | None:
     """A folder's entries: name, what it is (a link: where it points), and each file's hash."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -182,7 +182,7 @@ def _listing(folder: Path, with_digests: bool) -> list | None:
     for e in entries:
         try:
             kind = "link:" + os.path.realpath(e.path) if e.is_symlink() else "dir" if e.is_dir() else "file"
-            digest = file_digest(Path(e.path)) if with_digests and e.is_file() else None
+            digest = file_digest(Path(e.path)) if e.is_file() else None
         except OSError:
             kind, digest = "unreadable", None
         out.append([e.name, kind, digest])

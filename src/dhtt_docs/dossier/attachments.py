@@ -213,9 +213,14 @@ def checker_version() -> str:
     return "pikepdf"
 
 
+#: What a loaded machine may cause once (the check's time or memory ran out): checked again next time.
+_TRANSIENT = ("too_slow", "too_big")
+
+
 def remembered_checks() -> dict[str, list]:
     """The checks made in this process, by the PDF's SHA-256 (for the build cache)."""
-    return {k: [c.status, c.detail, c.pages] for k, c in sorted(_CACHE.items())[:1000]}
+    return {k: [c.status, c.detail, c.pages] for k, c in sorted(_CACHE.items())[:1000]
+            if c.status not in _TRANSIENT}
 
 
 def seed_checks(entries) -> None:
