@@ -254,3 +254,17 @@ def test_with_pdfs_the_short_cut_counts_pdfs(work):
     (work / "build/bundle/bhxh-thanh-hoa-2024.pdf").unlink()
     third = go(work, pdf=True)
     assert not short_cut(third) and (work / "build/bundle/bhxh-thanh-hoa-2024.pdf").is_file()
+
+
+@pytest.mark.parametrize("damage", ['{"key": 1', '{"record": {"format": 1, "inputs": 3}}', '[]',
+                                    "RECORD_FINDINGS"])
+def test_damaged_record_takes_the_normal_way(work, damage):
+    go(work)
+    note = work / ".dhtt-cache" / f"{_note_name((work / 'build').absolute())}.json"
+    if damage == "RECORD_FINDINGS":
+        value = json.loads(note.read_text(encoding="utf-8"))
+        value["record"]["findings"] = [["nonsense"]]
+        damage = json.dumps(value)
+    note.write_text(damage, encoding="utf-8")
+    result = go(work)
+    assert not short_cut(result) and result.stats == {"docx_reused": N_DOCS}

@@ -229,10 +229,14 @@ def _nothing_changed(folder: Path, out: Path, opts: BuildOptions, cache_root: Pa
     if same is None:
         return None
     record = same["record"]
-    findings, lint = recorded_findings(record)
+    try:
+        findings, lint = recorded_findings(record)
+        draft, documents = bool(record["draft"]), int(record["documents"])
+    except (KeyError, TypeError, ValueError, IndexError):   # a damaged record: the normal way
+        return None
     result = BuildResult(RecordedReport(folder, findings), findings=lint, out=out, written=same["files"],
-                         unchanged=same["files"], draft=bool(record["draft"]), reused=int(record["documents"]),
-                         pdf_reused=int(record["documents"]) if opts.pdf else None)
+                         unchanged=same["files"], draft=draft, reused=documents,
+                         pdf_reused=documents if opts.pdf else None)
     result.timings["check"] = _time.perf_counter() - start
     return result
 
