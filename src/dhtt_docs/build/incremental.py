@@ -150,7 +150,7 @@ def inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], 
     return {
         "tool": tool,
         "profile": profile,                       # the plan's id and the digest the build's key used
-        "folder": str(folder.absolute()),
+        "folder": [str(folder.absolute()), str(root)],      # the round's name (bundle, bag) is the resolved one
         "out": str(out),
         "options": {"pdf": opts.pdf, "pdfa": opts.pdfa, "duplex": opts.duplex, "force": opts.force,
                     "templates": str(Path(opts.templates).absolute()) if opts.templates else None,
