@@ -21,7 +21,10 @@ from dhtt_docs.build.cache import key_of
 
 
 class Memo:
+    """The round's memo in the cache folder `root` (None: none): read, and the hints and checks seeded, here."""
+
     def __init__(self, root: Path | None, folder: Path):
+        from dhtt_docs import vocab
         from dhtt_docs.dossier.parsecache import ParseMemo
 
         self.root = root
@@ -31,7 +34,6 @@ class Memo:
         self._saved_hints = saved.get("hints")
         self._saved_checks = saved.get("checks") if saved.get("checker") else None
         self._saved_checker = saved.get("checker")
-        from dhtt_docs import vocab
         vocab.seed_closest(self._saved_hints)
         if self._saved_checks:
             from dhtt_docs.dossier.attachments import checker_version, seed_checks
