@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time as _time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
@@ -203,9 +203,8 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         memo.save(cache)
         with result.timed("plan"):
             plan = _plan(report, opts, result, cache)
-            plan = Plan(plan.jobs, plan.pdf_keys, plan.key,
-                        record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft, __version__,
-                                           profile_digest))
+            plan = replace(plan, record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft,
+                                                    __version__, profile_digest))
         if still_current(out, plan, cache, result):
             return result
         keep_signed(out)
