@@ -15,10 +15,12 @@ import shutil
 import tempfile
 import time as _time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
+
+from typing import TYPE_CHECKING
 
 from dhtt_docs import __version__
 from dhtt_docs.build.janitor import Janitor
@@ -30,11 +32,13 @@ from dhtt_docs.i18n import Text, get_lang, set_lang, t, tr
 from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
-from dhtt_docs.build.incremental import NOT_BUILT, Plan, keep_unchanged, remember, still_current
-from dhtt_docs.dossier.loader import Round, load_round
-from dhtt_docs.rules.profile import profile_digest
-from dhtt_docs.documents.render import DocumentJob
-from dhtt_docs.rules.engine import Report, evaluate
+from dhtt_docs.build.incremental import NOT_BUILT, Plan, keep_unchanged, make_record, remember, still_current
+from dhtt_docs.rules.profile_files import profile_digest   # light: pydantic is imported when a profile is read
+
+if TYPE_CHECKING:   # loaded when a build needs them: a rebuild with nothing changed never does
+    from dhtt_docs.documents.render import DocumentJob
+    from dhtt_docs.dossier.loader import Round
+    from dhtt_docs.rules.engine import Report
 
 DOCUMENTS = "documents"
 BUNDLE = "bundle"
@@ -170,28 +174,70 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     check_output(out)
     check_converter(opts)
     start = _time.perf_counter()
-    report = evaluate(load_round(folder))
+    cache_root = _cache_root(folder, opts)
+    same = _nothing_changed(folder, out, opts, cache_root, start)
+    if same is not None:
+        return same
+    from dhtt_docs.build.memo import Memo
+    from dhtt_docs.dossier.loader import load_round
+    from dhtt_docs.rules.engine import evaluate
+
+    memo = Memo(cache_root, folder)
+    report = evaluate(load_round(folder, memo=memo.parsed))
     result = BuildResult(report)
     result.timings["load"] = _time.perf_counter() - start
     if report.round.submission is None or (not report.ok and not opts.force):
         return result
     result.draft = not report.ok
 
-    from dhtt_docs.documents.render import lint_templates
-    lint = lint_templates(opts.templates) if opts.templates else []
+    lint = []
+    if opts.templates:
+        from dhtt_docs.documents.render import lint_templates
+        lint = lint_templates(opts.templates)
     result.findings.extend(lint)
     if any(f.severity is Severity.ERROR for f in lint):
         return result
 
-    cache = BuildCache((opts.cache_dir or folder / CACHE_DIR) if opts.cache else None)
+    cache = BuildCache(cache_root)
     with build_lock(out, cache.root):   # one build at a time per OUT and cache
+        memo.save(cache)
         with result.timed("plan"):
             plan = _plan(report, opts, result, cache)
+            plan = replace(plan, record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft,
+                                                    __version__, profile_digest))
         if still_current(out, plan, cache, result):
             return result
         keep_signed(out)
         with Janitor() as janitor:
             return _build_and_swap(out, plan, opts, result, progress, cache, janitor)
+
+
+def _cache_root(folder: Path, opts: BuildOptions) -> Path | None:
+    return Path(opts.cache_dir or folder / CACHE_DIR).absolute() if opts.cache else None
+
+
+def _nothing_changed(folder: Path, out: Path, opts: BuildOptions, cache_root: Path | None,
+                     start: float) -> BuildResult | None:
+    """The short cut: every input and OUT as the last build left them -> its result again, nothing loaded."""
+    from dhtt_docs.build.incremental import RecordedReport, recorded_findings, unchanged_since
+
+    if cache_root is None or not cache_root.is_dir():
+        return None
+    with build_lock(out, cache_root):
+        same = unchanged_since(folder, out, opts, cache_root, __version__, profile_digest)
+    if same is None:
+        return None
+    record = same["record"]
+    try:
+        findings, lint = recorded_findings(record)
+        draft, documents = bool(record["draft"]), int(record["documents"])
+    except (KeyError, TypeError, ValueError, IndexError):   # a damaged record: the normal way
+        return None
+    result = BuildResult(RecordedReport(folder, findings), findings=lint, out=out, written=same["files"],
+                         unchanged=same["files"], draft=draft, reused=documents,
+                         pdf_reused=documents if opts.pdf else None)
+    result.timings["check"] = _time.perf_counter() - start
+    return result
 
 
 def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,

@@ -17,16 +17,53 @@ from dhtt_docs.cli import clicktext
 
 clicktext.install()   # before the commands are defined: click's own words in the chosen language
 
-from dhtt_docs.cli.commands import (archive, build, doctor, init, new, plan, serve, sign, status, templates,
-                                    validate, verify, xlsx)
 from dhtt_docs.cli.errors import EXIT_INTERNAL, EXIT_USAGE, internal_error_text, usage_line
 from dhtt_docs.cli.options import LANG_HELP, _set_lang, default_lang
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
 
 
+#: One module per command (cli/commands/<name>.py, the command is the module's attribute of that name),
+#: imported when the command is run: `dhtt-docs build` never loads what `validate` or `serve` need.
+COMMAND_MODULES = ("archive", "build", "doctor", "init", "new", "plan", "serve", "sign", "status", "templates",
+                   "validate", "verify", "xlsx")
+
+
 class _Group(click.Group):
-    """Usage errors in one line (exit 2); any unexpected exception in one line (exit 3) unless --debug."""
+    """Usage errors in one line (exit 2); any unexpected exception in one line (exit 3) unless --debug.
+
+    The commands are imported when one is asked for (`get_command`); `commands` (help, a listing) has them all.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._pending = list(COMMAND_MODULES)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> dict:
+        while self._pending:
+            self._load(self._pending[0])
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict) -> None:
+        self._commands = value
+
+    def _load(self, name: str) -> None:
+        import importlib
+
+        self._pending.remove(name)
+        module = importlib.import_module(f"dhtt_docs.cli.commands.{name}")
+        cmd = getattr(module, name)
+        self._commands[cmd.name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        if cmd_name in self._pending:
+            self._load(cmd_name)
+        return self._commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         set_lang(default_lang())   # DHTT_LANG or Vietnamese, until --lang says otherwise
@@ -83,10 +120,6 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     # Each command starts from the chosen language (or DHTT_LANG, or Vietnamese), never from a previous
     # in-process run's; a --lang after the subcommand then overrides it.
     set_lang(lang or default_lang())
-
-
-for _module in (validate, build, verify, doctor, templates, init, new, xlsx, status, plan, serve, sign, archive):
-    cli.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[1]))
 
 
 def main() -> None:

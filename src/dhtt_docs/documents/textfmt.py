@@ -130,11 +130,16 @@ def smart_quotes(s: str) -> str:
     return _QUOTED.sub("\u201c\\1\u201d", s) if '"' in s else s
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def typeset(s: str) -> str:
     """Typographic quotes and no-break spaces/hyphens where a line must not break."""
     if not s:
         return s
     s = smart_quotes(s)
+    if "/" not in s and "Số:" not in s and not _DIGIT.search(s):
+        return s    # nothing below can match (each needs a digit, a '/' or 'Số:'): most values of a round
     s = _YEAR_RANGE.sub(lambda m: f"{m.group(1)}{NBSP}{NB_HYPHEN}{NBSP}{m.group(2)}", s)
     s = _DOC_CODE.sub(lambda m: m.group(1).replace(" ", NBSP) + NB_HYPHEN + m.group(2).replace("-", NB_HYPHEN), s)
     s = _SO.sub("Số:" + NBSP, s)

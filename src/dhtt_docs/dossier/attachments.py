@@ -197,6 +197,40 @@ def _scrub(detail: str, path: str) -> str:
 _CACHE: dict[str, PdfCheck] = {}
 
 
+def checker_version() -> str:
+    """Which pikepdf (and so qpdf) checks the PDFs, without importing it: remembered checks are its answers."""
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("pikepdf-") and name.endswith((".dist-info", ".egg-info")):
+                return name
+    return "pikepdf"
+
+
+#: What a loaded machine may cause once (the check's time or memory ran out): checked again next time.
+_TRANSIENT = ("too_slow", "too_big")
+
+
+def remembered_checks() -> dict[str, list]:
+    """The checks made in this process, by the PDF's SHA-256 (for the build cache)."""
+    return {k: [c.status, c.detail, c.pages] for k, c in sorted(_CACHE.items())[:1000]
+            if c.status not in _TRANSIENT}
+
+
+def seed_checks(entries) -> None:
+    """Checks an earlier build made (see `remembered_checks`); anything malformed is ignored."""
+    for k, v in (entries.items() if isinstance(entries, dict) else ()):
+        if (isinstance(k, str) and isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
+                and isinstance(v[1], str) and type(v[2]) is int):
+            _CACHE.setdefault(k, PdfCheck(v[0], v[1], v[2]))
+
+
 def _key(path: Path) -> str:
     """The file's content hash: equal bytes are checked once per process, wherever they lie."""
     import hashlib
@@ -314,8 +348,11 @@ def _check_words(check: PdfCheck) -> Text:
     return words.get(check.status, words["broken"])
 
 
-def pdf_problem(path: Path) -> Text | None:
-    """Why `path` is not a usable PDF, or None when it is one (repairable files are usable)."""
+def pdf_problem(path: Path, checks: dict[Path, PdfCheck] | None = None) -> Text | None:
+    """Why `path` is not a usable PDF, or None when it is one (repairable files are usable).
+
+    `checks`: those `inspect_pdfs` already made (by path), so the file is not hashed again.
+    """
     try:
         size = path.stat().st_size
         if size == 0:
@@ -329,7 +366,7 @@ def pdf_problem(path: Path) -> Text | None:
             pass
     except OSError as e:
         return t(f"không đọc được ({e.strerror})", f"cannot be read ({e.strerror})")
-    check = inspect_pdf(path)
+    check = checks[path] if checks and path in checks else inspect_pdf(path)
     return None if check.usable else _check_words(check)
 
 
@@ -343,8 +380,10 @@ def check_attachments(rnd: Round) -> tuple[list[Attachment], dict[str, list[Find
             resolved, why = resolve_inside(rnd.folder, rel)
             if resolved is not None and why is None and resolved.is_file():
                 files.append(resolved)
+    checks: dict[Path, PdfCheck] = {}
     try:
-        inspect_pdfs([f for f in files if 0 < f.stat().st_size <= MAX_ATTACHMENT_BYTES])  # one child for all
+        sizes = {f: f.stat().st_size for f in dict.fromkeys(files)}   # each file once, however often it is named
+        checks = inspect_pdfs([f for f, size in sizes.items() if 0 < size <= MAX_ATTACHMENT_BYTES])  # one child
     except OSError:
         pass
     for c in rnd.candidates:
@@ -355,14 +394,14 @@ def check_attachments(rnd: Round) -> tuple[list[Attachment], dict[str, list[Find
                 why = t("không có trong thư mục đợt xét: hãy chép bản quét vào đó, hoặc sửa tên tệp",
                         "is not in the round folder: copy the scan there, or correct the file name")
             if resolved is not None and why is None:
-                why = pdf_problem(resolved)
+                why = pdf_problem(resolved, checks)
             if why:
                 problems.setdefault(c.id, []).append(Finding(
                     Severity.ERROR, t(f"Tệp đính kèm '{rel}' ", f"The attachment '{rel}' ") + why + ".",
                     clause="dossier", code="attachment.unusable", params={"file": rel}, **where))
                 continue
             good.append(Attachment(c.id, rel, resolved, title))
-            status = inspect_pdf(resolved).status
+            status = (checks[resolved] if resolved in checks else inspect_pdf(resolved)).status
             note = _repair_note(status, rel)
             if note is not None:
                 problems.setdefault(c.id, []).append(Finding(

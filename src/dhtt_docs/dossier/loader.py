@@ -12,7 +12,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,6 +22,9 @@ from dhtt_docs.dossier.schema import Collective, Individual, Submission
 from dhtt_docs.vocab import match_kind, slugify
 from dhtt_docs.dossier.labels import describe, field_label
 from dhtt_docs.dossier.yamlsource import MAX_FINDINGS_PER_FILE, SourceMap, cap_findings, parse_yaml_text, path_to_key, read_yaml
+
+if TYPE_CHECKING:
+    from dhtt_docs.dossier.parsecache import ParseMemo
 
 ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_FILE = "submission.yaml"
@@ -242,10 +245,14 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
 # --- the round ---------------------------------------------------------------
 
 
-def load_candidate(path: Path, folder: Path, text: str | None = None) -> tuple[Candidate, list[Finding]]:
-    """One candidate file; with `text`, that text stands for the file's content (the web form's unsaved edits)."""
+def load_candidate(path: Path, folder: Path, text: str | None = None,
+                   memo: ParseMemo | None = None) -> tuple[Candidate, list[Finding]]:
+    """One candidate file; with `text`, that text stands for the file's content (the web form's unsaved edits).
+
+    `memo`: files parsed before, found again by their bytes (a rebuild parses only what changed).
+    """
     rel = path.relative_to(folder).as_posix()
-    doc = read_yaml(path, rel) if text is None else parse_yaml_text(text, rel)
+    doc = read_yaml(path, rel, memo) if text is None else parse_yaml_text(text, rel)
     findings = list(doc.findings)
     cid = path.stem
     kind = None
@@ -286,13 +293,13 @@ def _readable_name(data: Any) -> str | None:
     return None
 
 
-def load_submission(path: Path, text: str | None = None
+def load_submission(path: Path, text: str | None = None, memo: ParseMemo | None = None
                     ) -> tuple[Submission | None, SourceMap, list[Finding], Any]:
     """submission.yaml: the model, the lines, the findings and the data as read (even when invalid).
 
     With `text`, that text stands for the file's content (the web form's unsaved edits).
     """
-    doc = read_yaml(path, SUBMISSION_FILE) if text is None else parse_yaml_text(text, SUBMISSION_FILE)
+    doc = read_yaml(path, SUBMISSION_FILE, memo) if text is None else parse_yaml_text(text, SUBMISSION_FILE)
     findings = list(doc.findings)
     submission = None
     if doc.data is not None:
@@ -301,8 +308,11 @@ def load_submission(path: Path, text: str | None = None
     return submission, doc.source, findings, doc.data
 
 
-def load_round(folder: Path) -> Round:
-    """Read a round folder. Problems are in `round.findings`; never raises for content."""
+def load_round(folder: Path, memo: ParseMemo | None = None) -> Round:
+    """Read a round folder. Problems are in `round.findings`; never raises for content.
+
+    `memo`: files parsed before, found again by their bytes (`dossier/parsecache.py`).
+    """
     folder = Path(folder)
     sub_path = folder / SUBMISSION_FILE
     findings: list[Finding] = []
@@ -318,12 +328,13 @@ def load_round(folder: Path) -> Round:
                "or create a new round with `dhtt-docs init <folder>`."),
             file=SUBMISSION_FILE, line=None, clause="dossier", code="file.missing"))
     else:
-        submission, source, errs, raw = load_submission(sub_path)
+        submission, source, errs, raw = load_submission(sub_path, memo=memo)
         findings.extend(errs)
 
     rnd = Round(folder, submission, source, submission_data=raw)
     cand_dir = folder / CANDIDATES_DIR
     files = sorted(cand_dir.glob("*")) if cand_dir.is_dir() else []
+    seen: set[str] = set()   # ids already taken (a set: 500 candidates are not 125,000 comparisons)
     for path in files:
         rel = path.relative_to(folder).as_posix()
         if path.name.startswith(".") or path.is_dir():
@@ -355,14 +366,15 @@ def load_round(folder: Path) -> Round:
                    + (f" (for example '{suggestion}{path.suffix}')" if suggestion else "") + ". Rename the file."),
                 file=rel, line=None, key=None, clause="dossier", code="file.bad_id"))
             continue
-        if any(c.id == path.stem for c in rnd.candidates):
+        if path.stem in seen:
             findings.append(Finding(
                 Severity.ERROR, t(f"Mã '{path.stem}' trùng với một tệp khác (.yaml và .yml): hãy xóa một tệp.",
                                    f"The id '{path.stem}' is used by another file too (.yaml and .yml): "
                                    "delete one of the two files."),
                 file=rel, line=None, clause="dossier", code="file.duplicate_id"))
             continue
-        cand, errs = load_candidate(path, folder)
+        cand, errs = load_candidate(path, folder, memo=memo)
+        seen.add(cand.id)
         rnd.candidates.append(cand)
         findings.extend(errs)
     if not cand_dir.is_dir() and sub_path.is_file():

@@ -187,14 +187,23 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
     return text
 
 
-def read_yaml(path: Path, rel: str) -> YamlDoc:
-    """Parse one file; never raises for bad content (OSError aside)."""
+def read_yaml(path: Path, rel: str, memo=None) -> YamlDoc:
+    """Parse one file; never raises for bad content (OSError aside).
+
+    `memo` (a `parsecache.ParseMemo`): the earlier result when the file's bytes are the same.
+    """
+    raw = path.read_bytes()
+    if memo is not None:
+        known = memo.get(rel, raw)
+        if known is not None:
+            return known
     findings: list[Finding] = []
     source = SourceMap(rel)
-    text = _decode(path.read_bytes(), rel, findings)
-    if text is None:
-        return YamlDoc(None, source, findings)
-    return parse_yaml_text(text, rel, source, findings)
+    text = _decode(raw, rel, findings)
+    doc = YamlDoc(None, source, findings) if text is None else parse_yaml_text(text, rel, source, findings)
+    if memo is not None:
+        memo.put(rel, doc)
+    return doc
 
 
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")

@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import Text, t
 
@@ -70,6 +68,8 @@ def check_profile_file(path: Path, shown: str | None = None) -> tuple["Profile |
 
 
 def _check(path: Path, shown: str, digest: str, read_yaml) -> tuple["Profile | None", list[Finding]]:
+    from pydantic import ValidationError
+
     from dhtt_docs.dossier.loader import validation_findings
     from dhtt_docs.rules.profile import Profile
 

@@ -145,6 +145,7 @@ def check_leaders(verdicts: list[Verdict], profile: Profile) -> None:
         return
     note = rules.leader
     by_id = {v.id: v for v in verdicts}
+    collective_ids = [x.id for x in verdicts if x.candidate.is_collective]   # the hints' choices, listed once
     for v in verdicts:
         m = v.candidate.model
         if v.candidate.kind != "individual" or m is None or v.eligible is None:
@@ -155,8 +156,7 @@ def check_leaders(verdicts: list[Verdict], profile: Profile) -> None:
         if m.leads:
             target = by_id.get(m.leads)
             if target is None or not target.candidate.is_collective:
-                ids = [x.id for x in verdicts if x.candidate.is_collective]
-                hint = closest(m.leads, ids)
+                hint = closest(m.leads, collective_ids)
                 col.add(Severity.WARNING, "leader.unknown_collective",
                         t(f"'leads: {m.leads}' không phải mã một tập thể trong đợt xét này"
                           + (f": có phải '{hint}'?" if hint else ".")

@@ -9,7 +9,6 @@ import click
 
 from dhtt_docs.cli.options import FOLDER, check_folder, command, lang_option, plural as _n
 from dhtt_docs.i18n import tr
-from dhtt_docs.cli.textreport import render_text
 
 
 @click.command()
@@ -60,6 +59,7 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     report = result.report
     if result.out is None:
         if not report.ok and not force:
+            from dhtt_docs.cli.textreport import render_text
             click.echo(render_text(report))
             click.secho(tr("Chưa lập văn bản nào vì hồ sơ còn lỗi. Sửa các mục LỖI, hoặc thêm --force để lập "
                            "bản DỰ THẢO.",
