@@ -31,8 +31,10 @@ __all__ = [
     "PDFA_PART",
     "carry_pdfa_markers",
     "check_pdfa_markers",
+    "pdfaid_in",
     "pdfaid_of",
     "pin_icc_dates",
+    "pin_icc_dates_pikepdf",
 ]
 
 PDFA_PART = "2"
@@ -53,7 +55,11 @@ def _xmp_text(reader: PdfReader) -> str:
 
 def pdfaid_of(reader: PdfReader) -> tuple[str, str] | None:
     """PDF/A part and conformance claimed by a file's XMP, if any."""
-    text = _xmp_text(reader)
+    return pdfaid_in(_xmp_text(reader))
+
+
+def pdfaid_in(text: str) -> tuple[str, str] | None:
+    """PDF/A part and conformance claimed by an XMP packet, if any."""
     part = _PDFAID_PART.search(text)
     conf = _PDFAID_CONF.search(text)
     if part is None:
@@ -144,6 +150,23 @@ def pin_icc_dates(writer: PdfWriter, when: datetime) -> None:
                 stream.set_data(pinned)
         except Exception:  # noqa: BLE001 - an exotic filter: leave the profile as it is
             continue
+
+
+def pin_icc_dates_pikepdf(pdf, when: datetime) -> None:
+    """:func:`pin_icc_dates` for a pikepdf.Pdf (the documents are normalised with qpdf)."""
+    import pikepdf
+
+    for intent in pdf.Root.get("/OutputIntents", ()):
+        profile = intent.get("/DestOutputProfile")
+        if not isinstance(profile, pikepdf.Stream):
+            continue
+        try:
+            data = profile.read_bytes()
+        except pikepdf.PdfError:   # an exotic filter: leave the profile as it is
+            continue
+        pinned = _icc_with_date(data, when)
+        if pinned != data:
+            profile.write(pinned)   # unfiltered here; qpdf compresses it again when saving
 
 
 def _icc_with_date(data: bytes, when: datetime) -> bytes:

@@ -3,7 +3,8 @@
 * A broken, empty or password-protected input is named in a clear
   :class:`BundleError`, never a pypdf traceback.
 * The same content gives the same bytes: ``/ID`` is the hash of the file's own
-  bytes, and the file is written atomically.
+  bytes (pypdf: :func:`write_reproducibly`; qpdf: :func:`reproducible_bytes`),
+  and the file is written atomically.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ __all__ = [
     "header_for",
     "msg_unreadable",
     "open_pdf",
+    "open_pikepdf",
     "rebuilt_pdf_bytes",
+    "reproducible_bytes",
+    "write_atomically",
     "write_reproducibly",
 ]
 
@@ -47,30 +51,63 @@ def open_pdf(path: Path) -> PdfReader:
     """Open and sanity-check one input PDF, turning every failure into a named BundleError."""
     path = Path(path)
     if not path.is_file():
-        raise BundleError(t(
-            f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
-            f"PDF file {path} not found. Check the attachment's path in the dossier.",
-        ))
+        raise BundleError(_msg_not_found(path))
     try:
         reader = PdfReader(io.BytesIO(_rebuilt(path)))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise BundleError(t(
-                f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
-                "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
-                f"{path} is password-protected, so it cannot be merged. Remove the password "
-                "(open the file and print/export it to a new PDF) and attach it again.",
-            ))
+            raise BundleError(_msg_password(path))
         count = len(reader.pages)
     except BundleError:
         raise
     except Exception as err:  # noqa: BLE001 - pypdf raises many kinds; all mean "unreadable"
         raise BundleError(msg_unreadable(path, err)) from err
     if count == 0:
-        raise BundleError(t(
-            f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
-            f"{path} has no pages. Scan or export the PDF again, then attach it again.",
-        ))
+        raise BundleError(_msg_no_pages(path))
     return reader
+
+
+def open_pikepdf(path: Path):
+    """Open one PDF with pikepdf (qpdf), every failure a named BundleError; the caller closes it."""
+    import pikepdf
+
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(_msg_not_found(path))
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise BundleError(_msg_password(path)) from None
+    except Exception as err:  # noqa: BLE001 - qpdf's errors on a damaged file all mean "unreadable"
+        raise BundleError(msg_unreadable(path, err)) from err
+    if len(pdf.pages) == 0:
+        pdf.close()
+        raise BundleError(_msg_no_pages(path))
+    return pdf
+
+
+def reproducible_bytes(pdf, min_version: str = "") -> bytes:
+    """A pikepdf.Pdf written by qpdf: ``/ID`` derived from the content (same content, same bytes), no
+    encryption, the header at least `min_version`, the XMP packet left as it is."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, encryption=False, min_version=min_version, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def _msg_not_found(path: Path) -> Text:
+    return t(f"Không tìm thấy tệp PDF {path}. Hãy kiểm tra đường dẫn tệp đính kèm trong hồ sơ.",
+             f"PDF file {path} not found. Check the attachment's path in the dossier.")
+
+
+def _msg_password(path: Path) -> Text:
+    return t(f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
+             "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
+             f"{path} is password-protected, so it cannot be merged. Remove the password "
+             "(open the file and print/export it to a new PDF) and attach it again.")
+
+
+def _msg_no_pages(path: Path) -> Text:
+    return t(f"Tệp {path} không có trang nào. Hãy quét hoặc xuất lại tệp PDF rồi đính kèm lại.",
+             f"{path} has no pages. Scan or export the PDF again, then attach it again.")
 
 
 def _rebuilt(path: Path) -> bytes:
@@ -82,12 +119,7 @@ def _rebuilt(path: Path) -> bytes:
         with pikepdf.open(path) as pdf:
             return rebuilt_pdf_bytes(pdf)
     except pikepdf.PasswordError:
-        raise BundleError(t(
-            f"Tệp {path} được đặt mật khẩu nên không ghép được. Hãy gỡ mật khẩu "
-            "(mở tệp rồi in/xuất ra PDF mới) và đính kèm lại.",
-            f"{path} is password-protected, so it cannot be merged. Remove the password "
-            "(open the file and print/export it to a new PDF) and attach it again.",
-        )) from None
+        raise BundleError(_msg_password(path)) from None
 
 
 def rebuilt_pdf_bytes(pdf) -> bytes:
@@ -148,6 +180,11 @@ def write_reproducibly(writer: PdfWriter, out: Path) -> None:
         final = io.BytesIO()
         writer.write(final)
         payload = final.getvalue()
+    write_atomically(out, payload)
+
+
+def write_atomically(out: Path, payload: bytes) -> None:
+    """Write a PDF's bytes in one step (never half a file), a failure named in a BundleError."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         atomic_write(out, payload)
