@@ -10,8 +10,8 @@ where its signature blocks are.
 Text positions come from PDFium (pypdfium2): every character's box, read in
 C at a few milliseconds a page (pdfplumber/pdfminer, pure Python, took about
 30 times as long). Boxes are made the way pdfminer made them, which the rules
-were tuned on: from the glyph's origin to its advance width across (PDFium's
-loose box), from the baseline up by the font size.
+were tuned on: across, from the glyph's origin to the right edge of PDFium's
+loose box (the advance width); up, from the baseline by the font size.
 
 A signature block is: a run of title lines (upper case, one column), a blank
 space, then the name line. On the last page, the bottom-most line(s) are the
@@ -351,7 +351,7 @@ def _chars(textpage, height: float) -> list[Char]:
             continue
         size = font_size(handle, i)
         base = height - y.value
-        out.append(Char(ch, rect.left, base - size, rect.right, base, size, blank))
+        out.append(Char(ch, x.value, base - size, max(rect.right, x.value), base, size, blank))
         blank = False
     return out
 
