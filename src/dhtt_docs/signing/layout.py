@@ -142,9 +142,8 @@ def segments(chars: list[Char]) -> list[Segment]:
 
 
 def _segment(chars: list[Char], text: list[str]) -> Segment:
-    box = Box(min(c.x0 for c in chars), min(c.top for c in chars),
-              max(c.x1 for c in chars), max(c.bottom for c in chars))
-    return Segment("".join(text), box, max(c.size for c in chars))
+    _, x0, top, x1, bottom, size, _ = zip(*chars)
+    return Segment("".join(text), Box(min(x0), min(top), max(x1), max(bottom)), max(size))
 
 
 def signature_blocks(segs: list[Segment], page_width: float) -> list[Block]:
