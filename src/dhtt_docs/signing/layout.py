@@ -355,7 +355,6 @@ def _chars(textpage, height: float) -> list[Char]:
     return out
 
 
-
 def _label(kind: str, blocks: list[Block], page_width: float) -> dict[str, Block]:
     """Which block is whose. Tờ trình: the right-hand one; Biên bản: by title, else thư ký left;
     Báo cáo: the reporter on the right, the head who confirms on the left."""
