@@ -196,3 +196,17 @@ def test_damaging_an_output_makes_the_next_build_repair_it(work):
     result = go(work)
     assert not result.unchanged or Path("documents/to-trinh.docx") not in result.unchanged
     Document(target)
+
+
+def test_new_field_rules_remake_sign_ready_pdfs_from_the_cached_plain_ones(work, monkeypatch):
+    """The plain PDF is cached apart from the sign-ready one: new placement rules need no conversion."""
+    from dhtt_docs.signing import fields
+
+    go(work, pdf=True)
+    monkeypatch.setattr(fields, "FIELDS_VERSION", fields.FIELDS_VERSION + 1)
+    again = build(work, BuildOptions(out=work / "again", pdf=True))
+    assert again.stats["pdf_converted"] == 0 and again.stats["pdf_reused"] == N_DOCS
+    for sub in ("documents", "bundle"):   # made again from the same plain PDFs: the same bytes
+        for path in sorted((work / "build" / sub).glob("*.pdf")):
+            assert (work / "again" / sub / path.name).read_bytes() == path.read_bytes(), path.name
+    assert fields.signature_field_names(work / "again/documents/to-trinh.pdf") == ["co-quan", "nguoi-ky"]

@@ -337,17 +337,13 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
     if produced.failures:
         return
     if opts.pdf:
+        from dhtt_docs.signing.fields import unplaced_warnings
+        for d in produced.documents:   # sign-ready PDFs were made with the conversion (build/produce.py)
+            result.findings.extend(unplaced_warnings(produced.pdfs[d.path].name, produced.unplaced.get(d.path, [])))
         with result.timed("bundle"):
             _make_bundle(stage, produced, report, opts, result, cache)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
-        with result.timed("fields"):   # sign-ready PDFs: empty signature fields (the bundle stays as printed)
-            from dhtt_docs.pdf.libreoffice import converter_identity
-            from dhtt_docs.signing.fields import add_signature_fields
-            engine = converter_identity(opts.converter)
-            for d in produced.documents:
-                key = pdf_key(d.key, d.title, report, opts, engine)
-                result.findings.extend(add_signature_fields(produced.pdfs[d.path], d.kind, cache, key))
     with result.timed("xlsx"):
         _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, plan.jobs, report, result, cache)
     validation = report.to_json("vi")
@@ -391,9 +387,12 @@ def _template_names(template: Path, digest: str, cache: BuildCache | None) -> fr
 
 
 def pdf_key(docx_key: str, title: str, report: Report, opts: BuildOptions, engine: str) -> str:
-    """The cache key of a document's PDF: its DOCX, the converter, the PDF options and metadata."""
+    """The cache key of a document's (plain) PDF: its DOCX, the converter, the PDF options and metadata,
+    and how it is normalised."""
+    from dhtt_docs.pdf.normalise import NORMALISE_VERSION
+
     return key_of({"docx": docx_key, "pdfa": opts.pdfa, "engine": engine, "meta": _meta(report), "title": title,
-                   "when": submission_datetime(report).isoformat()})
+                   "when": submission_datetime(report).isoformat(), "normalise": NORMALISE_VERSION})
 
 
 def _danh_sach_xlsx(path: Path, jobs: list[tuple[DocumentJob, str]], report: Report, result: BuildResult,
@@ -437,7 +436,8 @@ BUNDLE_SCANS = "bundle-scans"   # cache note: what the bundle found in each docu
 
 def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, result: BuildResult,
                  cache: BuildCache) -> None:
-    """The bundle PDF: reused from the cache when its parts are the same bytes, merged otherwise.
+    """The bundle PDF, merged from the plain PDFs (no signature fields: it is for printing): reused from
+    the cache when its parts are the same bytes, merged otherwise.
 
     Its warnings (e.g. with --pdfa, attachments that are not PDF/A) become findings.
     """
@@ -449,7 +449,8 @@ def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, resu
     parts = []
     for d in produced.documents:
         atts = [BundlePart(title=a.title, pdf=a.path) for a in by_candidate.get(d.candidate_id or "", [])]
-        parts.append(BundlePart(title=d.title, pdf=produced.pdfs[d.path], attachments=atts, trusted=True))
+        parts.append(BundlePart(title=d.title, pdf=produced.plain[d.path], attachments=atts, trusted=True,
+                                name=f"{DOCUMENTS}/{produced.pdfs[d.path].name}"))   # not the private folder
     meta = _meta(report)
     bundle_dir = stage / BUNDLE
     bundle_dir.mkdir(exist_ok=True)

@@ -3,9 +3,12 @@
 Each document is looked up in the cache by its key; the missing ones are
 rendered (over several processes for a big round) and each rendered DOCX goes
 to the LibreOffice pool at once, so conversion starts while the rest are still
-being rendered. Each finished PDF is normalised, post-processed
-(:data:`PDF_STEPS`) and cached on the pool's post-processing thread while the
-workers convert the next ones.
+being rendered. Each finished PDF is post-processed on the pool's
+post-processing thread while the workers convert the next ones (a few
+milliseconds a document, :func:`_post_process`): normalised into the plain PDF
+(the bundle's part, in the build's private folder), then given its empty
+signature fields, the sign-ready PDF that goes to OUT/documents; both are
+cached. A PDF from the cache comes with both.
 """
 
 from __future__ import annotations
@@ -36,19 +39,14 @@ class PdfInfo:
     when: datetime
 
 
-#: A step run on every freshly converted PDF of a document, after normalisation
-#: and before it is cached (e.g. empty signature fields). Its effect must be
-#: covered by the PDF's cache key (see pipeline.pdf_key).
-PdfStep = Callable[[Path, RenderedDocument, PdfInfo], None]
-PDF_STEPS: list[PdfStep] = []
-
-
 @dataclass
 class Produced:
     """The outcome of the documents stage, handed to the bundle and the bag."""
 
     documents: list[RenderedDocument] = field(default_factory=list)
-    pdfs: dict[Path, Path] = field(default_factory=dict)       # DOCX path -> its PDF
+    pdfs: dict[Path, Path] = field(default_factory=dict)       # DOCX path -> its sign-ready PDF (OUT/documents)
+    plain: dict[Path, Path] = field(default_factory=dict)      # DOCX path -> its plain PDF (no fields: the bundle's)
+    unplaced: dict[Path, list[str]] = field(default_factory=dict)   # DOCX path -> its fields without a place
     rendered: int = 0
     reused: int = 0
     converted: int = 0
@@ -102,9 +100,14 @@ class ProduceOptions:
 def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[str] | None, info: PdfInfo | None,
             opts: ProduceOptions, cache: BuildCache, progress) -> Produced:
     """Every DOCX (and, with ``pdf_keys``, every PDF) of ``jobs`` into ``docs_dir``."""
+    from dhtt_docs.signing.fields import sign_ready_key
+
     out = Produced()
     todo_docx: list[tuple[int, DocumentJob, str]] = []
     need_pdf: list[int] = []
+    plain_dir = (opts.scratch or docs_dir.parent / ".private") / "plain"
+    if pdf_keys is not None:
+        plain_dir.mkdir(parents=True, exist_ok=True)
     for i, (job, key) in enumerate(jobs):
         path = docs_dir / job.file_name
         out.documents.append(RenderedDocument(job.kind, job.candidate_id, job.title, path, key))
@@ -115,14 +118,51 @@ def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[
         if pdf_keys is not None:
             pdf = path.with_suffix(".pdf")
             out.pdfs[path] = pdf
-            if not cache.fetch("pdf", pdf_keys[i], pdf):
+            out.plain[path] = plain_dir / pdf.name
+            if not cache.fetch("pdf", pdf_keys[i], out.plain[path]):
                 need_pdf.append(i)
+                continue
+            ready_key = sign_ready_key(pdf_keys[i], job.kind)
+            missing = cache.fetch_json(ready_key)
+            if isinstance(missing, list) and cache.fetch("pdf", ready_key, pdf):
+                out.unplaced[path] = missing
+            else:   # the plain PDF is known, its fields are not (new placement rules): no conversion needed
+                _sign_ready(out.documents[i], out.plain[path].read_bytes(), pdf, ready_key, out, cache)
     out.pdf_reused = len(jobs) - len(need_pdf) if pdf_keys is not None else 0
     if pdf_keys is None or not need_pdf:
         _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
         return out
     _render_and_convert(docs_dir, jobs, todo_docx, need_pdf, pdf_keys, info, opts, out, cache, progress)
     return out
+
+
+def _post_process(doc: RenderedDocument, converted: Path, pdf_key: str, info: PdfInfo, out: Produced,
+                  cache: BuildCache) -> None:
+    """A PDF fresh from LibreOffice (at `converted`, the document's place in OUT/documents) -> its
+    plain PDF and its sign-ready PDF, both cached. Same input, same bytes."""
+    from dhtt_docs.pdf.metadata import BundleMeta
+    from dhtt_docs.pdf.normalise import normalised_bytes
+    from dhtt_docs.pdf.pdffile import write_atomically
+    from dhtt_docs.signing.fields import sign_ready_key
+
+    plain = normalised_bytes(converted, BundleMeta(doc.title, info.author, info.subject, info.keywords, info.when))
+    write_atomically(out.plain[doc.path], plain)
+    cache.store_bytes("pdf", pdf_key, plain)
+    _sign_ready(doc, plain, converted, sign_ready_key(pdf_key, doc.kind), out, cache)
+
+
+def _sign_ready(doc: RenderedDocument, plain: bytes, target: Path, ready_key: str, out: Produced,
+                cache: BuildCache) -> None:
+    """The document's sign-ready PDF (its empty signature fields added to `plain`) at `target`, cached
+    with the names of the fields that found no place."""
+    from dhtt_docs.pdf.pdffile import write_atomically
+    from dhtt_docs.signing.fields import sign_ready_bytes
+
+    ready, missing = sign_ready_bytes(plain, doc.kind)
+    write_atomically(target, ready)
+    cache.store_bytes("pdf", ready_key, ready)
+    cache.store_json(ready_key, missing)
+    out.unplaced[doc.path] = missing
 
 
 def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: Produced, cache: BuildCache,
@@ -142,7 +182,6 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
 
 def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
                         info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress) -> None:
-    from dhtt_docs.pdf.normalise import normalise_pdf
     from dhtt_docs.pdf.jobs import ConversionError, ConversionFailure
     from dhtt_docs.pdf.libreoffice import find_soffice
     from dhtt_docs.pdf.jobs import Job, precheck, remove_quietly
@@ -157,14 +196,9 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
     failures: dict[int, str] = {}
 
     def finished(job: Job, reason: str | None) -> None:
-        """On the pool's post-processing thread: normalise, post-process and cache a new PDF."""
-        doc = out.documents[job.index]
+        """On the pool's post-processing thread: a new PDF -> its plain and sign-ready PDFs, cached."""
         if reason is None:
-            normalise_pdf(job.target, title=doc.title, author=info.author, subject=info.subject,
-                          keywords=info.keywords, creation_date=info.when)
-            for step in PDF_STEPS:
-                step(job.target, doc, info)
-            cache.store("pdf", pdf_keys[job.index], job.target)
+            _post_process(out.documents[job.index], job.target, pdf_keys[job.index], info, out, cache)
         else:
             failures[job.index] = reason
             remove_quietly(job.target)

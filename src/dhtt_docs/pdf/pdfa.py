@@ -33,6 +33,7 @@ __all__ = [
     "carry_pdfa_markers",
     "check_pdfa_written",
     "check_pdfa_markers",
+    "pdfaid_in",
     "pdfaid_of",
     "pin_icc_dates",
     "pin_icc_dates_pikepdf",
@@ -60,7 +61,11 @@ def _xmp_text(reader) -> str:
 
 def pdfaid_of(reader) -> tuple[str, str] | None:
     """PDF/A part and conformance claimed by a file's XMP (pypdf reader or pikepdf.Pdf), if any."""
-    text = _xmp_text(reader)
+    return pdfaid_in(_xmp_text(reader))
+
+
+def pdfaid_in(text: str) -> tuple[str, str] | None:
+    """PDF/A part and conformance claimed by an XMP packet, if any."""
     part = _PDFAID_PART.search(text)
     conf = _PDFAID_CONF.search(text)
     if part is None:
@@ -181,21 +186,20 @@ def pin_icc_dates(writer: PdfWriter, when: datetime) -> None:
 
 
 def pin_icc_dates_pikepdf(pdf, when: datetime) -> None:
-    """:func:`pin_icc_dates` for a pikepdf.Pdf."""
-    intents = pdf.Root.get("/OutputIntents")
-    if intents is None:
-        return
-    for intent in intents:
+    """:func:`pin_icc_dates` for a pikepdf.Pdf (the documents are normalised with qpdf)."""
+    import pikepdf
+
+    for intent in pdf.Root.get("/OutputIntents", ()):
         profile = intent.get("/DestOutputProfile")
-        if profile is None:
+        if not isinstance(profile, pikepdf.Stream):
             continue
         try:
             data = profile.read_bytes()
-            pinned = _icc_with_date(data, when)
-            if pinned != data:
-                profile.write(pinned)   # qpdf compresses it again when writing
-        except Exception:  # noqa: BLE001 - an exotic filter: leave the profile as it is
+        except pikepdf.PdfError:   # an exotic filter: leave the profile as it is
             continue
+        pinned = _icc_with_date(data, when)
+        if pinned != data:
+            profile.write(pinned)   # unfiltered here; qpdf compresses it again when saving
 
 
 def _icc_with_date(data: bytes, when: datetime) -> bytes:

@@ -5,9 +5,10 @@
 * The same content gives the same bytes: ``/ID`` is the hash of the file's own
   bytes, and the file is written atomically.
 
-Two families: :func:`open_pdf` / :func:`write_reproducibly` for pypdf
-(normalise, signature fields) and :func:`open_part` / :func:`save_reproducibly`
-for pikepdf (the bundle).
+Two families: :func:`open_pdf` / :func:`write_reproducibly` for pypdf (the
+signing code's readers), and pikepdf: :func:`open_part` and
+:func:`save_reproducibly` (the bundle), :func:`reproducible_bytes` (each
+document's PDF, normalised).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ __all__ = [
     "open_pdf",
     "pdf_version_header",
     "rebuilt_pdf_bytes",
+    "reproducible_bytes",
+    "write_atomically",
     "save_reproducibly",
     "write_reproducibly",
 ]
@@ -124,8 +127,17 @@ def open_part(path: Path, *, trusted: bool = False, in_memory: bool = False):
     except Exception as err:  # noqa: BLE001 - qpdf raises several kinds; all mean "unreadable"
         raise BundleError(msg_unreadable(path, err)) from err
     if count == 0:
+        pdf.close()
         raise BundleError(_msg_no_pages(path))
     return pdf
+
+
+def reproducible_bytes(pdf, min_version: str = "") -> bytes:
+    """A pikepdf.Pdf written by qpdf: ``/ID`` derived from the content (same content, same bytes), no
+    encryption, the header at least `min_version`, the XMP packet left as it is."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, encryption=False, min_version=min_version, fix_metadata_version=False)
+    return out.getvalue()
 
 
 def _rebuilt(path: Path) -> bytes:
@@ -228,7 +240,7 @@ def write_reproducibly(writer: PdfWriter, out: Path) -> None:
         final = io.BytesIO()
         writer.write(final)
         payload = final.getvalue()
-    _write_out(out, payload)
+    write_atomically(out, payload)
 
 
 def save_reproducibly(pdf, out: Path, *, version: str) -> None:
@@ -259,7 +271,8 @@ def page_copy_warning() -> type[Warning]:
     return getattr(pikepdf, "PageCopyWarning", UserWarning)
 
 
-def _write_out(out: Path, payload: bytes) -> None:
+def write_atomically(out: Path, payload: bytes) -> None:
+    """Write a PDF's bytes in one step (never half a file), a failure named in a BundleError."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         atomic_write(out, payload)

@@ -1,28 +1,28 @@
 """Sign-ready PDFs: empty, named signature fields where the document's signature blocks are.
 
-The build calls `add_signature_fields` on every document PDF (never the
-bundle, which is for printing) after conversion. The file is rewritten once
-with pypdf, reproducibly (the /ID is the hash of the content), so the same
-document gives the same bytes on every build; signing later appends to it as
-incremental updates.
+The build makes every document's sign-ready PDF right after its conversion, on
+the pool's post-processing thread (build/produce.py): from the normalised
+(plain) PDF's bytes, the layout is read with PDFium (signing/layout.py) and the
+fields are added and the file written with pikepdf (qpdf), the /ID derived from
+the content, so the same document gives the same bytes on every build; signing
+later appends to it as incremental updates. The bundle, which is for printing,
+is merged from the plain PDFs and has no fields.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
-                           NumberObject, TextStringObject)
 
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import t
 from dhtt_docs.signing.layout import FIELDS_OF_KIND, Placement, find_placements
 
-__all__ = ["add_signature_fields", "signature_field_names"]
+__all__ = ["add_signature_fields", "sign_ready_bytes", "sign_ready_key", "signature_field_names",
+           "unplaced_warnings"]
 
 _PRINT = 4   # annotation flag: print the field's appearance
-FIELDS_VERSION = 1   # change when the placement rules change: cached sign-ready PDFs are then made again
+FIELDS_VERSION = 2   # change when the placement rules or the fields written change: cached sign-ready PDFs are then made again
 
 
 def sign_ready_key(pdf_key: str, document_kind: str) -> str:
@@ -40,92 +40,124 @@ def add_signature_fields(pdf_path: Path, document_kind: str, cache=None, pdf_key
     "bien-ban", "bao-cao") to `pdf_path`, in place. Returns a warning for each field whose
     place was not found in the layout (a user's template without that signature block).
 
-    With the build's cache (a `BuildCache`) and the converted PDF's cache key, a document seen
-    before gets its sign-ready bytes from the cache (reading the layout costs about half a
-    second a document)."""
+    Adding again replaces the fields of the same names, never doubles them. With the build's
+    cache (a `BuildCache`) and the converted PDF's cache key, a document seen before gets its
+    sign-ready bytes from the cache."""
+    from dhtt_docs.pdf.pdffile import write_atomically
+
     pdf_path = Path(pdf_path)
     if document_kind not in FIELDS_OF_KIND:
         return []
     key = sign_ready_key(pdf_key, document_kind) if cache is not None and pdf_key else None
     if key is not None and cache.fetch("pdf", key, pdf_path):
         missing = cache.fetch_json(key)
-        return _warnings(pdf_path, missing if isinstance(missing, list) else [])
-    placements, missing = find_placements(pdf_path, document_kind)
-    if placements:
-        _write_fields(pdf_path, placements)
+        return unplaced_warnings(pdf_path.name, missing if isinstance(missing, list) else [])
+    plain = pdf_path.read_bytes()
+    ready, missing = sign_ready_bytes(plain, document_kind)
+    if ready is not plain:
+        write_atomically(pdf_path, ready)
     if key is not None:
         cache.store("pdf", key, pdf_path)
         cache.store_json(key, missing)
-    return _warnings(pdf_path, missing)
+    return unplaced_warnings(pdf_path.name, missing)
 
 
-def _warnings(pdf_path: Path, missing: list[str]) -> list[Finding]:
+def sign_ready_bytes(pdf: bytes, document_kind: str) -> tuple[bytes, list[str]]:
+    """A PDF's bytes with the empty signature fields of its kind added, and the names of the fields
+    whose place was not found. The same bytes in give the same bytes out (`pdf` itself when no field
+    has a place)."""
+    import pikepdf
+
+    from dhtt_docs.pdf.pdffile import reproducible_bytes
+
+    placements, missing = find_placements(pdf, document_kind)
+    if not placements:
+        return pdf, missing
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        _add_fields(doc, placements)
+        return reproducible_bytes(doc), missing
+
+
+def unplaced_warnings(pdf_name: str, missing: list[str]) -> list[Finding]:
+    """A warning for each field of the document `pdf_name` (in OUT/documents) that has no place."""
     return [Finding(Severity.WARNING,
-                    t(f"Không tìm thấy chỗ ký '{name}' trong {pdf_path.name}: mẫu văn bản cần khối chữ ký "
+                    t(f"Không tìm thấy chỗ ký '{name}' trong {pdf_name}: mẫu văn bản cần khối chữ ký "
                       "(chức vụ viết hoa, khoảng trống để ký, rồi họ tên). Văn bản vẫn dùng được để in, "
                       "nhưng không ký số được ô này.",
-                      f"No place for the signature '{name}' was found in {pdf_path.name}: the template needs a "
+                      f"No place for the signature '{name}' was found in {pdf_name}: the template needs a "
                       "signature block (the title in capitals, a blank space to sign, then the name). The "
                       "document can still be printed, but this field cannot be signed digitally."),
-                    file=f"documents/{pdf_path.name}", clause="NĐ 30/2020, Phụ lục I", code="sign.no_place",
+                    file=f"documents/{pdf_name}", clause="NĐ 30/2020, Phụ lục I", code="sign.no_place",
                     params={"field": name})
             for name in missing]
 
 
 def signature_field_names(pdf_path: Path) -> list[str]:
-    """The names of the signature fields a PDF has (signed or not)."""
-    reader = PdfReader(str(pdf_path))
-    fields = reader.get_fields() or {}
-    return sorted(name for name, f in fields.items() if f.get("/FT") == "/Sig")
+    """The names of the signature fields a PDF has (signed or not), fully qualified."""
+    import pikepdf
+
+    with pikepdf.open(pdf_path) as pdf:
+        form = pdf.Root.get("/AcroForm")
+        fields = form.get("/Fields") if isinstance(form, pikepdf.Dictionary) else None
+        return sorted(_sig_fields(fields or [], "", None))
 
 
-def _write_fields(pdf_path: Path, placements: list[Placement]) -> None:
-    from dhtt_docs.pdf.pdffile import write_reproducibly
+def _sig_fields(fields, parent: str, inherited_type) -> set[str]:
+    out: set[str] = set()
+    for field in fields:
+        name = str(field["/T"]) if "/T" in field else None
+        full = f"{parent}.{name}" if parent and name else (name or parent)
+        kind = field.get("/FT", inherited_type)
+        if "/Kids" in field:
+            out |= _sig_fields(field.Kids, full, kind)
+        if name is not None and kind == "/Sig":
+            out.add(full)
+    return out
 
-    writer = PdfWriter(clone_from=PdfReader(str(pdf_path)))
-    root = writer.root_object
+
+def _add_fields(pdf, placements: list[Placement]) -> None:
+    """Add one merged field-and-widget per placement; fields of the same names are replaced."""
+    import pikepdf
+
+    root = pdf.Root
     if "/AcroForm" not in root:
-        root[NameObject("/AcroForm")] = writer._add_object(DictionaryObject({NameObject("/Fields"): ArrayObject()}))
-    form = root["/AcroForm"].get_object()
-    fields = form.setdefault(NameObject("/Fields"), ArrayObject())
+        root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array()))
+    form = root.AcroForm
     new = {p.name for p in placements}
-    kept = [f for f in fields if f.get_object().get("/T") not in new]   # adding again replaces, never doubles
-    for page in writer.pages:
-        if "/Annots" in page:
-            annots = page["/Annots"].get_object()
-            page[NameObject("/Annots")] = ArrayObject(
-                a for a in annots if a.get_object().get("/T") not in new or a.get_object().get("/FT") != "/Sig")
-    fields.clear()
-    fields.extend(kept)
+    form.Fields = pikepdf.Array([f for f in form.get("/Fields", ()) if str(f.get("/T", "")) not in new])
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is not None:
+            kept = [a for a in annots if not (a.get("/FT") == "/Sig" and str(a.get("/T", "")) in new)]
+            if len(kept) != len(annots):
+                page.obj.Annots = pikepdf.Array(kept)
     for p in placements:
-        page = writer.pages[p.page]
-        ref = writer._add_object(_widget(writer, p, page.indirect_reference))
-        page.setdefault(NameObject("/Annots"), ArrayObject()).append(ref)
-        fields.append(ref)
-    writer.compress_identical_objects()   # drops the objects of fields replaced by a second run
-    write_reproducibly(writer, pdf_path)
+        page = pdf.pages[p.page].obj
+        widget = pdf.make_indirect(_widget(pdf, p, page))
+        if "/Annots" not in page:
+            page.Annots = pikepdf.Array()
+        page.Annots.append(widget)
+        form.Fields.append(widget)
 
 
-def _widget(writer: PdfWriter, p: Placement, page_ref) -> DictionaryObject:
+def _widget(pdf, p: Placement, page):
     """A merged signature field and widget, with an empty appearance (PDF/A wants one on every widget)."""
+    import pikepdf
+
     x0, y0, x1, y1 = p.rect
-    appearance = DecodedStreamObject()
-    appearance.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-                       NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
-                                                         FloatObject(round(x1 - x0, 2)),
-                                                         FloatObject(round(y1 - y0, 2))])})
-    appearance.set_data(b"")
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"),
-        NameObject("/Subtype"): NameObject("/Widget"),
-        NameObject("/FT"): NameObject("/Sig"),
-        NameObject("/T"): TextStringObject(p.name),
-        NameObject("/TU"): TextStringObject(_tooltip(p)),
-        NameObject("/Rect"): ArrayObject(FloatObject(v) for v in p.rect),
-        NameObject("/F"): NumberObject(_PRINT),
-        NameObject("/P"): page_ref,
-        NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
-    })
+    appearance = pdf.make_stream(b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                                 BBox=pikepdf.Array([0, 0, round(x1 - x0, 2), round(y1 - y0, 2)]))
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget,
+        FT=pikepdf.Name.Sig,
+        T=pikepdf.String(p.name),
+        TU=pikepdf.String(_tooltip(p)),
+        Rect=pikepdf.Array(list(p.rect)),
+        F=_PRINT,
+        P=page,
+        AP=pikepdf.Dictionary(N=appearance),
+    )
 
 
 def _tooltip(p: Placement) -> str:
