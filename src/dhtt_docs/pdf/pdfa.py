@@ -1,6 +1,6 @@
 """PDF/A markers: read a file's pdfaid, carry the output intent into a bundle, pin ICC dates, check the result.
 
-A plain pypdf merge drops PDF/A markers; the bundle keeps the output intent of
+A plain merge drops PDF/A markers; the bundle keeps the output intent of
 the first PDF/A input, warns about inputs that may break conformance (not
 PDF/A, fonts not embedded) and reads the written file back to check the markers.
 """
@@ -13,15 +13,13 @@ import struct
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf import PdfReader
 
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import t
 from dhtt_docs.pdf.pdffile import BundleError
-from dhtt_docs.pdf.pdffonts import fonts_not_embedded
 
 if TYPE_CHECKING:
     from dhtt_docs.pdf.bundle import BundlePart
@@ -30,12 +28,9 @@ __all__ = [
     "PDFA_CONFORMANCE",
     "PDFA_PART",
     "carry_output_intent",
-    "carry_pdfa_markers",
     "check_pdfa_written",
-    "check_pdfa_markers",
     "pdfaid_in",
     "pdfaid_of",
-    "pin_icc_dates",
     "pin_icc_dates_pikepdf",
 ]
 
@@ -75,37 +70,6 @@ def pdfaid_in(text: str) -> tuple[str, str] | None:
 
 def _flatten(parts: list[BundlePart]) -> Iterator[BundlePart]:
     return (p for top in parts for p in top.with_attachments())
-
-
-def carry_pdfa_markers(
-    writer: PdfWriter, parts: list[BundlePart], seen: dict[Path, PdfReader]
-) -> list[Finding]:
-    """Copy the output intent of the first PDF/A input; a warning for each input that is not PDF/A
-    or has fonts that are not embedded (either breaks the bundle's PDF/A conformance).
-
-    Copying the intent (rather than cloning the whole first file) keeps its
-    structure tree, outline and open action out of a bundle they do not describe.
-    """
-    findings: list[Finding] = []
-    intents = None
-    done: set[Path] = set()
-    for part in _flatten(parts):
-        reader = seen[Path(part.pdf)]
-        root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
-        has_intent = "/OutputIntents" in root
-        if has_intent and intents is None:
-            intents = root["/OutputIntents"]
-        if Path(part.pdf) in done:
-            continue
-        done.add(Path(part.pdf))
-        not_pdfa = not has_intent or pdfaid_of(reader) is None
-        loose = fonts_not_embedded(reader)
-        if not_pdfa or loose:
-            findings.append(_pdfa_finding(part, not_pdfa, loose))
-    if intents is None:
-        raise _no_pdfa_input()
-    writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
-    return findings
 
 
 def carry_output_intent(dst, parts: list[BundlePart], opened: dict, loose: dict[Path, list[str]]) -> list[Finding]:
@@ -161,30 +125,6 @@ def _pdfa_finding(part: BundlePart, not_pdfa: bool, loose: list[str]) -> Finding
                    params={"file": name, "title": part.title, "pdfa": not not_pdfa, "fonts": loose})
 
 
-def pin_icc_dates(writer: PdfWriter, when: datetime) -> None:
-    """Set the creation date inside output-intent ICC profiles to ``when``.
-
-    LibreOffice builds its sRGB profile at export time and stamps the clock
-    into the profile header (bytes 24-35), the last thing that differs
-    between two exports of the same document.
-    """
-    intents = writer.root_object.get("/OutputIntents")
-    if intents is None:
-        return
-    for intent in intents.get_object():
-        profile = intent.get_object().get("/DestOutputProfile")
-        if profile is None:
-            continue
-        stream = profile.get_object()
-        try:
-            data = stream.get_data()
-            pinned = _icc_with_date(data, when)
-            if pinned != data:
-                stream.set_data(pinned)
-        except Exception:  # noqa: BLE001 - an exotic filter: leave the profile as it is
-            continue
-
-
 def pin_icc_dates_pikepdf(pdf, when: datetime) -> None:
     """:func:`pin_icc_dates` for a pikepdf.Pdf (the documents are normalised with qpdf)."""
     import pikepdf
@@ -216,14 +156,6 @@ def _icc_with_date(data: bytes, when: datetime) -> bytes:
         probe[84:100] = bytes(16)
         out[84:100] = hashlib.md5(bytes(probe)).digest()  # noqa: S324 - format-mandated
     return bytes(out)
-
-
-def check_pdfa_markers(path: Path) -> None:
-    """Read the written bundle back: output intent and pdfaid must have survived."""
-    reader = PdfReader(path)
-    root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
-    if "/OutputIntents" not in root or pdfaid_of(reader) != (PDFA_PART, PDFA_CONFORMANCE):
-        raise _markers_lost(path)
 
 
 def check_pdfa_written(path: Path) -> None:

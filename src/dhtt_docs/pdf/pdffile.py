@@ -2,26 +2,20 @@
 
 * A broken, empty or password-protected input is named in a clear
   :class:`BundleError`, never a pypdf or qpdf traceback.
-* The same content gives the same bytes: ``/ID`` is the hash of the file's own
-  bytes, and the file is written atomically.
+* The same content gives the same bytes: ``/ID`` is derived from the content by
+  qpdf (pikepdf's ``deterministic_id``), and the file is written atomically.
 
-Two families: :func:`open_pdf` / :func:`write_reproducibly` for pypdf (the
-signing code's readers), and pikepdf: :func:`open_part` and
-:func:`save_reproducibly` (the bundle), :func:`reproducible_bytes` (each
-document's PDF, normalised).
+:func:`open_part` and :func:`save_reproducibly` serve the bundle,
+:func:`reproducible_bytes` each document's PDF (normalised, then with fields).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
 import warnings
 from pathlib import Path
-
-from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject
 
 from dhtt_docs.fsutil import atomic_path, atomic_write
 from dhtt_docs.i18n import Text, t
@@ -29,17 +23,14 @@ from dhtt_docs.i18n import Text, t
 __all__ = [
     "BundleError",
     "file_handles_for",
-    "header_for",
     "msg_unreadable",
     "open_part",
     "page_copy_warning",
-    "open_pdf",
     "pdf_version_header",
     "rebuilt_pdf_bytes",
     "reproducible_bytes",
     "write_atomically",
     "save_reproducibly",
-    "write_reproducibly",
 ]
 
 
@@ -55,25 +46,6 @@ class BundleError(Exception):
 
     def __str__(self) -> str:
         return str(self.text)
-
-
-def open_pdf(path: Path) -> PdfReader:
-    """Open and sanity-check one input PDF, turning every failure into a named BundleError."""
-    path = Path(path)
-    if not path.is_file():
-        raise BundleError(_msg_missing(path))
-    try:
-        reader = PdfReader(io.BytesIO(_rebuilt(path)))
-        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise BundleError(_msg_password(path))
-        count = len(reader.pages)
-    except BundleError:
-        raise
-    except Exception as err:  # noqa: BLE001 - pypdf raises many kinds; all mean "unreadable"
-        raise BundleError(msg_unreadable(path, err)) from err
-    if count == 0:
-        raise BundleError(_msg_no_pages(path))
-    return reader
 
 
 def _msg_missing(path: Path) -> Text:
@@ -140,18 +112,6 @@ def reproducible_bytes(pdf, min_version: str = "") -> bytes:
     return out.getvalue()
 
 
-def _rebuilt(path: Path) -> bytes:
-    """The file as qpdf writes it again: cross-reference table rebuilt, encryption without a user
-    password removed, same bytes on every run. A file that needs a password raises BundleError."""
-    import pikepdf
-
-    try:
-        with pikepdf.open(path) as pdf:
-            return rebuilt_pdf_bytes(pdf)
-    except pikepdf.PasswordError:
-        raise BundleError(_msg_password(path)) from None
-
-
 def rebuilt_pdf_bytes(pdf) -> bytes:
     """A pikepdf.Pdf written again deterministically (static /ID) and without encryption."""
     out = io.BytesIO()
@@ -197,12 +157,6 @@ def msg_unreadable(path: Path, err: BaseException) -> Text:
 _VERSION = re.compile(r"%PDF-(\d)\.(\d)")
 
 
-def header_for(readers, pdfa: bool) -> str:
-    """The header version the output needs: the highest of the inputs', at least 1.4 (pypdf's merge writes
-    1.4 features: transparency groups of the inputs, compressed streams), 1.7 for PDF/A-2."""
-    return pdf_version_header((getattr(r, "pdf_header", "") or "" for r in readers), pdfa)
-
-
 def pdf_version_header(versions, pdfa: bool) -> str:
     """:func:`header_for` for version strings: headers ("%PDF-1.5") or pikepdf's ``Pdf.pdf_version`` ("1.5")."""
     best = (1, 7) if pdfa else (1, 4)
@@ -214,33 +168,6 @@ def pdf_version_header(versions, pdfa: bool) -> str:
 
 
 _ID_PLACEHOLDER = bytes.fromhex("d447d447d447d447d447d447d447d447")
-
-
-def write_reproducibly(writer: PdfWriter, out: Path) -> None:
-    """Write with ``/ID`` = hash of the file's own bytes, atomically.
-
-    The file is first rendered with a placeholder ID; the ID is then the
-    SHA-256 of those bytes, so equal content gives equal IDs (and bytes)
-    while different content still gets a different ID, as PDF readers expect.
-    """
-    writer._ID = ArrayObject([ByteStringObject(_ID_PLACEHOLDER), ByteStringObject(_ID_PLACEHOLDER)])
-    draft = io.BytesIO()
-    writer.write(draft)
-    data = draft.getvalue()
-    digest = hashlib.sha256(data).digest()[:16]
-    # The ID is written as two fixed-length hex strings in the trailer: put the real
-    # one in place of the placeholder (same length, so every offset stays right)
-    # instead of writing the whole file a second time.
-    placeholder = _ID_PLACEHOLDER.hex().encode()
-    tail_at = data.rfind(b"trailer")
-    if tail_at >= 0 and data[tail_at:].count(placeholder) == 2:
-        payload = data[:tail_at] + data[tail_at:].replace(placeholder, digest.hex().encode())
-    else:  # no classic trailer (a cross-reference stream): write again with the ID
-        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-        final = io.BytesIO()
-        writer.write(final)
-        payload = final.getvalue()
-    write_atomically(out, payload)
 
 
 def save_reproducibly(pdf, out: Path, *, version: str) -> None:

@@ -201,10 +201,11 @@ class SofficeWorker:
             docx = all(p.suffix == ".docx" for p in inputs)
             cmd = self._command(inputs, outdir, docx)
             installed: set[int] = set()
-            progressed = None
-            if early is not None and len(batch) > 1:
-                def progressed() -> None:
+
+            def progressed() -> None:
+                if early is not None and len(batch) > 1:
                     self._install_finished(batch, outdir, installed, early)
+
             result = run_in_own_group(cmd, self.timeout, self.groups, progress_dir=outdir,
                                       tmpdir=self.root / "tmp", on_progress=progressed)
             if result.timed_out:
