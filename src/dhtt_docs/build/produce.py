@@ -21,7 +21,7 @@ from pathlib import Path
 from dhtt_docs.build.cache import BuildCache
 from dhtt_docs.documents.render import DocumentJob, RenderedDocument
 
-#: Render over several processes from this many documents to make (a process costs ~0.1 s to start).
+#: Render over several processes from this many documents to make (a pool costs ~0.1 s to start and stop).
 PARALLEL_RENDER_MIN = 48
 
 
@@ -66,17 +66,25 @@ def _render_one(index: int) -> bytes:
 
 
 def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterator[bytes]:
-    """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists."""
+    """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists.
+
+    Each template is compiled once, before the fork, so that every process
+    inherits it (documents/compiled.py); the processes send back the bytes.
+    """
     count = processes or os.cpu_count() or 1
     if count < 2 or len(jobs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             yield job.render()
         return
+    from dhtt_docs.documents.compiled import compiled
+
+    for template in dict.fromkeys(job.template for job in jobs):
+        compiled(template)
     global _JOBS
     _JOBS = jobs
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            yield from pool.imap(_render_one, range(len(jobs)), chunksize=4)
+            yield from pool.imap(_render_one, range(len(jobs)), chunksize=8)
     finally:
         _JOBS = []
 
@@ -129,7 +137,10 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
                  progress, total: int, submit: Callable[[int], None] | None) -> None:
     done = total - len(todo)
     progress("render", done, total)
-    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo])):
+    # While LibreOffice converts (`submit`), one process renders: it keeps far ahead of the
+    # converters, and a second one would only take CPU from them.
+    processes = 1 if submit is not None else None
+    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo], processes)):
         path = docs_dir / job.file_name
         path.write_bytes(data)
         cache.store_bytes("docx", key, data)

@@ -10,13 +10,20 @@ template) into the core properties. `normalize_docx` rewrites a saved DOCX:
   at 00:00:00Z), revision 1;
 * revision-session ids (w:rsid*) dropped from the XML parts: Word adds
   random ones when a template is saved, and they carry no content.
+
+`write_docx` is the writing half, for a renderer that has the parts already
+(documents/compiled.py): a part that is the same in every document of a
+template can be given as a `Record`, compressed once (`record`), and is then
+copied into each zip as it is.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -52,17 +59,62 @@ def _strip_rsids(data: bytes) -> bytes:
     return _RSIDS_BLOCK.sub(b"", _RSID_ATTR.sub(b"", data))
 
 
-def normalize_docx(data: bytes, *, title: str, author: str, when: date, subject: str = "") -> bytes:
-    """The DOCX `data` rewritten deterministically, with core properties from the dossier."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        entries = {i.filename: zin.read(i.filename) for i in zin.infolist() if not i.is_dir()}
-    if CORE in entries:      # always there once docxtpl has rendered (it reads the core properties)
-        entries[CORE] = core_xml(title=title, author=author, when=when, subject=subject)
+def clean_part(name: str, blob: bytes) -> bytes:
+    """A part as it is stored: without revision-session ids when it is one of Word's XML parts."""
+    if name.startswith("word/") and name.endswith(".xml") and b"w:rsid" in blob:
+        return _strip_rsids(blob)
+    return blob
+
+
+@dataclass(frozen=True)
+class Record:
+    """One zip entry compressed once, as `detzip.write_entry` writes it: its header and compressed bytes."""
+
+    info: zipfile.ZipInfo
+    raw: bytes
+
+
+def record(name: str, blob: bytes) -> Record:
+    """The entry `name` of a DOCX (cleaned, deflated, MS-DOS attributes), to copy into many zips."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        detzip.write_entry(zf, name, clean_part(name, blob), unix=False)
+        info = zf.getinfo(name)
+        raw = buf.getvalue()[info.header_offset:zf.start_dir]
+    return Record(info, raw)
+
+
+def _copy_record(zf: zipfile.ZipFile, rec: Record) -> None:
+    """Append `rec` to `zf` exactly as zipfile would have written it (same header, same data)."""
+    info = copy.copy(rec.info)
+    zf.fp.seek(zf.start_dir)
+    info.header_offset = zf.start_dir
+    zf._writecheck(info)        # noqa: SLF001 - what ZipFile.open("w") does before writing a header
+    zf._didModify = True        # noqa: SLF001
+    zf.fp.write(rec.raw)
+    zf.start_dir = zf.fp.tell()
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+
+
+def write_docx(entries: dict[str, bytes | Record]) -> bytes:
+    """The zip of `entries` in the fixed order; bytes are cleaned and deflated, records copied as they are."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for name in sorted(entries, key=lambda n: (n != CONTENT_TYPES, n)):
             blob = entries[name]
-            if name.startswith("word/") and name.endswith(".xml"):
-                blob = _strip_rsids(blob)
-            detzip.write_entry(zout, name, blob, unix=False)   # MS-DOS: no Unix mode bits from the machine
+            if isinstance(blob, Record):
+                _copy_record(zout, blob)
+            else:   # MS-DOS: no Unix mode bits from the machine
+                detzip.write_entry(zout, name, clean_part(name, blob), unix=False)
     return out.getvalue()
+
+
+def normalize_docx(data: bytes, *, title: str, author: str, when: date, subject: str = "") -> bytes:
+    """The DOCX `data` rewritten deterministically, with core properties from the dossier."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        entries: dict[str, bytes | Record] = {i.filename: zin.read(i.filename) for i in zin.infolist()
+                                               if not i.is_dir()}
+    if CORE in entries:      # always there once docxtpl has rendered (it reads the core properties)
+        entries[CORE] = core_xml(title=title, author=author, when=when, subject=subject)
+    return write_docx(entries)
