@@ -158,3 +158,16 @@ def test_parts_compressed_once_are_the_bytes_written_each_time():
     with zipfile.ZipFile(io.BytesIO(expected)) as z:
         assert z.testzip() is None
         assert z.namelist()[0] == "[Content_Types].xml"
+
+
+def test_a_template_jinja_cannot_parse_is_reported_by_name_and_tag(tmp_path):
+    from dhtt_docs.documents.render import TemplateProblem
+
+    user = tmp_path / "mau"
+    edited(builtin_templates_dir() / "to-trinh.docx", user / "to-trinh.docx",
+           {"word/document.xml": [("{{ plan.subject }}", "{% if %}")]})
+    job = next(j for j in jobs_of(SAMPLE_ROUND, False, templates_dir=user) if j.kind == "to-trinh")
+    assert compiled(job.template).fast is False
+    with pytest.raises(TemplateProblem) as exc:
+        job.render()
+    assert "to-trinh.docx" in str(exc.value.message) and "{% if %}" in str(exc.value.message)

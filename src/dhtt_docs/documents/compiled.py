@@ -192,8 +192,19 @@ class FastTemplate(DocxTemplate):
 
 # --------------------------------------------------------------------------- compiled once, rendered many times
 
-#: How python-docx parses a part (docx.oxml.parser), without its element classes: same tree, same bytes.
-_PART_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+_PARSERS = threading.local()      # an lxml parser is not to be shared between threads
+
+
+def _parser(recover: bool = False) -> etree.XMLParser:
+    """How python-docx parses a part (docx.oxml.parser, without its element classes: same tree, same
+    bytes), or with `recover` how docxtpl's fix_tables parses the rendered body."""
+    parsers = getattr(_PARSERS, "pair", None)
+    if parsers is None:
+        parsers = _PARSERS.pair = (etree.XMLParser(remove_blank_text=True, resolve_entities=False),
+                                   etree.XMLParser(recover=True))
+    return parsers[recover]
+
+
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")   # docxtpl renders these
 _SECTPRS = etree.XPath("./w:p/w:pPr/w:sectPr | ./w:sectPr", namespaces={"w": W_NS})
@@ -202,7 +213,6 @@ _DOCPRS = etree.XPath("//wp:docPr", namespaces={
 _ON_OFF = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 
 
-_RECOVER_PARSER = etree.XMLParser(recover=True)     # docxtpl's fix_tables parses with one of these
 _TBL, _GRID, _COL, _TR, _TC = (f"{W}{n}" for n in ("tbl", "tblGrid", "gridCol", "tr", "tc"))
 _SPANS = etree.XPath("w:tc/w:tcPr[1]/w:gridSpan[1]", namespaces={"w": W_NS})   # fix_tables' get_cell_len
 
@@ -237,11 +247,13 @@ def _serialise(element) -> bytes:
     return etree.tostring(element, encoding="UTF-8", standalone=True)
 
 
+_EMPTY_CELLS = etree.XPath(".//w:tc[not(w:p) and not(w:tbl)]", namespaces={"w": W_NS})
+
+
 def fill_empty_cells(body) -> None:
     """A table cell whose paragraphs were all looped away gets an empty one (Word requires one)."""
-    for tc in body.iter(f"{W}tc"):
-        if tc.find(f"{W}p") is None and tc.find(f"{W}tbl") is None:
-            etree.SubElement(tc, f"{W}p")
+    for tc in _EMPTY_CELLS(body):
+        etree.SubElement(tc, f"{W}p")
 
 
 class _Part:
@@ -256,7 +268,14 @@ class CompiledTemplate:
 
     def __init__(self, path: Path, data: bytes):
         self.path, self.data = path, data
-        tpl = DocxTemplate(io.BytesIO(data))
+        try:
+            self.fast = self._compile()
+        except Exception:  # noqa: BLE001 - a template docxtpl cannot read: its own path says what is wrong
+            self.fast = False
+
+    def _compile(self) -> bool:
+        """Compile the parts; False when the template needs docxtpl's own path (see the module's doc)."""
+        tpl = DocxTemplate(io.BytesIO(self.data))
         doc = tpl.get_docx()
         part = doc.part
         rels = list(part.rels.values())
@@ -264,11 +283,10 @@ class CompiledTemplate:
         targets = [r.target_part for r in hf_rels if not r.is_external]
         core = doc.core_properties                    # docxtpl reads it: python-docx adds one when missing
         package_parts = list(doc.part.package.iter_parts())
-        self.fast = (len(targets) == len(hf_rels) == len({id(t) for t in targets}) and all(t.blob for t in targets)
-                     and all(p.content_type != _FOOTNOTES for p in package_parts)
-                     and any(p.partname == "/" + docxfix.CORE for p in package_parts))
-        if not self.fast:
-            return
+        if not (len(targets) == len(hf_rels) == len({id(t) for t in targets}) and all(t.blob for t in targets)
+                and all(p.content_type != _FOOTNOTES for p in package_parts)
+                and any(p.partname == "/" + docxfix.CORE for p in package_parts)):
+            return False
         self.body = _ENV.from_string(_prepare(tpl.patch_xml(tpl.get_xml())))
         self.parts = []
         for uri in (HEADER_REL, FOOTER_REL):           # docxtpl's order: headers, then footers
@@ -281,7 +299,7 @@ class CompiledTemplate:
         self.properties = [_ENV.from_string(v) for v in (getattr(core, p) for p in _CORE_PROPERTIES) if "{" in v]
         self.even_pages = any(r.reltype == RT.SETTINGS for r in rels) and doc.settings.odd_and_even_pages_header_footer
         self.draft_ok = any(r.reltype == RT.SETTINGS for r in rels)   # else a draft adds a settings part
-        root = etree.fromstring(_serialise(doc.element), _PART_PARSER)
+        root = etree.fromstring(_serialise(doc.element), _parser())
         body = root.find(f"{W}body")
         self.body_index = root.index(body)
         root.remove(body)
@@ -293,6 +311,7 @@ class CompiledTemplate:
         with zipfile.ZipFile(buf) as zf:
             self.static = {i.filename: docxfix.record(i.filename, zf.read(i.filename))
                            for i in zf.infolist() if i.filename not in dynamic}
+        return True
 
     # ---- one document
 
@@ -309,7 +328,7 @@ class CompiledTemplate:
         except TemplateError:
             return None
         xml = finish_xml(body)
-        tree = etree.fromstring(xml.encode(), _RECOVER_PARSER)
+        tree = etree.fromstring(xml.encode(), _parser(recover=True))
         if _tables_to_fix(tree):
             tree = DocxTemplate.fix_tables(None, xml)
         for n, el in enumerate(_DOCPRS(tree), 1001):     # docxtpl's fix_docpr_ids
@@ -322,7 +341,7 @@ class CompiledTemplate:
         entries: dict[str, bytes | docxfix.Record] = dict(self.static)
         entries[self.document] = _serialise(root)
         for p, xml in parts:
-            el = etree.fromstring(finish_xml(xml).encode(p.encoding), _PART_PARSER)
+            el = etree.fromstring(finish_xml(xml).encode(p.encoding), _parser())
             if draft and p.header:
                 el.insert(0, etree.fromstring(DRAFT_XML))
             entries[p.name] = _serialise(el)

@@ -19,7 +19,6 @@ copied into each zip as it is.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import zipfile
@@ -70,8 +69,8 @@ def clean_part(name: str, blob: bytes) -> bytes:
 class Record:
     """One zip entry compressed once, as `detzip.write_entry` writes it: its header and compressed bytes."""
 
-    info: zipfile.ZipInfo
     raw: bytes
+    fields: tuple[tuple[str, object], ...]    # its ZipInfo's, but its place in the zip
 
 
 def record(name: str, blob: bytes) -> Record:
@@ -81,12 +80,15 @@ def record(name: str, blob: bytes) -> Record:
         detzip.write_entry(zf, name, clean_part(name, blob), unix=False)
         info = zf.getinfo(name)
         raw = buf.getvalue()[info.header_offset:zf.start_dir]
-    return Record(info, raw)
+    return Record(raw, tuple((slot, getattr(info, slot)) for slot in zipfile.ZipInfo.__slots__
+                             if slot != "header_offset" and hasattr(info, slot)))
 
 
 def _copy_record(zf: zipfile.ZipFile, rec: Record) -> None:
     """Append `rec` to `zf` exactly as zipfile would have written it (same header, same data)."""
-    info = copy.copy(rec.info)
+    info = zipfile.ZipInfo.__new__(zipfile.ZipInfo)     # a copy (copy.copy is slow on a slotted class)
+    for slot, value in rec.fields:
+        setattr(info, slot, value)
     zf.fp.seek(zf.start_dir)
     info.header_offset = zf.start_dir
     zf._writecheck(info)        # noqa: SLF001 - what ZipFile.open("w") does before writing a header
