@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,8 +69,9 @@ def _render_one(index: int) -> bytes:
 def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterator[bytes]:
     """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists.
 
-    Each template is compiled once, before the fork, so that every process
-    inherits it (documents/compiled.py); the processes send back the bytes.
+    A template used by several jobs is compiled once, before the fork, so that
+    every process inherits it (documents/compiled.py; one used once is
+    compiled by the process that renders it); the processes send back the bytes.
     """
     count = processes or os.cpu_count() or 1
     if count < 2 or len(jobs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
@@ -78,8 +80,9 @@ def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterato
         return
     from dhtt_docs.documents.compiled import compiled
 
-    for template in dict.fromkeys(job.template for job in jobs):
-        compiled(template)
+    for template, uses in Counter(job.template for job in jobs).items():
+        if uses > 1:
+            compiled(template)
     global _JOBS
     _JOBS = jobs
     try:

@@ -7,16 +7,17 @@
 * Template lookup is in `templates`, the linter in `lint`, raw XML in `ooxml`,
   the once-per-template compilation in `compiled`.
 
-How each document is made (see known pitfalls of docxtpl): a DocxTemplate
-per document from the template's bytes, its parts patched and compiled once
-per template (`compiled.FastTemplate`); Jinja with autoescape=True (a value
-containing `&`, `<`, `>` or quotes stays text) and StrictUndefined (a
-misspelt variable is an error, not an empty string); values are data and
-never evaluated, so `{{ ... }}` typed in a dossier is printed as typed;
-XML-illegal characters are dropped from the values (context.sanitize); with
-draft=True a boxed "DỰ THẢO" is put in every header, the first-page one
-included; the saved file is normalised (docxfix) so that the same input gives
-the same bytes.
+How each document is made (see known pitfalls of docxtpl): from its template
+compiled once per process (`compiled.CompiledTemplate`: the same bytes as
+docxtpl's own render, which `compiled.FastTemplate` still does for what the
+compiled path does not cover and for the message of a template error); Jinja
+with autoescape=True (a value containing `&`, `<`, `>` or quotes stays text)
+and StrictUndefined (a misspelt variable is an error, not an empty string);
+values are data and never evaluated, so `{{ ... }}` typed in a dossier is
+printed as typed; XML-illegal characters are dropped from the values
+(context.sanitize); with draft=True a boxed "DỰ THẢO" is put in every header,
+the first-page one included; the file is written deterministically (docxfix)
+so that the same input gives the same bytes.
 """
 
 from __future__ import annotations
