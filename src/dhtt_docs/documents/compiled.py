@@ -257,10 +257,26 @@ def fill_empty_cells(body) -> None:
 
 
 class _Part:
-    """A header or footer docxtpl renders: its zip name, Jinja template, encoding, and whether it is a header."""
+    """A header or footer docxtpl renders: its zip name, Jinja template, encoding, whether it is a header.
 
-    def __init__(self, name: str, template: jinja2.Template, encoding: str, header: bool):
-        self.name, self.template, self.encoding, self.header = name, template, encoding, header
+    A part without a single "{" has no Jinja in it: the same bytes in every
+    document, so they are made and deflated once (`fixed`, with and without
+    the draft mark).
+    """
+
+    def __init__(self, name: str, source: str, encoding: str, header: bool):
+        self.name, self.template, self.encoding, self.header = name, _ENV.from_string(source), encoding, header
+        self.fixed: dict[bool, docxfix.Record] | None = None
+        if "{" not in source:
+            xml = self.template.render({})
+            self.fixed = {draft: docxfix.record(name, self.finish(xml, draft)) for draft in (False, True)}
+
+    def finish(self, rendered: str, draft: bool) -> bytes:
+        """The part's bytes from Jinja's output, as docxtpl and python-docx write it (and the draft mark)."""
+        el = etree.fromstring(finish_xml(rendered).encode(self.encoding), _parser())
+        if draft and self.header:
+            el.insert(0, etree.fromstring(DRAFT_XML))
+        return _serialise(el)
 
 
 class CompiledTemplate:
@@ -293,8 +309,7 @@ class CompiledTemplate:
             for rel in hf_rels:
                 if rel.reltype == uri:
                     xml = tpl.get_part_xml(rel.target_part)
-                    self.parts.append(_Part(rel.target_part.partname.lstrip("/"),
-                                            _ENV.from_string(_prepare(tpl.patch_xml(xml))),
+                    self.parts.append(_Part(rel.target_part.partname.lstrip("/"), _prepare(tpl.patch_xml(xml)),
                                             tpl.get_headers_footers_encoding(xml), uri == HEADER_REL))
         self.properties = [_ENV.from_string(v) for v in (getattr(core, p) for p in _CORE_PROPERTIES) if "{" in v]
         self.even_pages = any(r.reltype == RT.SETTINGS for r in rels) and doc.settings.odd_and_even_pages_header_footer
@@ -322,7 +337,7 @@ class CompiledTemplate:
             return None
         try:
             body = self.body.render(context)
-            parts = [(p, p.template.render(context)) for p in self.parts]
+            parts = [(p, p.template.render(context)) for p in self.parts if p.fixed is None]
             for prop in self.properties:
                 prop.render(context)
         except TemplateError:
@@ -340,11 +355,11 @@ class CompiledTemplate:
         root.insert(self.body_index, tree)
         entries: dict[str, bytes | docxfix.Record] = dict(self.static)
         entries[self.document] = _serialise(root)
+        for p in self.parts:
+            if p.fixed is not None:
+                entries[p.name] = p.fixed[draft]
         for p, xml in parts:
-            el = etree.fromstring(finish_xml(xml).encode(p.encoding), _parser())
-            if draft and p.header:
-                el.insert(0, etree.fromstring(DRAFT_XML))
-            entries[p.name] = _serialise(el)
+            entries[p.name] = p.finish(xml, draft)
         entries[docxfix.CORE] = docxfix.core_xml(title=title, author=author, when=when, subject=subject)
         return docxfix.write_docx(entries)
 
