@@ -107,10 +107,11 @@ def test_values_with_tabs_breaks_and_page_breaks_are_laid_out_as_docxtpl_does():
 def _user_templates(tmp_path: Path) -> Path:
     """User templates as Word leaves them or as a user breaks them: each case docxtpl handles its way."""
     src, user = builtin_templates_dir(), tmp_path / "mau"
-    # Word's revision ids in the body and a header: dropped from the output.
+    # Word's revision ids in the body and a header (dropped from the output); a value in the header.
     edited(src / "to-trinh.docx", user / "to-trinh.docx",
            {"word/document.xml": [("<w:p>", '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3">')],
-            "word/header1.xml": [("<w:p>", '<w:p w:rsidR="00D4E5F6">')]})
+            "word/header1.xml": [("<w:p>", '<w:p w:rsidR="00D4E5F6">'),
+                                 ("<w:t>2</w:t>", "<w:t>2</w:t></w:r><w:r><w:t>{{ unit.name }}</w:t>")]})
     # A grid one column short and one column too many: docxtpl's fix_tables widens / narrows them.
     edited(src / "danh-sach.docx", user / "danh-sach.docx",
            {"word/document.xml": [('<w:gridCol w:w="737"/>', "")]})
@@ -131,7 +132,9 @@ def test_user_templates_give_the_bytes_of_docxtpls_own_render(tmp_path, draft):
     for job in jobs:
         assert job.render() == docxtpl_bytes(job), job.file_name
     first = next(j for j in jobs if j.template.name == "to-trinh.docx")
-    assert b"w:rsid" not in zipfile.ZipFile(io.BytesIO(first.render())).read("word/document.xml")
+    with zipfile.ZipFile(io.BytesIO(first.render())) as z:
+        assert b"w:rsid" not in z.read("word/document.xml") + z.read("word/header1.xml")
+        assert first.context["unit"]["name"] in z.read("word/header1.xml").decode()
     report = next(j for j in jobs if j.template.name == "bao-cao-thanh-tich-ca-nhan.docx")
     assert (fast_bytes(report) is None) == draft     # only the draft needs the header python-docx adds
 
