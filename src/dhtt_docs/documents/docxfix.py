@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -67,49 +68,62 @@ def clean_part(name: str, blob: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class Record:
-    """One zip entry compressed once, as `detzip.write_entry` writes it: its header and compressed bytes."""
+    """One zip entry as zipfile writes it (`detzip.write_entry`): compressed once, copied into many zips."""
 
-    raw: bytes
-    fields: tuple[tuple[str, object], ...]    # its ZipInfo's, but its place in the zip
+    local: bytes       # its local header and compressed data
+    central: bytes     # its central directory entry; bytes 42-46 hold its offset in the zip
+
+
+_CENTRAL_SIZE = 46                       # the fixed part of a central directory entry
+_END = struct.Struct("<4s4H2LH")         # zipfile's end of central directory record (structEndArchive)
+
+
+def _records(data: bytes) -> list[Record]:
+    """The entries of a small zip written by zipfile (no zip64, no comment), in their order."""
+    _, _, _, count, _, _, cd_offset, _ = _END.unpack_from(data, len(data) - _END.size)
+    found, pos = [], cd_offset
+    for _ in range(count):
+        lengths = struct.unpack_from("<3H", data, pos + 28)            # name, extra, comment
+        size = _CENTRAL_SIZE + sum(lengths)
+        found.append((struct.unpack_from("<L", data, pos + 42)[0], data[pos:pos + size]))
+        pos += size
+    ends = [offset for offset, _ in found[1:]] + [cd_offset]
+    return [Record(data[offset:end], central) for (offset, central), end in zip(found, ends)]
+
+
+def _zipped(entries: dict[str, bytes]) -> dict[str, Record]:
+    """Each entry cleaned and deflated by zipfile (MS-DOS attributes: no Unix mode bits from the machine)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, blob in entries.items():
+            detzip.write_entry(zf, name, clean_part(name, blob), unix=False)
+    return dict(zip(entries, _records(buf.getvalue())))
 
 
 def record(name: str, blob: bytes) -> Record:
     """The entry `name` of a DOCX (cleaned, deflated, MS-DOS attributes), to copy into many zips."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        detzip.write_entry(zf, name, clean_part(name, blob), unix=False)
-        info = zf.getinfo(name)
-        raw = buf.getvalue()[info.header_offset:zf.start_dir]
-    return Record(raw, tuple((slot, getattr(info, slot)) for slot in zipfile.ZipInfo.__slots__
-                             if slot != "header_offset" and hasattr(info, slot)))
-
-
-def _copy_record(zf: zipfile.ZipFile, rec: Record) -> None:
-    """Append `rec` to `zf` exactly as zipfile would have written it (same header, same data)."""
-    info = zipfile.ZipInfo.__new__(zipfile.ZipInfo)     # a copy (copy.copy is slow on a slotted class)
-    for slot, value in rec.fields:
-        setattr(info, slot, value)
-    zf.fp.seek(zf.start_dir)
-    info.header_offset = zf.start_dir
-    zf._writecheck(info)        # noqa: SLF001 - what ZipFile.open("w") does before writing a header
-    zf._didModify = True        # noqa: SLF001
-    zf.fp.write(rec.raw)
-    zf.start_dir = zf.fp.tell()
-    zf.filelist.append(info)
-    zf.NameToInfo[info.filename] = info
+    return _zipped({name: blob})[name]
 
 
 def write_docx(entries: dict[str, bytes | Record]) -> bytes:
-    """The zip of `entries` in the fixed order; bytes are cleaned and deflated, records copied as they are."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for name in sorted(entries, key=lambda n: (n != CONTENT_TYPES, n)):
-            blob = entries[name]
-            if isinstance(blob, Record):
-                _copy_record(zout, blob)
-            else:   # MS-DOS: no Unix mode bits from the machine
-                detzip.write_entry(zout, name, clean_part(name, blob), unix=False)
-    return out.getvalue()
+    """The zip of `entries` in the fixed order: the bytes zipfile writes, records copied as they are.
+
+    Each entry's local header and data and its central directory entry are
+    zipfile's own (made by `_zipped`); only their offsets and the end record
+    are written here, as zipfile writes them.
+    """
+    made = _zipped({name: blob for name, blob in entries.items() if not isinstance(blob, Record)})
+    local, central, offset = [], [], 0
+    for name in sorted(entries, key=lambda n: (n != CONTENT_TYPES, n)):
+        rec = made.get(name) or entries[name]
+        local.append(rec.local)
+        central.append(rec.central[:42] + struct.pack("<L", offset) + rec.central[_CENTRAL_SIZE:])
+        offset += len(rec.local)
+    directory = b"".join(central)
+    if offset > zipfile.ZIP64_LIMIT or len(central) >= 0xFFFF:
+        raise ValueError("a DOCX this large needs zip64")   # never for a document: zipfile would add zip64 records
+    return b"".join(local) + directory + _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central),
+                                                  len(directory), offset, 0)
 
 
 def normalize_docx(data: bytes, *, title: str, author: str, when: date, subject: str = "") -> bytes:
