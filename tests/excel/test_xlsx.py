@@ -412,6 +412,22 @@ def test_danh_sach_xlsx_lists_the_proposed_and_is_byte_identical(tmp_path):
     assert hung[3].split("\n") == [f"- {b[:1].upper()}{b[1:]}" for b in verdict.basis]
 
 
+def test_danh_sach_xlsx_every_candidate_row_is_formatted_alike(tmp_path):
+    """The first row's styles are set, the others copied: each reads back with the same formatting."""
+    write_danh_sach_xlsx(evaluate(load_round(SAMPLE_ROUND)), tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "d.xlsx").active
+    rows = [r for r in ws.iter_rows() if isinstance(r[0].value, int)]
+    assert len(rows) == 6
+    for row in rows:
+        for c, cell in enumerate(row[:6], 1):
+            assert (cell.font.name, cell.font.sz, cell.font.b) == ("Times New Roman", 12, False), cell.coordinate
+            assert all(getattr(cell.border, side).style == "thin" for side in ("left", "right", "top", "bottom"))
+            assert cell.alignment.wrap_text
+            assert cell.alignment.horizontal == ("center" if c in (1, 5, 6) else None), cell.coordinate
+            assert cell.alignment.vertical == ("center" if c in (1, 5, 6) else "top"), cell.coordinate
+        assert row[5].number_format == "0.0%" and row[4].number_format == "General"
+
+
 def test_danh_sach_xlsx_draft_is_marked(tmp_path):
     report = evaluate(load_round(SAMPLE_ROUND))
     write_danh_sach_xlsx(report, tmp_path / "d.xlsx", draft=True)

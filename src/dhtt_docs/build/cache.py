@@ -22,7 +22,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from dhtt_docs.fsutil import atomic_write
+from dhtt_docs.fsutil import atomic_path, atomic_write
 
 DEFAULT_DIR = ".dhtt-cache"
 KINDS = ("docx", "pdf", "xlsx", "json", "zip")   # entry kinds = folder names = file suffixes
@@ -115,7 +115,8 @@ class BuildCache:
     def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> None:
         if not entry.exists():
             try:
-                atomic_write(entry, data)
+                with atomic_path(entry) as tmp:   # not synced: an entry is checked against its hash when read,
+                    tmp.write_bytes(data)         # and 500 fsyncs were most of a --no-pdf build's documents stage
             except OSError:
                 return
             self._entries(kind).setdefault(key, []).append(entry)

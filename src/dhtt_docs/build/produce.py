@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ from pathlib import Path
 from dhtt_docs.build.cache import BuildCache
 from dhtt_docs.documents.render import DocumentJob, RenderedDocument
 
-#: Render over several processes from this many documents to make (a process costs ~0.1 s to start).
+#: Render over several processes from this many documents to make (a pool costs ~0.1 s to start and stop).
 PARALLEL_RENDER_MIN = 48
 
 
@@ -57,26 +58,45 @@ class Produced:
 # --------------------------------------------------------------------------- rendering
 
 _JOBS: list[DocumentJob] = []   # the jobs a forked render process reads (inherited, never pickled)
+_PATHS: list[Path] | None = None
 
 
 def _render_one(index: int) -> bytes:
-    return _JOBS[index].render()
+    return _render_to(_JOBS[index], None if _PATHS is None else _PATHS[index])
 
 
-def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterator[bytes]:
-    """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists."""
+def _render_to(job: DocumentJob, path: Path | None) -> bytes:
+    data = job.render()
+    if path is not None:
+        path.write_bytes(data)
+    return data
+
+
+def render_all(jobs: list[DocumentJob], processes: int | None = None,
+               paths: list[Path] | None = None) -> Iterator[bytes]:
+    """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists.
+
+    With `paths`, each document is also written to its path by the process
+    that renders it. A template used by several jobs is compiled once, before
+    the fork, so that every process inherits it (documents/compiled.py; one
+    used once is compiled by the process that renders it).
+    """
+    global _JOBS, _PATHS
     count = processes or os.cpu_count() or 1
     if count < 2 or len(jobs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            yield job.render()
+        yield from map(_render_to, jobs, paths or [None] * len(jobs))
         return
-    global _JOBS
-    _JOBS = jobs
+    from dhtt_docs.documents.compiled import compiled
+
+    for template, uses in Counter(job.template for job in jobs).items():
+        if uses > 1:
+            compiled(template)
+    _JOBS, _PATHS = jobs, paths
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            yield from pool.imap(_render_one, range(len(jobs)), chunksize=4)
+            yield from pool.imap(_render_one, range(len(jobs)), chunksize=8)
     finally:
-        _JOBS = []
+        _JOBS, _PATHS = [], None
 
 
 # --------------------------------------------------------------------------- the stage
@@ -169,9 +189,11 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
                  progress, total: int, submit: Callable[[int], None] | None) -> None:
     done = total - len(todo)
     progress("render", done, total)
-    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo])):
-        path = docs_dir / job.file_name
-        path.write_bytes(data)
+    # While LibreOffice converts (`submit`), one process renders: it keeps far ahead of the
+    # converters, and a second one would only take CPU from them.
+    processes = 1 if submit is not None else None
+    paths = [docs_dir / job.file_name for _, job, _ in todo]      # written by the rendering processes
+    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo], processes, paths)):
         cache.store_bytes("docx", key, data)
         out.rendered += 1
         done += 1

@@ -392,11 +392,13 @@ def _finish(ctx: RoundContext, sub: Submission, typography: bool) -> None:
     ctx.place_dates = {k: finish(v) for k, v in ctx.place_dates.items()}
 
 
-def build_context(report: Report, *, draft: bool = False, typography: bool = True) -> RoundContext:
+def build_context(report: Report, *, draft: bool = False, typography: bool = True,
+                  candidates: bool = True) -> RoundContext:
     """Everything the templates need, from an evaluated round.
 
     With `typography` (documents), values get typographic quotes and no-break
     spaces and hyphens (textfmt.typeset); without it (the .xlsx), plain text.
+    Without `candidates` (the .xlsx), only `common`: no report's `candidate`, no headers.
     """
     sub, profile = _checked(report)
     verdicts = _ordered(report)
@@ -415,7 +417,8 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
         "proposed": proposed,
     }
     ctx = RoundContext(common)
-    _add_headers_and_candidates(ctx, sub, verdicts)
+    if candidates:
+        _add_headers_and_candidates(ctx, sub, verdicts)
     _finish(ctx, sub, typography)
     return ctx
 

@@ -7,16 +7,17 @@
 * Template lookup is in `templates`, the linter in `lint`, raw XML in `ooxml`,
   the once-per-template compilation in `compiled`.
 
-How each document is made (see known pitfalls of docxtpl): a DocxTemplate
-per document from the template's bytes, its parts patched and compiled once
-per template (`compiled.FastTemplate`); Jinja with autoescape=True (a value
-containing `&`, `<`, `>` or quotes stays text) and StrictUndefined (a
-misspelt variable is an error, not an empty string); values are data and
-never evaluated, so `{{ ... }}` typed in a dossier is printed as typed;
-XML-illegal characters are dropped from the values (context.sanitize); with
-draft=True a boxed "DỰ THẢO" is put in every header, the first-page one
-included; the saved file is normalised (docxfix) so that the same input gives
-the same bytes.
+How each document is made (see known pitfalls of docxtpl): from its template
+compiled once per process (`compiled.CompiledTemplate`: the same bytes as
+docxtpl's own render, which `compiled.FastTemplate` still does for what the
+compiled path does not cover and for the message of a template error); Jinja
+with autoescape=True (a value containing `&`, `<`, `>` or quotes stays text)
+and StrictUndefined (a misspelt variable is an error, not an empty string);
+values are data and never evaluated, so `{{ ... }}` typed in a dossier is
+printed as typed; XML-illegal characters are dropped from the values
+(context.sanitize); with draft=True a boxed "DỰ THẢO" is put in every header,
+the first-page one included; the file is written deterministically (docxfix)
+so that the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from dhtt_docs.documents.compiled import FastTemplate, jinja_env as _env, template_names
+from dhtt_docs.documents.compiled import FastTemplate, compiled, fill_empty_cells, jinja_env as _env, template_names
 from dhtt_docs.documents.context import RoundContext, build_context
 from dhtt_docs.documents.docxfix import normalize_docx
 from dhtt_docs.documents.lint import _TAG, _paragraph_texts, _parts, lint_template, lint_templates
-from dhtt_docs.documents.ooxml import DRAFT_TEXT, DRAFT_XML, HEADER_REL, W as _W
+from dhtt_docs.documents.ooxml import DRAFT_TEXT, DRAFT_XML, HEADER_REL
 from dhtt_docs.documents.templates import (
     REPORT_KINDS,
     TEMPLATE_FILES,
@@ -81,13 +82,6 @@ def _mark_draft(doc) -> None:
             rel._target._element.insert(0, etree.fromstring(DRAFT_XML))
 
 
-def _fill_empty_cells(doc) -> None:
-    """A table cell whose paragraphs were all looped away gets an empty one (Word requires one)."""
-    for tc in doc.element.body.iter(f"{_W}tc"):
-        if tc.find(f"{_W}p") is None and tc.find(f"{_W}tbl") is None:
-            etree.SubElement(tc, f"{_W}p")
-
-
 def _error_tag(exc: Exception, template: Path) -> str | None:
     """The tag a Jinja error is about: from docxtpl's context lines, else by the names in the message."""
     lines = list(getattr(exc, "docx_context", None) or [])
@@ -113,7 +107,10 @@ def _error_tag(exc: Exception, template: Path) -> str | None:
 
 def render_docx(template: Path, context: dict, *, draft: bool, title: str, author: str, when: date,
                 subject: str = "") -> bytes:
-    """One document: rendered from the template's compiled parts, marked, normalised."""
+    """One document: from the template compiled once (`compiled`), else by docxtpl's own render."""
+    data = compiled(template).render(context, draft=draft, title=title, author=author, when=when, subject=subject)
+    if data is not None:
+        return data
     tpl = FastTemplate(template)
     try:
         tpl.render(context, jinja_env=_env(), autoescape=True)
@@ -125,7 +122,7 @@ def render_docx(template: Path, context: dict, *, draft: bool, title: str, autho
                                  f"Template {template.name}: error while filling the tag {tag or '(unknown)'}: {exc}. "
                                  "Check the template with `dhtt-docs build --templates ...` (it reports errors before "
                                  f"making any document) and the list of variables in {VARIABLES_FILE}.")) from exc
-    _fill_empty_cells(tpl.docx)
+    fill_empty_cells(tpl.docx.element.body)
     if draft:
         _mark_draft(tpl.docx)
     buf = io.BytesIO()

@@ -7,6 +7,7 @@ documents/danh_sach.py.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,6 +41,7 @@ class _Sheet:
     def __init__(self, ws, base: str):
         self.ws, self.row = ws, 1
         self.base = base            # what the share is counted on, as the plan says it
+        self._styles: list | None = None   # a candidate row's cell styles, set once and then copied
 
     def line(self, text: str, f: Font = _BOLD, align: Alignment = _CENTER, height: float | None = None) -> None:
         """One line of text across the table's width."""
@@ -69,6 +71,9 @@ class _Sheet:
     def table(self, groups: list[dict], report) -> int:
         """The headings row (its number is returned, to repeat on every page) and a row per candidate."""
         ws, header_row = self.ws, self.row
+        verdicts: dict = {}
+        for v in report.verdicts:
+            verdicts.setdefault(v.id, v)
         for c, h in enumerate(layout.headings(self.base), 1):
             cell = ws.cell(self.row, c, h)
             cell.font, cell.alignment, cell.border = _BOLD, _CENTER, BORDER
@@ -81,7 +86,7 @@ class _Sheet:
                 ws.cell(self.row, c).border = BORDER
             self.row += 1
             for r in g["rows"]:
-                v = report.verdict(r["id"])
+                v = verdicts[r["id"]]
                 self.candidate([int(r["stt"]), r["name"], r["post_unit"], "\n".join(r["basis"]), v.votes,
                                 v.approval])
         if not groups:
@@ -92,11 +97,16 @@ class _Sheet:
 
     def candidate(self, values: list) -> None:
         ws = self.ws
-        for c, value in enumerate(values, 1):
-            cell = ws.cell(self.row, c, value)
-            cell.font, cell.border = _FONT, BORDER
-            cell.alignment = _CENTER if c in (1, 5, 6) else _TOP
-        ws.cell(self.row, 6).number_format = "0.0%"
+        cells = [ws.cell(self.row, c, value) for c, value in enumerate(values, 1)]
+        if self._styles is None:        # the first row: styles looked up (hashed) once
+            for c, cell in enumerate(cells, 1):
+                cell.font, cell.border = _FONT, BORDER
+                cell.alignment = _CENTER if c in (1, 5, 6) else _TOP
+            cells[5].number_format = "0.0%"
+            self._styles = [cell._style for cell in cells]
+        else:                           # the same style ids, as openpyxl copies a cell's style
+            for cell, style in zip(cells, self._styles):
+                cell._style = copy(style)
         # Row heights are set, not left to the reader: LibreOffice does not fit wrapped rows on opening.
         ws.row_dimensions[self.row].height = row_height(values[1:4], WIDTHS[1:4])
         self.row += 1
@@ -123,7 +133,7 @@ def write_danh_sach_xlsx(report, path: Path, *, draft: bool = False) -> None:
     """
     from dhtt_docs.documents.context import build_context  # late: context imports the rules engine
 
-    ctx = build_context(report, draft=draft, typography=False).common
+    ctx = build_context(report, draft=draft, typography=False, candidates=False).common
     total = len(report.round.submission.council.members)
     wb = Workbook()
     ws = wb.active
