@@ -296,6 +296,7 @@ def _in_use(stage: Path) -> bool:
 
 
 def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
+    from dhtt_docs.signing.fields import FIELDS_VERSION
     from dhtt_docs.pdf.libreoffice import converter_identity
 
     jobs = keyed_documents(report, opts.templates, result.draft, cache)
@@ -311,6 +312,7 @@ def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildC
         "profile": profile_digest(report.profile.id) if report.profile else None,
         "sources": {str(p): file_digest(p) for p in sources if p.is_file()},
         "attachments": [(a.rel, a.candidate, a.title, file_digest(a.path)) for a in report.attachments],
+        "fields": FIELDS_VERSION if opts.pdf else None,   # placement rules: the sign-ready PDFs' own key
     })
     return Plan(jobs, pdf_keys, key)
 
