@@ -614,7 +614,7 @@ def warm_server(tmp_path, monkeypatch):
     """A warm converter of its own (private runtime folder, short idle time), stopped afterwards."""
     from dhtt_docs.pdf import warm
 
-    if warm._uno_python() is None:
+    if warm.uno_python() is None:
         pytest.skip("python3-uno is not installed")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setenv("DHTT_WARM_IDLE", "60")

@@ -253,7 +253,7 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
         workers = max(1, min(opts.workers or os.cpu_count() or 1, total))
         pool = SofficePool(exe, workers=workers, timeout=opts.timeout, pdfa=opts.pdfa, expected=total,
                            profiles=cache.profiles_dir(), scratch=opts.scratch, janitor=opts.janitor,
-                           on_done=finished)
+                           on_done=finished, keep_running=True)
 
         def submit(i: int) -> None:
             if i not in wanted:

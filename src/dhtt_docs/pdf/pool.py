@@ -269,8 +269,13 @@ class SofficePool:
 
     def __init__(self, executable: str, *, workers: int, timeout: float, pdfa: bool, expected: int = 0,
                  profiles: Path | None = None, scratch: Path | None = None, janitor: object | None = None,
-                 on_done: DoneFn | None = None):
+                 on_done: DoneFn | None = None, keep_running: bool = False):
+        from dhtt_docs.pdf.unoworker import usable
+
         self.executable = executable
+        # keep_running: each worker keeps one LibreOffice for the whole run and takes files one by one
+        # (pdf/unoworker.py), where python3-uno and a LibreOffice installation allow it.
+        self.uno = usable(executable) if keep_running else None
         self.workers = max(1, workers)
         self.timeout = timeout
         self.pdfa = pdfa
@@ -362,13 +367,13 @@ class SofficePool:
                     thread.join(10)
 
     # -- working
-    def _take(self) -> list[Job] | None:
+    def _take(self, size: int) -> list[Job] | None:
         """The next batch: a full one, or (once nothing more comes) a fair share of what is left."""
         with self._cond:
             while True:
                 if self.groups.stopping.is_set():
                     return None
-                if len(self._pending) >= self.size:
+                if len(self._pending) >= size:
                     break
                 if self._closed:
                     if not self._pending:
@@ -377,9 +382,9 @@ class SofficePool:
                 self._cond.wait(0.5)
             if self._closed:
                 idle = max(1, self.workers - self._busy)
-                take = min(self.size, math.ceil(len(self._pending) / idle))
+                take = min(size, math.ceil(len(self._pending) / idle))
             else:
-                take = self.size
+                take = size
             batch, self._pending = self._pending[:take], self._pending[take:]
             self._busy += 1
             return batch
@@ -387,9 +392,13 @@ class SofficePool:
     def _work(self) -> None:
         kept = KeptProfile.take(self.profiles) if self.profiles is not None else None
         worker = SofficeWorker(self.executable, self.timeout, self.pdfa, self.groups, kept, self.scratch)
+        if self.uno is not None:
+            from dhtt_docs.pdf.unoworker import UnoWorker
+
+            worker = UnoWorker(self.executable, self.uno, worker, worker.profile)
         try:
             while True:
-                batch = self._take()
+                batch = self._take(getattr(worker, "batch_size", None) or self.size)
                 if batch is None:
                     return
                 early: set[int] = set()

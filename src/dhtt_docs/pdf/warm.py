@@ -15,6 +15,7 @@ Set ``DHTT_WARM=0`` to never start it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -46,8 +47,9 @@ def enabled() -> bool:
     return os.environ.get("DHTT_WARM", "1") != "0"
 
 
-def _uno_python() -> str | None:
-    """A Python that can import LibreOffice's uno module."""
+@functools.lru_cache(maxsize=None)
+def uno_python() -> str | None:
+    """A Python that can import LibreOffice's uno module (asked once per process)."""
     for candidate in (os.environ.get("DHTT_UNO_PYTHON"), "/usr/bin/python3", shutil.which("python3")):
         if candidate and os.path.exists(candidate):
             probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=30)
@@ -80,7 +82,7 @@ def start(wait: float = START_WAIT) -> None:
     if not enabled():
         raise WarmUnavailable("DHTT_WARM=0")
     soffice = find_soffice()
-    python = _uno_python()
+    python = uno_python()
     if soffice is None or python is None:
         raise WarmUnavailable("LibreOffice or python3-uno is missing")
     runtime = runtime_dir()

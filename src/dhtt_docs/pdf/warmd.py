@@ -10,6 +10,12 @@ LibreOffice dies. LibreOffice's profile and TMPDIR are under RUNTIME.
 
 Protocol: one JSON line in, {"files": [docx...], "out": dir, "pdfa": bool};
 one JSON line out, {"pdfs": {docx: pdf}, "errors": {docx: text}}.
+
+The same server also runs privately for one build's conversion worker
+(pdf/unoworker.py): then RUNTIME is in the build's private folder, PROFILE
+(the optional fourth argument) is the worker's kept profile, and the idle
+time is short. LibreOffice's pid is written to RUNTIME/office, so that a
+client can kill a LibreOffice that hangs on a file.
 """
 
 from __future__ import annotations
@@ -25,12 +31,12 @@ import time
 from pathlib import Path
 
 
-def _start_office(soffice: str, runtime: Path, pipe: str) -> subprocess.Popen:
+def _start_office(soffice: str, runtime: Path, profile: Path, pipe: str) -> subprocess.Popen:
     env = dict(os.environ, TMPDIR=str(runtime / "tmp"), SAL_USE_VCLPLUGIN="svp")
     (runtime / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen(
         [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-         "--nofirststartwizard", f"-env:UserInstallation={(runtime / 'profile').as_uri()}",
+         "--nofirststartwizard", f"-env:UserInstallation={profile.as_uri()}",
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, env=env)
@@ -102,7 +108,10 @@ def _serve(conn: socket.socket, desktop) -> None:
         stream.flush()
 
 
-def main(runtime: Path, soffice: str, idle: float) -> int:
+def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) -> int:
+    from hashlib import md5
+
+    profile = (profile or runtime / "profile").absolute()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     lock = open(runtime / "lock", "a+")
     try:
@@ -111,8 +120,9 @@ def main(runtime: Path, soffice: str, idle: float) -> int:
         return 0                                   # another one serves this user
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # stop(): clean up like an idle stop
     sock_path = runtime / "sock"
-    pipe = f"dhtt-warm-{os.getuid()}"
-    office = _start_office(soffice, runtime, pipe)
+    pipe = f"dhtt-warm-{os.getuid()}-{md5(str(runtime.absolute()).encode()).hexdigest()[:12]}"  # noqa: S324
+    office = _start_office(soffice, runtime, profile, pipe)
+    (runtime / "office").write_text(str(office.pid))
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         desktop = _connect(pipe, office)
@@ -141,14 +151,15 @@ def main(runtime: Path, soffice: str, idle: float) -> int:
         except OSError:
             pass
         office.wait()
-        from hashlib import md5
-        digest = md5((runtime / "profile").as_uri().encode("utf-16-le")).digest()  # noqa: S324 - LibreOffice's name
+        (runtime / "exit").write_text(str(office.returncode))   # read by a private server's client
+        digest = md5(profile.as_uri().encode("utf-16-le")).digest()  # noqa: S324 - LibreOffice's name
         Path(f"/tmp/OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}").unlink(
             missing_ok=True)
         Path(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe}").unlink(missing_ok=True)
         (runtime / "pid").unlink(missing_ok=True)
+        (runtime / "office").unlink(missing_ok=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])))
+    sys.exit(main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), Path(sys.argv[4]) if len(sys.argv) > 4 else None))
