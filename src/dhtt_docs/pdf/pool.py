@@ -2,6 +2,9 @@
 
 Why it looks the way it does (see docs/reference: toolchain facts):
 
+* With ``keep_running`` (the build) each worker keeps one LibreOffice for the
+  whole run and converts file by file (:mod:`dhtt_docs.pdf.unoworker`); what
+  follows is the cold path it falls back to, and what :func:`convert_many` uses.
 * Starting ``soffice`` costs about a second, converting a file about a tenth
   of that, so every worker converts a *batch* of files per start. Batches are
   sized from the number of documents expected (about equal rounds per worker)

@@ -96,6 +96,14 @@ class UnoWorker:
         self.groups.add(self._proc.pid)
         self._office = None
         self._done = 0
+        # LibreOffice runs in a session of its own: the janitor must know it from the start
+        deadline = time.monotonic() + 10
+        while self._office is None and time.monotonic() < deadline and self._proc.poll() is None:
+            try:
+                self._office = int((self._runtime / "office").read_text())
+                self.groups.add(self._office)
+            except (OSError, ValueError):
+                time.sleep(0.02)
 
     def _ready(self) -> bool:
         """Wait until the server listens; False (and cold from now on) if it never does."""
@@ -111,12 +119,6 @@ class UnoWorker:
             if self._proc.poll() is not None:
                 break
             if sock.exists() and (self._runtime / "pid").exists():
-                if self._office is None:
-                    try:
-                        self._office = int((self._runtime / "office").read_text())
-                        self.groups.add(self._office)          # its own session: killed with the build
-                    except (OSError, ValueError):
-                        pass
                 return True
             time.sleep(0.05)
         self._stop()

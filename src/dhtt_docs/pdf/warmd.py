@@ -108,8 +108,23 @@ def _serve(conn: socket.socket, desktop) -> None:
         stream.flush()
 
 
+def _stop_with_parent() -> None:
+    """A private server gets SIGTERM when the build that started it dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass                                       # elsewhere: the build's janitor kills it
+    if os.getppid() == 1:                          # the parent died before that
+        sys.exit(0)
+
+
 def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) -> int:
     from hashlib import md5
+
+    private = profile is not None
 
     profile = (profile or runtime / "profile").absolute()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -119,6 +134,8 @@ def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) 
     except OSError:
         return 0                                   # another one serves this user
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # stop(): clean up like an idle stop
+    if private:
+        _stop_with_parent()
     sock_path = runtime / "sock"
     pipe = f"dhtt-warm-{os.getuid()}-{md5(str(runtime.absolute()).encode()).hexdigest()[:12]}"  # noqa: S324
     office = _start_office(soffice, runtime, profile, pipe)
