@@ -158,17 +158,17 @@ def _private_warm_converter(tmp_path_factory):
 
     from dhtt_docs.pdf import warm
 
+    import threading
+
     run = tmp_path_factory.mktemp("run")
-    before = os.environ.get("XDG_RUNTIME_DIR")
+    # Kept for the rest of the process (not restored): a preview thread still converting when the session
+    # ends must not start a server in the user's folder.
     os.environ["XDG_RUNTIME_DIR"] = str(run)
-    try:
-        yield run
-    finally:
-        warm.stop()
-        if before is None:
-            os.environ.pop("XDG_RUNTIME_DIR", None)
-        else:
-            os.environ["XDG_RUNTIME_DIR"] = before
+    yield run
+    for thread in threading.enumerate():   # the web app's preview threads (daemons) finish their work first
+        if thread.name == "dhtt-preview":
+            thread.join(120)
+    warm.stop()
 
 
 @pytest.fixture
