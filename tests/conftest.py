@@ -164,6 +164,7 @@ def _private_warm_converter(tmp_path_factory):
     # Kept for the rest of the process (not restored): a preview thread still converting when the session
     # ends must not start a server in the user's folder.
     os.environ["XDG_RUNTIME_DIR"] = str(run)
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))   # LibreOffice profiles
     yield run
     for thread in threading.enumerate():   # the web app's preview threads (daemons) finish their work first
         if thread.name == "dhtt-preview":

@@ -273,15 +273,17 @@ def test_kill_9_during_conversion_leaves_no_libreoffice_litter(tmp_path):
                            encoding="utf-8")
     own_tmp = tmp_path / "tmp"          # the build's TMPDIR: LibreOffice must leave nothing here
     own_tmp.mkdir()
-    env = dict(os.environ, TMPDIR=str(own_tmp))
+    # the build's TMPDIR, and the user's cache folder (the workers' LibreOffice profiles) of its own
+    env = dict(os.environ, TMPDIR=str(own_tmp), XDG_CACHE_HOME=str(tmp_path / "user-cache"))
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    slots = folder / ".dhtt-cache" / "libreoffice"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(tmp_path.glob(".out.tmp-*/.private/*/tmp/lu*.tmp")):
+    # the build's private folders: the stage's .private, and the folder of the workers started early
+    while time.monotonic() < deadline and not list(tmp_path.glob(".out.tmp-*/**/tmp/lu*.tmp")):
         time.sleep(0.05)
-    assert list(tmp_path.glob(".out.tmp-*/.private/*/tmp/lu*.tmp")), "LibreOffice never started in the private TMPDIR"
+    assert list(tmp_path.glob(".out.tmp-*/**/tmp/lu*.tmp")), "LibreOffice never started in the private TMPDIR"
+    slots = next((tmp_path / "user-cache" / "dhtt-docs" / "libreoffice").glob("*"))
     pipes = [osl_pipe(slots / f"slot-{n}") for n in range(4)]
     assert any(p.exists() for p in pipes)
     proc.send_signal(signal.SIGKILL)
@@ -316,3 +318,38 @@ def test_a_rebuild_never_throws_away_signed_or_scanned_files(tmp_path):
 def run_cli_build(folder):
     return subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(folder), "--no-pdf"],
                           capture_output=True, text=True)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) chưa cài")
+def test_workers_started_early_are_stopped_when_the_round_has_errors(tmp_path):
+    """With PDFs wanted the build starts LibreOffice before loading the round; a round with errors
+    converts nothing, and leaves no LibreOffice running and no private folder behind."""
+    from dhtt_docs.build.pipeline import BuildOptions, build
+    from dhtt_docs.pdf.unoworker import usable
+
+    if usable(shutil.which("soffice")) is None:
+        pytest.skip("python3-uno is not installed")
+    folder = tmp_path / "round"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    sub = folder / "submission.yaml"
+    sub.write_text(sub.read_text(encoding="utf-8").replace("  votes:\n", "  votes:\n    nobody-at-all: 7\n", 1),
+                   encoding="utf-8")
+    profiles = os.environ["XDG_CACHE_HOME"]           # the suite's own user cache folder (conftest)
+    result = build(folder, BuildOptions(out=tmp_path / "out"))
+    assert not result.report.ok and result.out is None
+    assert live_soffice(profiles) == []   # stopped before build() returned
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] in ([], [".out.lock"])
+
+
+def live_soffice(marker: str) -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if "soffice" in cmd and marker in cmd and state != "Z":
+                found.append(int(pid))
+    return found

@@ -64,8 +64,11 @@ def temp_profiles() -> set[str]:
 
 
 def start_build(folder: Path, out: Path, **kw) -> subprocess.Popen:
+    # The workers' LibreOffice profiles in a user cache folder inside the round folder, so that this
+    # build's LibreOffice is known by the round folder in its command line.
+    env = dict(os.environ, XDG_CACHE_HOME=str(folder / ".user-cache"))
     return subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kw)
 
 
 def wait_for_conversion(marker_dirs: set[str], folder: Path, timeout: float = 60) -> None:

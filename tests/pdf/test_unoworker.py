@@ -110,7 +110,7 @@ SERVER = """\
 import json, os, socket, sys, time, pathlib, subprocess
 from pypdf import PdfWriter
 runtime = pathlib.Path(sys.argv[2])   # argv[1] is warmd.py
-office = subprocess.Popen(["sleep", "300"], start_new_session=True)   # its "LibreOffice"
+office = subprocess.Popen(["sleep", "300"])   # its "LibreOffice", in its process group as in warmd
 (runtime / "office").write_text(str(office.pid))
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 server.bind(str(runtime / "sock")); server.listen(4)

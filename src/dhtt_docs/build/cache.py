@@ -7,8 +7,8 @@ the converter and the PDF options. A changed input is a new key, so a stale
 document is never served; a cached file whose content no longer matches the
 hash recorded in its name (disk trouble, a hand edit) is thrown away.
 
-Layout: ROOT/docx/<key>-<content sha>.docx and ROOT/pdf/<key>-<content sha>.pdf;
-ROOT/libreoffice/slot-N holds LibreOffice profiles reused from build to build.
+Layout: ROOT/docx/<key>-<content sha>.docx and ROOT/pdf/<key>-<content sha>.pdf
+(LibreOffice's profiles are the user's, not the round's: pdf/libreoffice.profiles_root).
 After a successful build, entries the build did not use are removed, so the
 cache holds exactly the last build.
 """
@@ -178,10 +178,6 @@ class BuildCache:
                          json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError:
             pass
-
-    def profiles_dir(self) -> Path | None:
-        """Where LibreOffice workers keep their profiles between builds (None: temporary ones)."""
-        return None if self.root is None else self.root / "libreoffice"
 
     def prune(self) -> int:
         """Remove what this build did not use; returns how many files went."""

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time as _time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path
@@ -178,6 +178,13 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     same = _nothing_changed(folder, out, opts, cache_root, start)
     if same is not None:
         return same
+    with ExitStack() as stack:
+        early = start_converters(out, opts, stack)
+        return _load_and_build(folder, out, opts, progress, cache_root, start, stack, early)
+
+
+def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progress, cache_root: Path | None,
+                    start: float, stack: ExitStack, early: EarlyConverters | None) -> BuildResult:
     from dhtt_docs.build.memo import Memo
     from dhtt_docs.dossier.loader import load_round
     from dhtt_docs.rules.engine import evaluate
@@ -208,8 +215,54 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
         if still_current(out, plan, cache, result):
             return result
         keep_signed(out)
-        with Janitor() as janitor:
-            return _build_and_swap(out, plan, opts, result, progress, cache, janitor)
+        janitor = early.janitor if early is not None else stack.enter_context(Janitor())
+        return _build_and_swap(out, plan, opts, result, progress, cache, janitor,
+                               early.pool if early is not None else None)
+
+
+@dataclass
+class EarlyConverters:
+    """Conversion workers started before the round is loaded, and the janitor that watches them."""
+    pool: object
+    janitor: Janitor
+
+
+def start_converters(out: Path, opts: BuildOptions, stack: ExitStack) -> EarlyConverters | None:
+    """Start the LibreOffice workers now, when PDFs are wanted and they keep LibreOffice running.
+
+    A cold LibreOffice takes 1-3 s to come up: started here it does so while the round is loaded,
+    checked and planned on the other core. They are stopped unused (when the stack closes) if the
+    round has errors or every PDF comes from the cache. Not with ``--converter``, nor when a warm
+    converter is running (a small rebuild goes to it).
+    """
+    if not opts.pdf or (opts.converter or "soffice").strip().lower() != "soffice":
+        return None
+    from dhtt_docs.pdf import warm
+    from dhtt_docs.pdf.libreoffice import find_soffice, profiles_root
+    from dhtt_docs.pdf.pool import SofficePool
+    from dhtt_docs.pdf.unoworker import usable
+
+    exe = find_soffice()
+    if exe is None or usable(exe) is None or (warm.enabled() and warm.running(exe)):
+        return None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-lo-", dir=out.parent))
+    except OSError:
+        return None                     # said later, with the fix, when the stage is made
+    janitor = stack.enter_context(Janitor())
+    janitor.watch_dir(scratch)
+
+    def remove_scratch() -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        janitor.forget_dir(scratch)
+
+    stack.callback(remove_scratch)
+    pool = SofficePool(exe, workers=opts.jobs or os.cpu_count() or 1, timeout=opts.timeout, pdfa=opts.pdfa,
+                       profiles=profiles_root(), scratch=scratch, janitor=janitor, keep_running=True)
+    stack.callback(pool.stop)           # after produce closed it: nothing left to stop
+    pool.start()
+    return EarlyConverters(pool, janitor)
 
 
 def _cache_root(folder: Path, opts: BuildOptions) -> Path | None:
@@ -241,12 +294,12 @@ def _nothing_changed(folder: Path, out: Path, opts: BuildOptions, cache_root: Pa
 
 
 def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,
-                    cache: BuildCache, janitor: Janitor) -> BuildResult:
+                    cache: BuildCache, janitor: Janitor, pool=None) -> BuildResult:
     """Build into a stage folder beside OUT and swap it in when whole; the stage never outlives this call."""
     stage = _make_stage(out)
     janitor.watch_dir(stage)
     try:
-        _build_into(stage, plan, opts, result, progress, cache, janitor)
+        _build_into(stage, plan, opts, result, progress, cache, janitor, pool)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return result
         with result.timed("swap"):
@@ -318,7 +371,7 @@ def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildC
 
 
 def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,
-                cache: BuildCache, janitor: Janitor | None = None) -> None:
+                cache: BuildCache, janitor: Janitor | None = None, pool=None) -> None:
     from dhtt_docs.build.produce import ProduceOptions, produce
 
     report = result.report
@@ -329,7 +382,7 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
         produced = produce(docs_dir, plan.jobs, plan.pdf_keys, _pdf_info(report) if opts.pdf else None,
                            ProduceOptions(pdf=opts.pdf, workers=opts.jobs, timeout=opts.timeout, pdfa=opts.pdfa,
                                           converter=opts.converter, scratch=private,
-                                          janitor=janitor),
+                                          janitor=janitor, pool=pool),
                            cache, progress)
     result.rendered, result.reused, result.converted = produced.rendered, produced.reused, produced.converted
     result.pdf_reused = produced.pdf_reused if opts.pdf else None

@@ -115,6 +115,7 @@ class ProduceOptions:
     converter: str | None
     scratch: Path | None = None          # the build's private folder (LibreOffice's TMPDIR goes in it)
     janitor: object | None = None
+    pool: object | None = None           # a SofficePool the build started early (pipeline.start_converters)
 
 
 def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[str] | None, info: PdfInfo | None,
@@ -205,7 +206,7 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
 def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
                         info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress) -> None:
     from dhtt_docs.pdf.jobs import ConversionError, ConversionFailure
-    from dhtt_docs.pdf.libreoffice import find_soffice
+    from dhtt_docs.pdf.libreoffice import find_soffice, profiles_root
     from dhtt_docs.pdf.jobs import Job, precheck, remove_quietly
     from dhtt_docs.pdf.messages import msg_no_soffice
     from dhtt_docs.pdf.pool import SofficePool
@@ -247,13 +248,16 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
         for job in runnable:
             finished(job, reasons.get(job.index))
     else:
-        exe = find_soffice()
-        if exe is None:
-            raise ConversionError(msg_no_soffice())
-        workers = max(1, min(opts.workers or os.cpu_count() or 1, total))
-        pool = SofficePool(exe, workers=workers, timeout=opts.timeout, pdfa=opts.pdfa, expected=total,
-                           profiles=cache.profiles_dir(), scratch=opts.scratch, janitor=opts.janitor,
-                           on_done=finished, keep_running=True)
+        pool = opts.pool
+        if pool is None:
+            exe = find_soffice()
+            if exe is None:
+                raise ConversionError(msg_no_soffice())
+            workers = max(1, min(opts.workers or os.cpu_count() or 1, total))
+            pool = SofficePool(exe, workers=workers, timeout=opts.timeout, pdfa=opts.pdfa, expected=total,
+                               profiles=profiles_root(), scratch=opts.scratch, janitor=opts.janitor,
+                               keep_running=True).start()
+        pool.use(on_done=finished, expected=total)
 
         def submit(i: int) -> None:
             if i not in wanted:
@@ -266,7 +270,7 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
                 pool.submit(job)
 
         rendered = {i for i, _, _ in todo_docx}
-        with pool:
+        try:
             for i in need_pdf:                       # DOCX from the cache go first
                 if i not in rendered:
                     submit(i)
@@ -275,6 +279,9 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
                 state["rendering"] = False
                 progress("convert", state["done"], total)
             pool.close()
+        except BaseException:
+            pool.stop()
+            raise
     out.converted = total - len(failures)
     out.failures = [ConversionFailure(out.documents[i].path, failures[i]) for i in sorted(failures)]
 

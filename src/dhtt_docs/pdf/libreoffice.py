@@ -83,3 +83,21 @@ def converter_identity(backend: str | None = None) -> str:
         return f"soffice:{real}:{st.st_size}:{st.st_mtime_ns}"
     except OSError:
         return f"soffice:{real}"
+
+
+def profiles_root() -> Path | None:
+    """Where conversion workers keep their LibreOffice profiles between builds: the user's cache folder.
+
+    A profile is the user's, not a round's: made once (its first start costs LibreOffice a few seconds
+    more), it serves every round, and a round folder does not carry it. One folder per LibreOffice
+    (its fingerprint), slots locked per worker (pdf/pool.KeptProfile). None when it cannot be made:
+    the workers then use temporary profiles.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    identity = hashlib.sha256(converter_identity().encode()).hexdigest()[:12]
+    root = Path(base) / "dhtt-docs" / "libreoffice" / identity
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return root if os.access(root, os.W_OK) else None

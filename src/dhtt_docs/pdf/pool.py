@@ -325,6 +325,16 @@ class SofficePool:
                 self._error.append(exc)
                 self.abort()
 
+    def use(self, on_done: DoneFn | None, expected: int) -> None:
+        """For a pool started before its work was known (the build starts LibreOffice early): who is told
+        of finished jobs, and how many will come (sizes the cold path's batches). Before the first submit."""
+        self._on_done = on_done
+        self.size = batch_size(expected, self.workers)
+
+    def stop(self) -> None:
+        """Stop now and wait for the workers: a pool that gets no more jobs (unused, or after an error)."""
+        self.__exit__(RuntimeError, None, None)
+
     def submit(self, job: Job) -> None:
         with self._cond:
             self._pending.append(job)

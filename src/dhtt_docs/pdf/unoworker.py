@@ -68,7 +68,6 @@ class UnoWorker:
         self.timeout = cold.timeout
         self.pdfa = cold.pdfa
         self._proc: subprocess.Popen | None = None
-        self._office: int | None = None
         self._runtime: Path | None = None
         self._restarts = -1
         self._done = 0
@@ -89,21 +88,14 @@ class UnoWorker:
         self._restarts += 1
         self._runtime = Path(tempfile.mkdtemp(prefix="uno-", dir=self.cold.root))
         warmd = Path(__file__).with_name("warmd.py")
+        for litter in self._sockets():          # removed by the server; by the janitor if the build is killed
+            self.groups.janitor.watch_dir(litter)
         self._proc = subprocess.Popen(
             [self.python, str(warmd), str(self._runtime), self.executable, str(IDLE), str(self.profile)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, cwd="/")
-        self.groups.add(self._proc.pid)
-        self._office = None
+        self.groups.add(self._proc.pid)   # LibreOffice runs in the server's process group: killed with it
         self._done = 0
-        # LibreOffice runs in a session of its own: the janitor must know it from the start
-        deadline = time.monotonic() + 10
-        while self._office is None and time.monotonic() < deadline and self._proc.poll() is None:
-            try:
-                self._office = int((self._runtime / "office").read_text())
-                self.groups.add(self._office)
-            except (OSError, ValueError):
-                time.sleep(0.02)
 
     def _ready(self) -> bool:
         """Wait until the server listens; False (and cold from now on) if it never does."""
@@ -133,10 +125,6 @@ class UnoWorker:
                 self._proc.wait(10)
             except (OSError, subprocess.TimeoutExpired):
                 pass
-        if self._office is not None:
-            kill_group(self._office)
-            self.groups.discard(self._office)
-            self._office = None
         if self._proc is not None:
             kill_group(self._proc.pid)
             try:
@@ -146,8 +134,18 @@ class UnoWorker:
             self.groups.discard(self._proc.pid)
             self._proc = None
         if self._runtime is not None:
+            for litter in self._sockets():
+                litter.unlink(missing_ok=True)
+                self.groups.janitor.forget_dir(litter)
             shutil.rmtree(self._runtime, ignore_errors=True)
             self._runtime = None
+
+    def _sockets(self) -> list[Path]:
+        """The sockets LibreOffice leaves in /tmp when it is killed: its profile's and its listener's."""
+        from dhtt_docs.pdf.procs import osl_pipe
+        from dhtt_docs.pdf.warmd import accept_pipe
+
+        return [osl_pipe(self.profile), accept_pipe(self._runtime)]
 
     def close(self) -> None:
         self._stop(gently=not self.groups.stopping.is_set())

@@ -6,7 +6,9 @@ nothing from dhtt_docs. One per user: it holds an exclusive lock on
 RUNTIME/lock. It listens on RUNTIME/sock (a Unix socket in a 0700 folder),
 serves one request at a time (two builds may share it: the second waits),
 and stops, with its LibreOffice, after IDLE seconds without a request or when
-LibreOffice dies. LibreOffice's profile and TMPDIR are under RUNTIME.
+LibreOffice dies. LibreOffice's profile and TMPDIR are under RUNTIME. The
+server is started in a process group of its own, and LibreOffice stays in
+it: killing the group stops both, and the server ends that way.
 
 Protocol: one JSON line in, {"files": [docx...], "out": dir, "pdfa": bool};
 one JSON line out, {"pdfs": {docx: pdf}, "errors": {docx: text}}.
@@ -38,8 +40,7 @@ def _start_office(soffice: str, runtime: Path, profile: Path, pipe: str) -> subp
         [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
          "--nofirststartwizard", f"-env:UserInstallation={profile.as_uri()}",
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, env=env)
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
 def _connect(pipe: str, office: subprocess.Popen, wait: float = 60):
@@ -108,6 +109,18 @@ def _serve(conn: socket.socket, desktop) -> None:
         stream.flush()
 
 
+def pipe_name(runtime: Path) -> str:
+    """The name of the pipe LibreOffice listens on, one per server folder."""
+    from hashlib import md5
+
+    return f"dhtt-warm-{os.getuid()}-{md5(str(runtime.absolute()).encode()).hexdigest()[:12]}"  # noqa: S324
+
+
+def accept_pipe(runtime: Path) -> Path:
+    """The socket LibreOffice makes for that pipe (always in /tmp), removed when the server stops."""
+    return Path(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe_name(runtime)}")
+
+
 def _stop_with_parent() -> None:
     """A private server gets SIGTERM when the build that started it dies, even by SIGKILL (Linux)."""
     try:
@@ -137,7 +150,7 @@ def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) 
     if private:
         _stop_with_parent()
     sock_path = runtime / "sock"
-    pipe = f"dhtt-warm-{os.getuid()}-{md5(str(runtime.absolute()).encode()).hexdigest()[:12]}"  # noqa: S324
+    pipe = pipe_name(runtime)
     office = _start_office(soffice, runtime, profile, pipe)
     (runtime / "office").write_text(str(office.pid))
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -163,18 +176,17 @@ def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) 
     finally:
         server.close()
         sock_path.unlink(missing_ok=True)
-        try:
-            os.killpg(office.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        office.wait()
-        (runtime / "exit").write_text(str(office.returncode))   # read by a private server's client
+        code = office.poll()
+        (runtime / "exit").write_text(str(-1 if code is None else code))   # read by a private server's client
         digest = md5(profile.as_uri().encode("utf-16-le")).digest()  # noqa: S324 - LibreOffice's name
         Path(f"/tmp/OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}").unlink(
             missing_ok=True)
-        Path(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe}").unlink(missing_ok=True)
+        accept_pipe(runtime).unlink(missing_ok=True)
         (runtime / "pid").unlink(missing_ok=True)
         (runtime / "office").unlink(missing_ok=True)
+        # LibreOffice (soffice, oosplash, soffice.bin) runs in this server's own process group, so that
+        # whoever kills the group (the build's janitor, a stop) kills it too: end the group, this one last.
+        os.killpg(0, signal.SIGKILL)
     return 0
 
 
