@@ -241,3 +241,20 @@ _PLAIN = str.maketrans({"\u00a0": " ", "\u2011": "-", "\u201c": '"', "\u201d": '
 def plain(text: str) -> str:
     """A document's text without its typography (no-break spaces and hyphens, typographic quotes)."""
     return text.translate(_PLAIN)
+
+
+def live_soffice(marker: str) -> list[int]:
+    """Live (not zombie) LibreOffice processes whose command line names `marker` (a profile or folder)."""
+    import os
+
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if "soffice" in cmd and marker in cmd and state != "Z":
+                found.append(int(pid))
+    return found

@@ -324,6 +324,8 @@ def run_cli_build(folder):
 def test_workers_started_early_are_stopped_when_the_round_has_errors(tmp_path):
     """With PDFs wanted the build starts LibreOffice before loading the round; a round with errors
     converts nothing, and leaves no LibreOffice running and no private folder behind."""
+    from helpers import live_soffice
+
     from dhtt_docs.build.pipeline import BuildOptions, build
     from dhtt_docs.pdf.unoworker import usable
 
@@ -340,16 +342,3 @@ def test_workers_started_early_are_stopped_when_the_round_has_errors(tmp_path):
     assert live_soffice(profiles) == []   # stopped before build() returned
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] in ([], [".out.lock"])
 
-
-def live_soffice(marker: str) -> list[int]:
-    found = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if "soffice" in cmd and marker in cmd and state != "Z":
-                found.append(int(pid))
-    return found

@@ -66,7 +66,8 @@ def temp_profiles() -> set[str]:
 def start_build(folder: Path, out: Path, **kw) -> subprocess.Popen:
     # The workers' LibreOffice profiles in a user cache folder inside the round folder, so that this
     # build's LibreOffice is known by the round folder in its command line.
-    env = dict(os.environ, XDG_CACHE_HOME=str(folder / ".user-cache"))
+    # No warm converter (one the suite started earlier would take this small build out of sight).
+    env = dict(os.environ, XDG_CACHE_HOME=str(folder / ".user-cache"), DHTT_WARM="0")
     return subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kw)
 

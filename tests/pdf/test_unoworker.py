@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import VN_TEXT, make_docx
+from helpers import VN_TEXT, live_soffice, make_docx
 from pypdf import PdfReader
 
 from dhtt_docs.pdf import warm
@@ -37,21 +36,6 @@ def cut_in_half(good: Path, bad: Path) -> Path:
     return bad
 
 
-def soffice_of(marker: str) -> list[int]:
-    """Live LibreOffice processes whose command line names `marker` (their profile or runtime folder)."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if "soffice" in cmd and marker in cmd and state != "Z":
-                found.append(int(pid))
-    return found
-
-
 @pytest.mark.usefixtures("soffice")
 @pytest.mark.slow   # two LibreOffice starts and a restart: ~15 s
 def test_kept_libreoffice_converts_names_a_bad_file_and_goes_on(tmp_path: Path) -> None:
@@ -67,7 +51,7 @@ def test_kept_libreoffice_converts_names_a_bad_file_and_goes_on(tmp_path: Path) 
     for i in (0, 1, 3, 4):
         assert f"số {sources[i].stem[-1]}" in PdfReader(jobs[i].target).pages[0].extract_text()
     assert not jobs[2].target.exists()
-    assert soffice_of(str(tmp_path)) == []          # every kept LibreOffice stopped with the pool
+    assert live_soffice(str(tmp_path)) == []          # every kept LibreOffice stopped with the pool
 
 
 FLAKY_SOFFICE = """\
