@@ -109,6 +109,9 @@ class KeptProfile:
 class SofficeWorker:
     """One LibreOffice worker: its own profile, TMPDIR and scratch space under one private folder."""
 
+    #: Files it wants per batch (None: the pool's size; a UnoWorker takes one at a time).
+    batch_size: int | None = None
+
     def __init__(self, executable: str, timeout: float, pdfa: bool, groups: ProcessGroups,
                  kept: KeptProfile | None = None, scratch: Path | None = None):
         self.executable = executable
@@ -411,7 +414,7 @@ class SofficePool:
             worker = UnoWorker(self.executable, self.uno, worker, worker.profile)
         try:
             while True:
-                batch = self._take(getattr(worker, "batch_size", None) or self.size)
+                batch = self._take(worker.batch_size or self.size)
                 if batch is None:
                     return
                 early: set[int] = set()
