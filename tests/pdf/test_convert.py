@@ -649,6 +649,71 @@ def test_warm_converter_is_shared_and_stops_clean(warm_server, tmp_path):
                    for p in Path("/proc").glob("[0-9]*/cmdline") if p.exists())
 
 
+def _warm_processes(warm) -> list[int]:
+    """Processes of this test's warm server and its LibreOffice (their command lines name its folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(warm.runtime_dir()) in cmdline.read_text(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_warm_server_ends_itself_when_asked_right_after_a_request(warm_server, tmp_path):
+    """SIGTERM right after an answer once landed in the server's socket write and was lost, and the
+    server served on until its idle time: each stop here must be the server's own clean end (it
+    writes RUNTIME/exit as it ends), not stop()'s kill of a server that did not listen."""
+    warm = warm_server
+    docs = []
+    for name in ("mot", "hai"):
+        doc = Document()
+        doc.add_paragraph(f"{VN_TEXT} {name}")
+        doc.save(tmp_path / f"{name}.docx")
+        docs.append(tmp_path / f"{name}.docx")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a docx")
+    for cycle in range(8):
+        (warm.runtime_dir() / "exit").unlink(missing_ok=True)
+        assert len(warm.convert(docs, tmp_path / "out")) == 2
+        with pytest.raises(warm.WarmUnavailable):
+            warm.convert([broken], tmp_path / "out")          # an answer with an error, the case that hung
+        warm.stop(wait=30)
+        assert (warm.runtime_dir() / "exit").is_file(), f"cycle {cycle}: the server was killed, it did not end"
+        assert not warm.running() and not (warm.runtime_dir() / "pid").exists()
+    assert _warm_processes(warm) == []
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_warm_stop_kills_a_server_that_does_not_answer(warm_server, tmp_path):
+    warm = warm_server
+    doc = Document()
+    doc.add_paragraph(VN_TEXT)
+    doc.save(tmp_path / "mot.docx")
+    warm.convert([tmp_path / "mot.docx"], tmp_path / "out")
+    pid = int((warm.runtime_dir() / "pid").read_text())
+    os.kill(pid, signal.SIGSTOP)                               # frozen: SIGTERM waits, unhandled
+    warm.stop(wait=1)
+    assert not warm.running()
+    assert not (warm.runtime_dir() / "pid").exists() and not (warm.runtime_dir() / "sock").exists()
+    assert _warm_processes(warm) == []                         # its LibreOffice went with it
+    assert warm.convert([tmp_path / "mot.docx"], tmp_path / "again") == [tmp_path / "again/mot.pdf"]
+
+
+def test_warm_stop_leaves_alone_a_process_that_reused_a_dead_servers_number(tmp_path, monkeypatch):
+    from dhtt_docs.pdf import warm
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    warm.runtime_dir().mkdir()
+    (warm.runtime_dir() / "pid").write_text(str(os.getpid()))  # this test's own process: not a server
+    warm.stop(wait=1)
+    assert not (warm.runtime_dir() / "pid").exists()           # the stale number is forgotten
+
+
 @needs_soffice
 @pytest.mark.slow
 def test_build_with_the_warm_converter_equals_a_cold_build(warm_server, tmp_path):

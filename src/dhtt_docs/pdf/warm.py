@@ -100,18 +100,44 @@ def start(wait: float = START_WAIT) -> None:
     raise WarmUnavailable("the warm converter did not start in time")
 
 
-def stop() -> None:
-    """Stop this user's server now (its LibreOffice with it)."""
+def stop(wait: float = 10) -> None:
+    """Stop this user's server now (its LibreOffice with it).
+
+    The server is asked first (SIGTERM: it cleans up and ends its LibreOffice);
+    one still there after ``wait`` seconds is killed with its process group.
+    """
     import signal
 
+    runtime = runtime_dir()
     try:
-        pid = int((runtime_dir() / "pid").read_text())
-        os.kill(pid, signal.SIGTERM)
+        pid = int((runtime / "pid").read_text())
     except (OSError, ValueError):
         return
-    deadline = time.monotonic() + 10
+    if not _is_server(pid):
+        (runtime / "pid").unlink(missing_ok=True)       # left by a server that was killed
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError:
+        return
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline and (running() or _alive(pid)):
         time.sleep(0.1)
+    if _alive(pid) and _is_server(pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)              # the server leads its group, LibreOffice in it
+        except OSError:
+            pass
+        for name in ("sock", "pid", "office"):
+            (runtime / name).unlink(missing_ok=True)
+
+
+def _is_server(pid: int) -> bool:
+    """Is process ``pid`` a warm server (not another program that got a dead server's number)?"""
+    try:
+        return b"warmd.py" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -54,7 +55,7 @@ def _connect(pipe: str, office: subprocess.Popen, wait: float = 60):
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except Exception:  # noqa: BLE001 - not listening yet
-            if office.poll() is not None or time.monotonic() > deadline:
+            if office.poll() is not None or time.monotonic() > deadline or _Stop.requested:
                 raise
             time.sleep(0.1)
 
@@ -90,12 +91,27 @@ def _convert(desktop, source: Path, target: Path, pdfa: bool) -> None:
         doc.close(True)
 
 
+class _Stop:
+    """Set by SIGTERM. The handler only notes it: an exception raised from a signal handler lands
+    wherever the main thread happens to be (in a socket write, it was swallowed by the close that
+    followed), so the server checks this flag between requests and between files instead."""
+
+    requested = False
+
+    @classmethod
+    def request(cls, *_) -> None:
+        cls.requested = True
+
+
 def _serve(conn: socket.socket, desktop) -> None:
     with conn, conn.makefile("rwb") as stream:
         request = json.loads(stream.readline() or b"{}")
         out = Path(request["out"])
         pdfs, errors = {}, {}
         for name in request.get("files", []):
+            if _Stop.requested:
+                errors[name] = "the server is stopping"
+                continue
             source = Path(name)
             target = out / f"{source.stem}.pdf"
             try:
@@ -146,7 +162,14 @@ def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) 
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return 0                                   # another one serves this user
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # stop(): clean up like an idle stop
+    signal.signal(signal.SIGTERM, _Stop.request)   # stop(): clean up like an idle stop
+    # LibreOffice's bridge threads (binaryurpReader, ...) may be the ones the kernel hands SIGTERM to,
+    # and then a main thread waiting for a client would not wake: every signal also writes a byte to
+    # this socket, which the main thread waits on with the server's.
+    wake, wake_signal = socket.socketpair()
+    wake.setblocking(False)
+    wake_signal.setblocking(False)
+    signal.set_wakeup_fd(wake_signal.fileno(), warn_on_full_buffer=False)
     if private:
         _stop_with_parent()
     sock_path = runtime / "sock"
@@ -159,13 +182,15 @@ def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) 
         sock_path.unlink(missing_ok=True)
         server.bind(str(sock_path))
         server.listen(8)
-        server.settimeout(idle)
         (runtime / "pid").write_text(str(os.getpid()))
-        while office.poll() is None:
-            try:
-                conn, _ = server.accept()
-            except socket.timeout:
+        while office.poll() is None and not _Stop.requested:
+            ready, _, _ = select.select([server, wake], [], [], idle)
+            if not ready:
                 break                               # idle: stop
+            if wake in ready:
+                wake.recv(64)                       # a signal (SIGTERM: the loop ends)
+                continue
+            conn, _ = server.accept()
             conn.settimeout(None)
             try:
                 _serve(conn, desktop)
