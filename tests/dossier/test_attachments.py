@@ -84,3 +84,68 @@ def test_encrypted_attachment(round_dir):
     round_dir.write("attachments/x.pdf", buf.getvalue())
     rep, (f,) = _attach(round_dir, "attachments/x.pdf")
     assert "mật khẩu" in f.text()
+
+
+# --------------------------------------------------------------------------- the checker started early
+
+
+def _round_with_pdfs(tmp_path):
+    from conftest import SAMPLE_ROUND
+    folder = tmp_path / "round"
+    (folder / "attachments").mkdir(parents=True)
+    good = folder / "attachments/qd.pdf"
+    good.write_bytes((SAMPLE_ROUND / "attachments/qd-3120-2022.pdf").read_bytes())
+    bad = folder / "attachments/hong.pdf"
+    bad.write_bytes(b"%PDF-1.7\nnot really a pdf")
+    return folder, [good, bad]
+
+
+def test_a_checker_started_early_gives_the_answers_a_late_one_gives(tmp_path, monkeypatch):
+    from dhtt_docs.dossier import attachments
+
+    folder, pdfs = _round_with_pdfs(tmp_path)
+    monkeypatch.setattr(attachments, "_CACHE", {})
+    late = attachments.inspect_pdfs(pdfs)
+    monkeypatch.setattr(attachments, "_CACHE", {})
+    attachments.prestart_checker(folder)
+    (proc, _err), = attachments._PRESTARTED
+    early = attachments.inspect_pdfs(pdfs)
+    assert early == late and [c.status for c in early.values()] == ["ok", "broken"]
+    assert attachments._PRESTARTED == [] and proc.wait(10) == 0       # used, and ended when done
+
+
+def test_a_checker_started_early_and_not_used_is_stopped(tmp_path, monkeypatch):
+    from dhtt_docs.dossier import attachments
+
+    folder, _ = _round_with_pdfs(tmp_path)
+    monkeypatch.setattr(attachments, "_CACHE", {})
+    attachments.prestart_checker(folder)
+    attachments.prestart_checker(folder)                             # one is enough
+    (proc, _err), = attachments._PRESTARTED
+    attachments.stop_prestarted()
+    assert attachments._PRESTARTED == [] and proc.poll() is not None
+
+
+def test_a_checker_started_early_that_died_is_replaced(tmp_path, monkeypatch):
+    from dhtt_docs.dossier import attachments
+
+    folder, pdfs = _round_with_pdfs(tmp_path)
+    monkeypatch.setattr(attachments, "_CACHE", {})
+    attachments.prestart_checker(folder)
+    (proc, _err), = attachments._PRESTARTED
+    proc.kill()
+    proc.wait()
+    checks = attachments.inspect_pdfs(pdfs)
+    assert [c.status for c in checks.values()] == ["ok", "broken"]   # not "broken" for the good one
+
+
+def test_no_checker_is_started_early_without_pdfs_or_with_checks_remembered(tmp_path, monkeypatch):
+    from dhtt_docs.dossier import attachments
+
+    folder, pdfs = _round_with_pdfs(tmp_path)
+    monkeypatch.setattr(attachments, "_CACHE", {})
+    attachments.prestart_checker(tmp_path)                           # no attachments/ folder
+    assert attachments._PRESTARTED == []
+    attachments.inspect_pdfs(pdfs)                                   # now remembered (as a rebuild seeds them)
+    attachments.prestart_checker(folder)
+    assert attachments._PRESTARTED == []

@@ -186,10 +186,13 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
 def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progress, cache_root: Path | None,
                     start: float, stack: ExitStack, early: EarlyConverters | None) -> BuildResult:
     from dhtt_docs.build.memo import Memo
+    from dhtt_docs.dossier.attachments import prestart_checker, stop_prestarted
     from dhtt_docs.dossier.loader import load_round
     from dhtt_docs.rules.engine import evaluate
 
     memo = Memo(cache_root, folder)
+    prestart_checker(folder)            # the attachments' checker starts while the round is read
+    stack.callback(stop_prestarted)
     report = evaluate(load_round(folder, memo=memo.parsed))
     result = BuildResult(report)
     result.timings["load"] = _time.perf_counter() - start
@@ -378,12 +381,16 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
     docs_dir = stage / DOCUMENTS
     docs_dir.mkdir()
     private = stage / PRIVATE
+    def xlsx() -> None:   # needs no PDF: made while LibreOffice converts (its time is inside "documents" then)
+        with result.timed("xlsx"):
+            _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, plan.jobs, report, result, cache)
+
     with result.timed("documents"):
         produced = produce(docs_dir, plan.jobs, plan.pdf_keys, _pdf_info(report) if opts.pdf else None,
                            ProduceOptions(pdf=opts.pdf, workers=opts.jobs, timeout=opts.timeout, pdfa=opts.pdfa,
                                           converter=opts.converter, scratch=private,
                                           janitor=janitor, pool=pool),
-                           cache, progress)
+                           cache, progress, meanwhile=xlsx)
     result.rendered, result.reused, result.converted = produced.rendered, produced.reused, produced.converted
     result.pdf_reused = produced.pdf_reused if opts.pdf else None
     for f in produced.failures:
@@ -399,8 +406,6 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
             _make_bundle(stage, produced, report, opts, result, cache)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return
-    with result.timed("xlsx"):
-        _danh_sach_xlsx(docs_dir / DANH_SACH_XLSX, plan.jobs, report, result, cache)
     validation = report.to_json("vi")
     warnings = [f for f in result.findings if f.severity is not Severity.ERROR and f.clause != "template"]
     if warnings:   # the build's own warnings (bundle, PDF/A, conversion) are part of the record

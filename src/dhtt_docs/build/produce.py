@@ -119,8 +119,32 @@ class ProduceOptions:
 
 
 def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[str] | None, info: PdfInfo | None,
-            opts: ProduceOptions, cache: BuildCache, progress) -> Produced:
-    """Every DOCX (and, with ``pdf_keys``, every PDF) of ``jobs`` into ``docs_dir``."""
+            opts: ProduceOptions, cache: BuildCache, progress, meanwhile: Callable[[], None] | None = None) -> Produced:
+    """Every DOCX (and, with ``pdf_keys``, every PDF) of ``jobs`` into ``docs_dir``.
+
+    ``meanwhile`` (other work of the build that needs no PDF) runs once: while LibreOffice converts
+    the last documents when there is a conversion, at the end otherwise.
+    """
+    once = _Once(meanwhile)
+    out = _produce(docs_dir, jobs, pdf_keys, info, opts, cache, progress, once)
+    once()
+    return out
+
+
+class _Once:
+    """A function run at most once (None: nothing)."""
+
+    def __init__(self, fn: Callable[[], None] | None):
+        self.fn = fn
+
+    def __call__(self) -> None:
+        fn, self.fn = self.fn, None
+        if fn is not None:
+            fn()
+
+
+def _produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[str] | None, info: PdfInfo | None,
+             opts: ProduceOptions, cache: BuildCache, progress, meanwhile: _Once) -> Produced:
     from dhtt_docs.signing.fields import sign_ready_key
 
     out = Produced()
@@ -153,7 +177,7 @@ def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[
     if pdf_keys is None or not need_pdf:
         _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
         return out
-    _render_and_convert(docs_dir, jobs, todo_docx, need_pdf, pdf_keys, info, opts, out, cache, progress)
+    _render_and_convert(docs_dir, jobs, todo_docx, need_pdf, pdf_keys, info, opts, out, cache, progress, meanwhile)
     return out
 
 
@@ -204,7 +228,8 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
 
 
 def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
-                        info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress) -> None:
+                        info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress,
+                        meanwhile: Callable[[], None]) -> None:
     from dhtt_docs.pdf.jobs import ConversionError, ConversionFailure
     from dhtt_docs.pdf.libreoffice import find_soffice, profiles_root
     from dhtt_docs.pdf.jobs import Job, precheck, remove_quietly
@@ -278,6 +303,7 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
             with lock:
                 state["rendering"] = False
                 progress("convert", state["done"], total)
+            meanwhile()                              # on this thread, which would only wait for the pool
             pool.close()
         except BaseException:
             pool.stop()

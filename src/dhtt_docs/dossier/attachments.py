@@ -6,14 +6,18 @@ and links pointing out are findings, and such a file is never opened.
 
 from __future__ import annotations
 
-import re
-
+import os
+import subprocess
+import sys
+import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import Text, t
 from dhtt_docs.dossier.loader import Candidate, Round
+from dhtt_docs.dossier.pdfcheck import MAX_PAGES, PdfCheck, first_line, out_of_memory, scrub
 
 MAX_ATTACHMENT_BYTES = 50_000_000
 
@@ -66,132 +70,10 @@ def resolve_inside(folder: Path, rel: str) -> tuple[Path | None, Text | None]:
 
 # --- one PDF, checked in a child process with limits ------------------------------------------
 
-#: A scanned decision has a few pages; a file with more is not an attachment (or is a mistake).
-MAX_PAGES = 1000
 #: Bounds for checking one attachment: wall-clock seconds, CPU seconds, address space.
 CHECK_SECONDS = 60
 CHECK_CPU_SECONDS = 30
 CHECK_MEMORY = 1536 << 20
-
-
-@dataclass(frozen=True)
-class PdfCheck:
-    """What the structural check found in one PDF.
-
-    status: ok | repaired (qpdf rebuilt it: the bundle uses the rebuilt copy) |
-    owner_password (opens without a password; the bundle drops the encryption) |
-    password | not_pdf | broken | no_pages | too_many_pages | content | too_slow | too_big
-    """
-
-    status: str
-    detail: str = ""
-    pages: int = 0
-
-    @property
-    def usable(self) -> bool:
-        return self.status in ("ok", "repaired", "owner_password")
-
-
-def _first_line(text: str, limit: int = 160) -> str:
-    line = (text.strip().splitlines() or [""])[0]
-    return line if len(line) <= limit else line[: limit - 3] + "..."
-
-
-def inspect_here(path: Path) -> PdfCheck:
-    """The check itself, in this process (the child calls it; tests may too).
-
-    qpdf (through pikepdf) opens the file, rebuilding a damaged cross-reference
-    table as it goes; the file is written again as the bundle will use it and
-    that copy must pass qpdf's own check (page tree, every content stream) and
-    open in pypdf, which merges the bundle.
-    """
-    import io
-
-    import pikepdf
-    from pypdf import PdfReader
-
-    from dhtt_docs.pdf.pdffile import rebuilt_pdf_bytes
-
-    try:
-        with open(path, "rb") as fh:
-            if b"%PDF-" not in fh.read(1024):
-                return PdfCheck("not_pdf")
-        pdf = pikepdf.open(path)
-    except pikepdf.PasswordError:
-        return PdfCheck("password")
-    except Exception as e:  # noqa: BLE001 - qpdf's many errors all mean "cannot be opened"
-        return PdfCheck("too_big" if _out_of_memory(str(e)) else "broken", _first_line(str(e)))
-    with pdf:
-        damaged = bool(pdf.get_warnings())
-        encrypted = pdf.is_encrypted
-        try:
-            n = len(pdf.pages)
-        except Exception as e:  # noqa: BLE001
-            return PdfCheck("broken", _first_line(str(e)))
-        if n == 0:
-            return PdfCheck("no_pages")
-        if n > MAX_PAGES:
-            return PdfCheck("too_many_pages", pages=n)
-        try:
-            data = rebuilt_pdf_bytes(pdf)
-        except Exception as e:  # noqa: BLE001
-            return PdfCheck("broken", _first_line(str(e)), n)
-    try:
-        with pikepdf.open(io.BytesIO(data)) as again:
-            problems = again.check_pdf_syntax()
-            if len(again.pages) != n:
-                return PdfCheck("broken", f"{len(again.pages)} of {n} pages", n)
-        if any(_out_of_memory(p) for p in problems):
-            return PdfCheck("too_big", pages=n)
-        if problems:
-            return PdfCheck("content", _first_line(problems[0]), n)
-        reader = PdfReader(io.BytesIO(data))
-        for page in reader.pages:
-            page.mediabox  # noqa: B018 - what the merge touches first
-            page.get_contents()
-    except Exception as e:  # noqa: BLE001
-        if _out_of_memory(str(e)):
-            return PdfCheck("too_big", pages=n)
-        return PdfCheck("broken", _first_line(str(e) or type(e).__name__), n)
-    if encrypted:
-        return PdfCheck("owner_password", pages=n)
-    return PdfCheck("repaired" if damaged else "ok", pages=n)
-
-
-def _out_of_memory(message: str) -> bool:
-    return any(w in message for w in ("bad_alloc", "bad alloc", "MemoryError", "failed to map segment",
-                                      "Cannot allocate memory"))
-
-
-def _child_main() -> None:  # pragma: no cover - runs in the child
-    """Check each file named on the command line; one JSON line per file, as soon as it is known."""
-    import json
-    import resource
-    import sys
-
-    memory, cpu_seconds = int(sys.argv[1]), int(sys.argv[2])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))   # set here, not in preexec_fn (threads)
-    for arg in sys.argv[3:]:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        used = int(usage.ru_utime + usage.ru_stime) + 1
-        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-        soft = used + cpu_seconds
-        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-        try:
-            check = inspect_here(Path(arg))
-        except MemoryError:
-            check = PdfCheck("too_big")
-        except RecursionError:
-            check = PdfCheck("broken", "nested too deeply")
-        print(json.dumps({"status": check.status, "detail": _scrub(check.detail, arg), "pages": check.pages}),
-              flush=True)
-
-
-def _scrub(detail: str, path: str) -> str:
-    """qpdf's message without the machine's paths and object addresses (findings are deterministic)."""
-    detail = detail.replace(path, Path(path).name)
-    detail = re.sub(r"<_io\.BytesIO object at 0x[0-9a-fA-F]+>", "", detail)
-    return re.sub(r"^(WARNING|ERROR):\s*", "", detail).replace("stream  (", "stream (").strip()
 
 
 _CACHE: dict[str, PdfCheck] = {}
@@ -239,6 +121,54 @@ def _key(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+_CHILD = "from dhtt_docs.dossier.pdfcheck import child_main; child_main()"
+_PRESTARTED: list = []          # [(Popen, its stderr file)] started by prestart_checker, not yet used
+_PRESTART_LOCK = threading.Lock()
+
+
+def _start_checker(names: list[Path] | None):
+    """A checking child (dossier/pdfcheck.py) for `names`, or (None) one that reads them from its stdin."""
+    errfile = tempfile.TemporaryFile()   # not a pipe: qpdf's warnings could fill one and stall the child
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(CHECK_MEMORY), str(CHECK_CPU_SECONDS),
+                             *map(str, names or [])], stdout=subprocess.PIPE, stderr=errfile,
+                            stdin=subprocess.DEVNULL if names else subprocess.PIPE)
+    return proc, errfile
+
+
+def prestart_checker(folder: Path) -> None:
+    """Start a checking child now, when the round's attachments/ folder holds PDFs and no check is
+    remembered (a first build): Python and pikepdf load while the build reads the round, instead of
+    after it (about 0.3 s). Unused, it is stopped by :func:`stop_prestarted`."""
+    if _CACHE:
+        return
+    try:
+        with os.scandir(Path(folder) / "attachments") as entries:
+            if not any(e.name.lower().endswith(".pdf") for e in entries):
+                return
+    except OSError:
+        return
+    with _PRESTART_LOCK:
+        if not _PRESTARTED:
+            _PRESTARTED.append(_start_checker(None))
+
+
+def stop_prestarted() -> None:
+    """Stop a child :func:`prestart_checker` started that was not used (it would end by itself too:
+    its standard input closes with this process)."""
+    with _PRESTART_LOCK:
+        started, _PRESTARTED[:] = list(_PRESTARTED), []
+    for proc, errfile in started:
+        proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, errfile):
+            stream.close()
+
+
+def _take_prestarted():
+    with _PRESTART_LOCK:
+        return _PRESTARTED.pop() if _PRESTARTED else None
+
+
 def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[Path, PdfCheck]:
     """Check PDFs in a child process, each bounded in time (wall and CPU) and memory.
 
@@ -247,9 +177,6 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
     """
     import json
     import selectors
-    import subprocess
-    import sys
-    import tempfile
     import time
 
     out: dict[Path, PdfCheck] = {}
@@ -260,12 +187,24 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
             out[p] = _CACHE[keys[p]]
         else:
             todo.append(p)
-    code = "from dhtt_docs.dossier.attachments import _child_main; _child_main()"
     while todo:
-        errfile = tempfile.TemporaryFile()   # not a pipe: qpdf's warnings could fill one and stall the child
-        proc = subprocess.Popen([sys.executable, "-c", code, str(CHECK_MEMORY), str(CHECK_CPU_SECONDS),
-                                 *map(str, todo)], stdout=subprocess.PIPE, stderr=errfile,
-                                stdin=subprocess.DEVNULL)
+        started = _take_prestarted()
+        if started is not None and started[0].poll() is not None:   # it ended waiting (killed?): not used
+            started[0].stdin.close()
+            started[0].stdout.close()
+            started[1].close()
+            started = None
+        if started is not None:
+            proc, errfile = started
+            try:
+                proc.stdin.write(b"\0".join(os.fsencode(p) for p in todo))
+                proc.stdin.close()
+            except OSError:   # it died waiting: start one as usual (the rest of the loop sees it end)
+                proc.kill()
+                proc.wait()
+                proc, errfile = _start_checker(todo)
+        else:
+            proc, errfile = _start_checker(todo)
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ)
         buf = b""
@@ -297,10 +236,10 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
             proc.stdout.close()
             errfile.seek(0)
             err = errfile.read()[-4000:].decode("utf-8", "replace")
-            memory = _out_of_memory(err)
+            memory = out_of_memory(err)
             slow = timed_out or proc.returncode in (-24, -9) and not memory
             check = PdfCheck("too_big" if memory else "too_slow" if slow else "broken",
-                             _scrub(_first_line(err.strip().splitlines()[-1] if err.strip() else ""), str(todo[0])))
+                             scrub(first_line(err.strip().splitlines()[-1] if err.strip() else ""), str(todo[0])))
             out[todo[0]] = _CACHE[keys[todo[0]]] = check
             todo.pop(0)
         else:
