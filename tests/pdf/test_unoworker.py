@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -161,48 +160,3 @@ def test_a_build_with_kept_libreoffice_equals_one_with_cold_batches(tmp_path: Pa
     assert files == sorted(p.relative_to(kept.out) for p in kept.out.rglob("*") if p.is_file())
     for rel in files:
         assert (cold.out / rel).read_bytes() == (kept.out / rel).read_bytes(), rel
-
-
-def _children(pid: int) -> list[tuple[int, str, int]]:
-    """(pid, command line, nice value) of the processes whose parent is `pid`."""
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if int(fields[1]) == pid:                       # fields after the name: state, ppid, ... nice (17th)
-            out.append((int(stat.parent.name), cmdline, int(fields[16])))
-    return out
-
-
-@pytest.mark.usefixtures("soffice")
-@pytest.mark.slow
-def test_kept_libreoffice_runs_at_a_lower_priority_than_the_build(tmp_path: Path) -> None:
-    """The build's own work (loading, rendering, finishing each PDF) must not wait behind LibreOffice."""
-    import threading
-
-    from dhtt_docs.pdf.unoworker import NICE
-
-    if warm.uno_python() is None:
-        pytest.skip("python3-uno is not installed")
-    seen: list[list[tuple[int, str, int]]] = []
-    looked = threading.Event()
-
-    def look(job, reason):   # the first PDF is made: the worker's server and LibreOffice are running
-        servers = [p for p in _children(os.getpid()) if "warmd.py" in p[1]]
-        seen.append(servers + [c for s in servers for c in _children(s[0])])
-        looked.set()
-
-    doc = make_docx(tmp_path / "mot.docx", VN_TEXT)
-    with SofficePool(find_soffice(), workers=1, timeout=60, pdfa=False, expected=1, on_done=look,
-                     keep_running=True) as pool:
-        pool.submit(Job(0, doc, tmp_path / "out" / "mot.pdf"))
-        assert looked.wait(60)                       # the pool is not closed yet: its worker waits for more
-        assert pool.close() == {}
-    (processes,) = seen
-    assert any("warmd.py" in cmd for _, cmd, _ in processes)
-    assert any("soffice" in cmd for _, cmd, _ in processes)   # LibreOffice, started by the server
-    own = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[16])
-    assert {nice for _, _, nice in processes} == {own + NICE}

@@ -42,10 +42,6 @@ IDLE = 120.0
 MAX_RESTARTS = 3
 #: Start a fresh LibreOffice after this many conversions (a long-running one slowly grows).
 RECYCLE_AFTER = 400
-#: LibreOffice runs at this lower priority: the build's own work (loading and planning the round while
-#: LibreOffice starts, then rendering and finishing each PDF) comes first and never waits behind it,
-#: and LibreOffice still has every cycle the build does not use.
-NICE = 5
 
 
 def usable(executable: str) -> str | None:
@@ -95,8 +91,7 @@ class UnoWorker:
         for litter in self._sockets():          # removed by the server; by the janitor if the build is killed
             self.groups.janitor.watch_dir(litter)
         self._proc = subprocess.Popen(
-            [self.python, str(warmd), str(self._runtime), self.executable, str(IDLE), str(self.profile),
-             str(NICE)],
+            [self.python, str(warmd), str(self._runtime), self.executable, str(IDLE), str(self.profile)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, cwd="/")
         self.groups.add(self._proc.pid)   # LibreOffice runs in the server's process group: killed with it

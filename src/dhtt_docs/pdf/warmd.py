@@ -15,9 +15,8 @@ one JSON line out, {"pdfs": {docx: pdf}, "errors": {docx: text}}.
 
 The same server also runs privately for one build's conversion worker
 (pdf/unoworker.py): then RUNTIME is in the build's private folder, PROFILE
-(the optional fourth argument) is the worker's kept profile, the idle
-time is short, and NICE (the optional fifth) lowers the priority of the
-server and its LibreOffice. LibreOffice's pid is written to RUNTIME/office, so that a
+(the optional fourth argument) is the worker's kept profile, and the idle
+time is short. LibreOffice's pid is written to RUNTIME/office, so that a
 client can kill a LibreOffice that hangs on a file.
 """
 
@@ -151,12 +150,10 @@ def _stop_with_parent() -> None:
         sys.exit(0)
 
 
-def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None, nice: int = 0) -> int:
+def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None) -> int:
     from hashlib import md5
 
     private = profile is not None
-    if nice:
-        os.nice(nice)   # this server and its LibreOffice yield the CPU to the build that feeds them
 
     profile = (profile or runtime / "profile").absolute()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -219,5 +216,4 @@ def main(runtime: Path, soffice: str, idle: float, profile: Path | None = None, 
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), Path(sys.argv[4]) if len(sys.argv) > 4 else None,
-                  int(sys.argv[5]) if len(sys.argv) > 5 else 0))
+    sys.exit(main(Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), Path(sys.argv[4]) if len(sys.argv) > 4 else None))
