@@ -627,12 +627,7 @@ def warm_server(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_warm_converter_is_shared_and_stops_clean(warm_server, tmp_path):
     warm = warm_server
-    docs = []
-    for name in ("mot", "hai"):
-        doc = Document()
-        doc.add_paragraph(f"{VN_TEXT} {name}")
-        doc.save(tmp_path / f"{name}.docx")
-        docs.append(tmp_path / f"{name}.docx")
+    docs = [make_docx(tmp_path / f"{name}.docx", f"{VN_TEXT} {name}") for name in ("mot", "hai")]
     pdfs = warm.convert(docs, tmp_path / "out")
     assert pdfs == [tmp_path / "out/mot.pdf", tmp_path / "out/hai.pdf"]
     assert "Ánh Tuyết" in PdfReader(pdfs[0]).pages[0].extract_text() and pdfs[1].is_file()
@@ -668,12 +663,7 @@ def test_warm_server_ends_itself_when_asked_right_after_a_request(warm_server, t
     server served on until its idle time: each stop here must be the server's own clean end (it
     writes RUNTIME/exit as it ends), not stop()'s kill of a server that did not listen."""
     warm = warm_server
-    docs = []
-    for name in ("mot", "hai"):
-        doc = Document()
-        doc.add_paragraph(f"{VN_TEXT} {name}")
-        doc.save(tmp_path / f"{name}.docx")
-        docs.append(tmp_path / f"{name}.docx")
+    docs = [make_docx(tmp_path / f"{name}.docx", f"{VN_TEXT} {name}") for name in ("mot", "hai")]
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a docx")
     for cycle in range(8):
@@ -691,9 +681,7 @@ def test_warm_server_ends_itself_when_asked_right_after_a_request(warm_server, t
 @pytest.mark.slow
 def test_warm_stop_kills_a_server_that_does_not_answer(warm_server, tmp_path):
     warm = warm_server
-    doc = Document()
-    doc.add_paragraph(VN_TEXT)
-    doc.save(tmp_path / "mot.docx")
+    make_docx(tmp_path / "mot.docx")
     warm.convert([tmp_path / "mot.docx"], tmp_path / "out")
     pid = int((warm.runtime_dir() / "pid").read_text())
     os.kill(pid, signal.SIGSTOP)                               # frozen: SIGTERM waits, unhandled
