@@ -157,16 +157,34 @@ def stop_prestarted() -> None:
     its standard input closes with this process)."""
     with _PRESTART_LOCK:
         started, _PRESTARTED[:] = list(_PRESTARTED), []
-    for proc, errfile in started:
-        proc.kill()
-        proc.wait()
-        for stream in (proc.stdin, proc.stdout, errfile):
-            stream.close()
+    for child in started:
+        _discard(child)
 
 
-def _take_prestarted():
+def _discard(child) -> None:
+    proc, errfile = child
+    proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout, errfile):
+        stream.close()
+
+
+def _checker_for(names: list[Path]):
+    """A child checking `names`: the one started early when it is still there (given the names on its
+    standard input), else a new one."""
     with _PRESTART_LOCK:
-        return _PRESTARTED.pop() if _PRESTARTED else None
+        started = _PRESTARTED.pop() if _PRESTARTED else None
+    if started is not None:
+        proc = started[0]
+        try:
+            if proc.poll() is None:
+                proc.stdin.write(b"\0".join(os.fsencode(p) for p in names))
+                proc.stdin.close()
+                return started
+        except OSError:
+            pass                        # it died waiting
+        _discard(started)
+    return _start_checker(names)
 
 
 def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[Path, PdfCheck]:
@@ -188,23 +206,7 @@ def inspect_pdfs(paths: list[Path], *, seconds: float = CHECK_SECONDS) -> dict[P
         else:
             todo.append(p)
     while todo:
-        started = _take_prestarted()
-        if started is not None and started[0].poll() is not None:   # it ended waiting (killed?): not used
-            started[0].stdin.close()
-            started[0].stdout.close()
-            started[1].close()
-            started = None
-        if started is not None:
-            proc, errfile = started
-            try:
-                proc.stdin.write(b"\0".join(os.fsencode(p) for p in todo))
-                proc.stdin.close()
-            except OSError:   # it died waiting: start one as usual (the rest of the loop sees it end)
-                proc.kill()
-                proc.wait()
-                proc, errfile = _start_checker(todo)
-        else:
-            proc, errfile = _start_checker(todo)
+        proc, errfile = _checker_for(todo)
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ)
         buf = b""
