@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
-from xml.sax.saxutils import escape
+from functools import partial
+from html import escape as _escape
 
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+#: &, < and > as entities, as xml.sax.saxutils.escape does (that module imports urllib, http and ssl: 45 ms).
+escape = partial(_escape, quote=False)
 
-__all__ = ["PRODUCER", "BundleMeta", "info_dict", "set_info_pikepdf", "set_xmp", "set_xmp_pikepdf", "xmp_packet"]
+__all__ = ["PRODUCER", "BundleMeta", "info_dict", "set_info_pikepdf", "set_xmp_pikepdf", "xmp_packet"]
 
 #: Producer and creator written into every PDF we (re)write.
 PRODUCER = "dhtt-docs"
@@ -121,19 +121,6 @@ def xmp_packet(meta: BundleMeta, *, pdfaid: tuple[str, str] | None) -> bytes:
         '<?xpacket end="w"?>'
     )
     return packet.encode("utf-8")
-
-
-def set_xmp(writer: PdfWriter, packet: bytes) -> None:
-    """Install a fresh, uncompressed ``/Type /Metadata /Subtype /XML`` stream (as PDF/A wants).
-
-    The old stream is dropped first: it may be compressed, and its clock
-    dates must not survive (unreferenced objects are removed before writing).
-    """
-    writer.xmp_metadata = None
-    writer.xmp_metadata = packet
-    stream = cast(DictionaryObject, writer.root_object["/Metadata"].get_object())
-    stream[NameObject("/Type")] = NameObject("/Metadata")
-    stream[NameObject("/Subtype")] = NameObject("/XML")
 
 
 def set_info_pikepdf(pdf, meta: BundleMeta) -> None:

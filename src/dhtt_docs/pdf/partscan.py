@@ -8,8 +8,8 @@ is written once, as pypdf's ``compress_identical_objects`` did.
 * LibreOffice numbers its subsets per file (BAAAAA+, CAAAAA+, ...), so a
   merged bundle would hold several different programs under one name; readers
   may then draw one with another's glyphs. Each subset is renamed after its
-  own program (the same six letters :func:`.pdffonts.retag_font_subsets`
-  gives), so equal programs keep equal names and the bytes stay reproducible.
+  own program (six letters from its hash), so equal programs keep equal
+  names and the bytes stay reproducible.
 * PDF/A wants every font embedded: the names of those that are not are listed.
 
 A scan is also a small record (:meth:`PartScan.record`): what was renamed and
@@ -23,18 +23,20 @@ objects in the same way, so the bundle's bytes are the same as after a cold scan
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
 
-from dhtt_docs.pdf.pdffonts import _SUBSET_TAG
-
 __all__ = ["PartScan", "ScanMemo", "replay_scan", "scan_part", "share_streams"]
 
 #: bump when what a scan records changes: older records are then ignored
 SCAN_FORMAT = 1
+
+#: a subset font's name: six capitals and "+" (ISO 32000-1 9.6.4)
+_SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
 
 _PROGRAM_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -62,7 +64,7 @@ class PartScan:
 
 
 def _tag(digest: bytes) -> str:
-    """Six capital letters from a program's hash (ISO 32000-1 9.6.4); as :func:`.pdffonts._tag_for`."""
+    """Six capital letters from a program's hash (ISO 32000-1 9.6.4)."""
     n = int.from_bytes(digest[:8], "big")
     letters = []
     for _ in range(6):

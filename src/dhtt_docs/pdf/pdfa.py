@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pypdf import PdfReader
 
 from dhtt_docs.findings import Finding, Severity
 from dhtt_docs.i18n import t
@@ -45,7 +44,7 @@ _PDFAID_CONF = re.compile(r"pdfaid:conformance(?:>|=[\"'])\s*([A-Za-z])")
 def _xmp_text(reader) -> str:
     """The XMP packet of a pypdf reader or a pikepdf.Pdf, "" when none or unreadable."""
     try:
-        if not isinstance(reader, PdfReader):   # pikepdf
+        if not hasattr(reader, "xmp_metadata"):   # pikepdf (pypdf is imported only where it is used)
             xmp = reader.Root.get("/Metadata")
             return xmp.read_bytes().decode("utf-8", "replace") if xmp is not None else ""
         xmp = reader.xmp_metadata

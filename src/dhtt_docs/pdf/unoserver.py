@@ -6,18 +6,15 @@ from a shared queue; a job whose listener is unreachable goes to another.
 
 from __future__ import annotations
 
-import io
-
 import functools
+import io
 import queue
 import threading
-import xmlrpc.client
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from dhtt_docs.fsutil import atomic_write
-
 from dhtt_docs.i18n import tr
 from dhtt_docs.pdf.jobs import Job, pdf_has_pages
 from dhtt_docs.pdf.messages import (
@@ -108,28 +105,33 @@ def _parse_endpoint(url: str, item: str) -> UnoserverEndpoint:
     return UnoserverEndpoint(host, int(port_text))
 
 
-class _TimeoutTransport(xmlrpc.client.Transport):
-    """XML-RPC transport with a socket timeout.
+@functools.cache
+def _transport_class() -> type:
+    """XML-RPC transport with a socket timeout (xmlrpc, with http and ssl, is imported only when used).
 
     unoserver's own ``UnoClient`` has none (a hung listener would hang the
     build) and retries a refused connection 5 x 10 s; we speak its small
     XML-RPC API (``info``, ``convert``) directly instead.
     """
+    import xmlrpc.client
 
-    def __init__(self, timeout: float):
-        super().__init__()
-        self._timeout = timeout
+    class TimeoutTransport(xmlrpc.client.Transport):
+        def __init__(self, timeout: float):
+            super().__init__()
+            self._timeout = timeout
 
-    def make_connection(self, host):  # type: ignore[no-untyped-def]
-        conn = super().make_connection(host)
-        conn.timeout = self._timeout
-        return conn
+        def make_connection(self, host):  # type: ignore[no-untyped-def]
+            conn = super().make_connection(host)
+            conn.timeout = self._timeout
+            return conn
+
+    return TimeoutTransport
 
 
-def _proxy(endpoint: UnoserverEndpoint, timeout: float) -> xmlrpc.client.ServerProxy:
-    return xmlrpc.client.ServerProxy(
-        endpoint.url(), allow_none=True, transport=_TimeoutTransport(timeout)
-    )
+def _proxy(endpoint: UnoserverEndpoint, timeout: float):
+    import xmlrpc.client
+
+    return xmlrpc.client.ServerProxy(endpoint.url(), allow_none=True, transport=_transport_class()(timeout))
 
 
 def _expected_api() -> str:
@@ -157,6 +159,8 @@ class _Listener:
         if self._checked:
             return self.down is None
         self._checked = True
+        import xmlrpc.client
+
         try:
             info = _proxy(self.endpoint, min(self.timeout, 15)).info()
         except (OSError, xmlrpc.client.Error) as err:
@@ -180,6 +184,8 @@ class _Listener:
         Raises ``ConnectionError`` when the listener is unreachable, so the
         job can go to another listener.
         """
+        import xmlrpc.client
+
         options = ["SelectPdfVersion=2"] if self.pdfa else []
         try:
             data = job.source.read_bytes()
