@@ -19,12 +19,27 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx import Document
 
 from conftest import QUANG_BINH, SAMPLE_ROUND
 from layoutcheck import pages, problems
 
-from dhtt_docs.documents.textfmt import NB_HYPHEN, NBSP, keep_together, smart_quotes, tie_last, typeset
+from dhtt_docs.documents.textfmt import (
+    NB_HYPHEN,
+    NBSP,
+    finisher,
+    keep_together,
+    map_strings,
+    names_pattern,
+    plain_all,
+    smart_quotes,
+    tie_last,
+    typeset,
+    typeset_all,
+)
+from dhtt_docs.dossier.yamlsource import clean_text
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
                                 reason="LibreOffice is needed to make the PDFs")
@@ -210,3 +225,24 @@ def test_danh_sach_in_the_order_of_council_votes(built):
     names = [r.cells[1].text.replace(NBSP, " ") for r in d.tables[0].rows[1:] if r.cells[0].text.isdigit()]
     assert names == ["Phòng Quản lý thu", "Bảo hiểm xã hội huyện Hoằng Hóa", "Nguyễn Thị Thu Trang",
                      "Trần Quốc Đạt", "Lê Văn Hùng", "Bùi Thị Lan Anh"]
+
+
+_VALUE_TEXT = st.text(alphabet=st.sampled_from(list('ab Số:/-–"2019 20 5 người%\u200b\r\nĐTT-BHXHLê Văn Bình\x01')),
+                      max_size=40)
+_CONTEXT = st.recursive(_VALUE_TEXT | st.integers() | st.none(),
+                        lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.sampled_from("xyz"), kids,
+                                                                                    max_size=3),
+                        max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CONTEXT, st.booleans())
+def test_finisher_gives_what_cleaning_then_typesetting_each_value_gives(value, typography):
+    """The context builder's one memoised pass (textfmt.finisher) = clean_text, then typeset_all or
+    plain_all, value by value, however often a string repeats."""
+    names = names_pattern(["Lê Văn Bình", "Bình Lê"])
+    cleaned = map_strings(value, clean_text)
+    expected = typeset_all(cleaned, names) if typography else plain_all(cleaned)
+    finish = finisher(names, typography)
+    assert finish(value) == expected
+    assert finish([value, value]) == [expected, expected]     # the second time from the memo

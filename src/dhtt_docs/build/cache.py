@@ -22,7 +22,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from dhtt_docs.fsutil import atomic_path, atomic_write
+from dhtt_docs.fsutil import atomic_write
 
 DEFAULT_DIR = ".dhtt-cache"
 KINDS = ("docx", "pdf", "xlsx", "json", "zip")   # entry kinds = folder names = file suffixes
@@ -54,6 +54,7 @@ class BuildCache:
         self.used: set[Path] = set()
         self._index: dict[str, dict[str, list[Path]]] = {}   # kind -> key -> entries, read once per kind
         self._lock = threading.RLock()   # the pipeline stores PDFs from a post-processing thread
+        self._made: set[str] = set()     # kinds whose folder exists
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -68,7 +69,9 @@ class BuildCache:
 
     def _dir(self, kind: str) -> Path:
         d = self.root / kind
-        d.mkdir(exist_ok=True)
+        if kind not in self._made:
+            d.mkdir(exist_ok=True)
+            self._made.add(kind)
         return d
 
     def _entries(self, kind: str) -> dict[str, list[Path]]:
@@ -113,13 +116,21 @@ class BuildCache:
             self._write_entry(kind, key, entry, data)
 
     def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> None:
-        if not entry.exists():
+        """Write an entry in place, not through a temporary file and a rename (a third of the cost, and
+        a build stores three entries a document): its name carries the hash of its content, so a
+        reader finds a half-written entry (a crash, a build writing it now) unsound and passes over it."""
+        if entry not in self.used:
             try:
-                with atomic_path(entry) as tmp:   # not synced: an entry is checked against its hash when read,
-                    tmp.write_bytes(data)         # and 500 fsyncs were most of a --no-pdf build's documents stage
+                with open(entry, "xb") as fh:
+                    fh.write(data)
+            except FileExistsError:
+                pass                      # the same content, by its name: kept by an earlier build
             except OSError:
+                entry.unlink(missing_ok=True)
                 return
-            self._entries(kind).setdefault(key, []).append(entry)
+            entries = self._entries(kind).setdefault(key, [])
+            if entry not in entries:
+                entries.append(entry)
         self.used.add(entry)
 
     def fetch(self, kind: str, key: str, dest: Path) -> bool:

@@ -59,16 +59,15 @@ from dhtt_docs.documents.textfmt import (
     balance_lines,
     capitalize_first,
     caps_width,
+    finisher,
     paragraphs,
     percent_value,
     punctuate,
     keep_together,
     names_pattern,
     plain_all,
-    sanitize,
     tie_last,
     two,
-    typeset_all,
     upper,
 )
 from dhtt_docs.documents.variables import ROUND_NAMES, VARIABLES, Var, variables_markdown
@@ -381,7 +380,7 @@ def _finish(ctx: RoundContext, sub: Submission, typography: bool) -> None:
     unit, council = sub.unit, sub.council
     known = [m.name for m in council.members] + [council.chair.name, council.secretary.name, unit.head.name]
     people = names_pattern(known + ([unit.signer.name] if unit.signer else []))
-    finish = (lambda x: typeset_all(sanitize(x), people)) if typography else (lambda x: plain_all(sanitize(x)))
+    finish = finisher(people, typography)
     ctx.common = finish(ctx.common)
     for part in ("submission", "meeting"):
         # The "Số: 125/TTr-BHXH" line sits alone in its 8 cm header cell: it never breaks there, and

@@ -15,7 +15,7 @@ with autoescape=True (a value containing `&`, `<`, `>` or quotes stays text)
 and StrictUndefined (a misspelt variable is an error, not an empty string);
 values are data and never evaluated, so `{{ ... }}` typed in a dossier is
 printed as typed; XML-illegal characters are dropped from the values
-(context.sanitize); with draft=True a boxed "DỰ THẢO" is put in every header,
+(textfmt.finisher); with draft=True a boxed "DỰ THẢO" is put in every header,
 the first-page one included; the file is written deterministically (docxfix)
 so that the same input gives the same bytes.
 """

@@ -25,11 +25,6 @@ def map_strings(value, fn):
     return value
 
 
-def sanitize(value):
-    """Apply clean_text (the loader's, one for the whole tool) to every string of a context, recursively."""
-    return map_strings(value, clean_text)
-
-
 def upper(s: str | None) -> str:
     return (s or "").upper()
 
@@ -178,17 +173,39 @@ def names_pattern(names) -> re.Pattern | None:
     return re.compile("|".join(re.escape(n) for n in names)) if names else None
 
 
+def _kept_together(text: str, names: re.Pattern | None) -> str:
+    """typeset(), and the known names kept together in running text."""
+    s = typeset(text)
+    if names is None or " " not in s or names.fullmatch(s):
+        return s        # a name alone (a signature) may still wrap at a space when its column is narrow
+    return names.sub(lambda m: keep_together(m.group(0)), s)
+
+
 def typeset_all(value, names: re.Pattern | None = None):
     """typeset() on every string of a context, recursively; the known names kept together in running text."""
-    def one(text: str) -> str:
-        s = typeset(text)
-        if names is None or " " not in s or names.fullmatch(s):
-            return s        # a name alone (a signature) may still wrap at a space when its column is narrow
-        return names.sub(lambda m: keep_together(m.group(0)), s)
+    return map_strings(value, lambda text: _kept_together(text, names))
 
-    return map_strings(value, one)
+
+def _plain(s: str) -> str:
+    return s.replace(NBSP, " ").replace(NB_HYPHEN, "-")
+
+
+def finisher(names: re.Pattern | None, typography: bool):
+    """What the context builder applies to every value: clean_text, then typeset_all (names kept
+    together) or, without `typography`, plain_all. Each distinct string is worked out once, whichever
+    value holds it: a round repeats its years, units, numbers and names thousands of times."""
+    memo: dict[str, str] = {}
+
+    def one(text: str) -> str:
+        hit = memo.get(text)
+        if hit is None:
+            cleaned = clean_text(text)
+            hit = memo[text] = _kept_together(cleaned, names) if typography else _plain(cleaned)
+        return hit
+
+    return lambda value: map_strings(value, one)
 
 
 def plain_all(value):
     """Every no-break space and hyphen back to a plain one (for the .xlsx)."""
-    return map_strings(value, lambda s: s.replace(NBSP, " ").replace(NB_HYPHEN, "-"))
+    return map_strings(value, _plain)

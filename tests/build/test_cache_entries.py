@@ -1,0 +1,57 @@
+"""Cache entries are written in place; one left half-written is never served and is written again."""
+
+from __future__ import annotations
+
+from dhtt_docs.build.cache import BuildCache, digest
+
+DATA = b"PK\x03\x04" + bytes(range(256)) * 40
+
+
+def test_half_written_entry_is_passed_over_and_written_again(tmp_path):
+    BuildCache(tmp_path).store_bytes("docx", "k1", DATA)
+    (entry,) = (tmp_path / "docx").glob("k1-*.docx")
+    assert entry.name == f"k1-{digest(DATA)[:16]}.docx"
+    entry.write_bytes(DATA[:100])                     # a build stopped while writing it
+
+    cache = BuildCache(tmp_path)
+    assert not cache.fetch("docx", "k1", tmp_path / "out.docx")
+    assert not entry.exists() and not (tmp_path / "out.docx").exists()
+    cache.store_bytes("docx", "k1", DATA)
+    assert entry.read_bytes() == DATA
+    assert BuildCache(tmp_path).fetch("docx", "k1", tmp_path / "out.docx")
+    assert (tmp_path / "out.docx").read_bytes() == DATA
+
+
+def test_entry_kept_by_an_earlier_build_is_not_rewritten_and_survives_the_prune(tmp_path):
+    BuildCache(tmp_path).store_bytes("pdf", "k2", DATA)
+    (entry,) = (tmp_path / "pdf").glob("k2-*.pdf")
+    before = entry.stat()
+
+    cache = BuildCache(tmp_path)
+    cache.store_bytes("pdf", "k2", DATA)
+    cache.store_bytes("pdf", "k3", DATA + b"x")
+    cache.prune()
+    after = entry.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert sorted(p.name.split("-")[0] for p in (tmp_path / "pdf").iterdir()) == ["k2", "k3"]
+    assert not list(tmp_path.rglob("*.part"))         # no temporary files around
+
+
+def test_entry_whose_write_fails_leaves_nothing_behind(tmp_path, monkeypatch):
+    from dhtt_docs.build import cache as cache_module
+
+    def full_disk(path, mode):
+        fh = open(path, mode)   # noqa: SIM115 - handed back to the `with` of the code under test
+
+        def write(data):
+            fh.raw.write(data[:10])
+            raise OSError(28, "No space left on device")
+        fh.write = write
+        return fh
+
+    cache = BuildCache(tmp_path)
+    monkeypatch.setattr(cache_module, "open", full_disk, raising=False)
+    cache.store_bytes("json", "k4", b"[1, 2, 3]")        # no error: a cache that cannot store just misses
+    monkeypatch.undo()
+    assert list((tmp_path / "json").iterdir()) == []
+    assert BuildCache(tmp_path).fetch_json("k4") is None
