@@ -13,6 +13,8 @@ import difflib
 import functools
 import re
 import unicodedata
+from itertools import repeat
+from operator import add
 
 # Vietnamese has two spellings of some syllables; fold them to one.
 _SPELLING = [
@@ -109,25 +111,57 @@ def _closest(text: str, choices: tuple[str, ...], cutoff: float) -> str | None:
     return keyed[hit] if hit is not None else None
 
 
+@functools.lru_cache(maxsize=64)
+def _letter_counts(possibilities: tuple[str, ...]) -> dict[str, list[int]]:
+    """For each letter, how many times each choice holds it (one list per letter, in the choices' order):
+    what quick_ratio() counts, made once per list of choices."""
+    columns: dict[str, list[int]] = {}
+    for i, x in enumerate(possibilities):
+        for ch in x:
+            column = columns.get(ch)
+            if column is None:
+                column = columns[ch] = [0] * len(possibilities)
+            column[i] += 1
+    return columns
+
+
 def _best_match(word: str, possibilities: list[str], cutoff: float) -> str | None:
     """`difflib.get_close_matches(word, possibilities, n=1, cutoff)[0]` (or None), the same answer, faster.
 
-    get_close_matches keeps every (ratio, choice) at or above the cutoff and returns the largest pair;
-    ratio() never exceeds quick_ratio(), so a choice whose quick_ratio cannot beat the best pair so far
-    is skipped without computing its ratio.
+    get_close_matches keeps every (ratio, choice) at or above the cutoff and returns the largest pair.
+    ratio() never exceeds quick_ratio(), the share of letters two strings have in common; here that
+    share is counted for all the choices at once, from letter counts made once per list of choices.
+    The choices are then tried from the highest quick_ratio down, and the search stops at the first
+    one whose quick_ratio is below the best ratio found.
     """
     if not 0.0 <= cutoff <= 1.0:
         raise ValueError(f"cutoff must be in [0.0, 1.0]: {cutoff!r}")
+    choices = tuple(possibilities)
+    columns = _letter_counts(choices)
+    common = [0] * len(choices)
+    for ch in set(word):
+        column = columns.get(ch)
+        if column is not None:
+            common = list(map(add, common, map(min, column, repeat(word.count(ch)))))
+    size = len(word)
+    hopeful: list[tuple[float, str]] = []
+    for x, shared in zip(choices, common):
+        total = len(x) + size
+        if total and 2.0 * min(len(x), size) / total < cutoff:      # real_quick_ratio()
+            continue
+        quick = 2.0 * shared / total if total else 1.0              # quick_ratio(), as difflib computes it
+        if quick >= cutoff:
+            hopeful.append((quick, x))
+    hopeful.sort(reverse=True)
     s = difflib.SequenceMatcher()
     s.set_seq2(word)
     best: tuple[float, str] | None = None
-    for x in possibilities:
+    for quick, x in hopeful:
+        if best is not None and quick < best[0]:
+            break                   # every choice left has a quick_ratio, so a ratio, below the best
+        if best is not None and (quick, x) <= best:
+            continue
         s.set_seq1(x)
-        if s.real_quick_ratio() < cutoff:
-            continue
-        quick = s.quick_ratio()
-        if quick < cutoff or (best is not None and (quick, x) <= best):
-            continue
         ratio = s.ratio()
         if ratio >= cutoff and (best is None or (ratio, x) > best):
             best = (ratio, x)
