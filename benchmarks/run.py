@@ -437,13 +437,34 @@ def write_report(results: dict) -> None:
 
 
 def plot(results: dict) -> None:
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no plot (pip install matplotlib)", file=sys.stderr)
+    """plot.png, drawn by a Python of its own: matplotlib (with numpy) is kept out of the measured
+    environment, where openpyxl would import numpy and every build would pay 0.2 s that a user's
+    `pip install .` does not."""
+    python = PEERS / "plot-venv" / "bin" / "python"
+    def usable() -> bool:
+        return python.exists() and subprocess.run([str(python), "-c", "import matplotlib"],
+                                                  capture_output=True).returncode == 0
+    if not usable():
+        PEERS.mkdir(exist_ok=True)
+        subprocess.run([sys.executable, "-m", "venv", str(python.parent.parent)], capture_output=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "matplotlib"], capture_output=True)
+    if not usable():
+        print("matplotlib could not be installed (PyPI unreachable?): no plot", file=sys.stderr)
         return
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as fh:
+        json.dump(results, fh)
+    try:
+        subprocess.run([str(python), __file__, "--plot-child", fh.name], check=True)
+    finally:
+        os.unlink(fh.name)
+
+
+def draw_plot(results: dict) -> None:
+    """Run by `plot` in the plotting environment."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     rows = results["rounds"]
     ns = [r["n"] for r in rows]
     fig, ax = plt.subplots(figsize=(7.0, 4.4), dpi=100)
@@ -470,6 +491,9 @@ def plot(results: dict) -> None:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2:])
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "--plot-child":
+        draw_plot(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 500, 1000])
