@@ -123,7 +123,8 @@ def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[
     """Every DOCX (and, with ``pdf_keys``, every PDF) of ``jobs`` into ``docs_dir``.
 
     ``meanwhile`` (other work of the build that needs no PDF) runs once: while LibreOffice converts
-    the last documents when there is a conversion, at the end otherwise.
+    the last documents when there is a conversion, else while the rendering processes work (it is
+    started when the first document is back), else at the end.
     """
     once = _Once(meanwhile)
     out = _produce(docs_dir, jobs, pdf_keys, info, opts, cache, progress, once)
@@ -175,7 +176,7 @@ def _produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list
                 _sign_ready(out.documents[i], out.plain[path].read_bytes(), pdf, ready_key, out, cache)
     out.pdf_reused = len(jobs) - len(need_pdf) if pdf_keys is not None else 0
     if pdf_keys is None or not need_pdf:
-        _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
+        _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None, meanwhile=meanwhile)
         return out
     _render_and_convert(docs_dir, jobs, todo_docx, need_pdf, pdf_keys, info, opts, out, cache, progress, meanwhile)
     return out
@@ -211,7 +212,8 @@ def _sign_ready(doc: RenderedDocument, plain: bytes, target: Path, ready_key: st
 
 
 def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: Produced, cache: BuildCache,
-                 progress, total: int, submit: Callable[[int], None] | None) -> None:
+                 progress, total: int, submit: Callable[[int], None] | None,
+                 meanwhile: Callable[[], None] | None = None) -> None:
     done = total - len(todo)
     progress("render", done, total)
     # While LibreOffice converts (`submit`), one process renders: it keeps far ahead of the
@@ -225,6 +227,9 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
         progress("render", done, total)
         if submit is not None:
             submit(i)
+        if meanwhile is not None:   # the other processes go on rendering into the pool's queue
+            meanwhile()
+            meanwhile = None
 
 
 def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
