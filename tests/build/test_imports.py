@@ -1,0 +1,42 @@
+"""A build loads only what it uses: every command pays for its imports at start-up, and a small rebuild
+is mostly start-up. pypdf (with fontTools, PIL's EXIF tables, cryptography) and xml.sax.saxutils
+(with urllib, http and ssl) cost a one-change rebuild about 0.2 s before they were left out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import SAMPLE_ROUND
+
+#: the modules a build with PDFs runs (pipeline.start_converters, produce, the bundle and the bag)
+BUILD_MODULES = [
+    "dhtt_docs.build.pipeline", "dhtt_docs.build.produce", "dhtt_docs.build.incremental",
+    "dhtt_docs.dossier.loader", "dhtt_docs.dossier.attachments", "dhtt_docs.rules.engine",
+    "dhtt_docs.documents.render", "dhtt_docs.documents.compiled",
+    "dhtt_docs.pdf.warm", "dhtt_docs.pdf.libreoffice", "dhtt_docs.pdf.pool", "dhtt_docs.pdf.unoworker",
+    "dhtt_docs.pdf.unoserver", "dhtt_docs.pdf.jobs", "dhtt_docs.pdf.messages", "dhtt_docs.pdf.metadata",
+    "dhtt_docs.pdf.normalise", "dhtt_docs.pdf.pdffile", "dhtt_docs.pdf.bundle", "dhtt_docs.pdf.partscan",
+    "dhtt_docs.signing.fields", "dhtt_docs.signing.layout", "dhtt_docs.archive.bag",
+    "dhtt_docs.excel.danh_sach",
+]
+NOT_NEEDED = ["pypdf", "fontTools", "ssl", "http.client", "urllib.request", "xml.sax.saxutils", "xmlrpc.client"]
+
+
+def test_a_build_does_not_load_what_it_does_not_use(tmp_path):
+    code = f"""
+import importlib, json, shutil, sys
+from pathlib import Path
+for name in {BUILD_MODULES!r}:
+    importlib.import_module(name)
+from dhtt_docs.build.pipeline import BuildOptions, build
+folder = Path({str(tmp_path / "round")!r})
+shutil.copytree({str(SAMPLE_ROUND)!r}, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+result = build(folder, BuildOptions(out=folder / "build", pdf=False))
+assert result.out is not None
+print(json.dumps(sorted(m for m in {NOT_NEEDED!r} if m in sys.modules)))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == []
