@@ -5,12 +5,15 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+import yaml
 from helpers import assert_english
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import get_lang, set_lang
 from dhtt_docs.dossier.loader import load_round
-from dhtt_docs.dossier.yamlsource import parse_yaml_text
+from dhtt_docs.dossier.yamlsource import _ILLEGAL, clean_text, parse_yaml_text
 
 
 def only_error(rnd, file):
@@ -543,3 +546,17 @@ def test_labels_cover_every_field_of_the_schema():
 
     for model in (Individual, Collective, Submission):
         walk(model, ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aĐ ệ\u0301e\r\n\t\x01\x7f\u200b\ufeff\u00ad:#'\"-0")),
+               max_size=30),
+       st.sampled_from(["yes", "12", "1.5", "null", "~", "2024-01-02"]))
+def test_every_text_value_is_cleaned_and_said_when_characters_were_dropped(text, plain):
+    """Values come out as clean_text makes them (NFC, no invisible or illegal characters, one kind of
+    line end), with a warning exactly when characters were dropped; plain scalars keep their types."""
+    doc = parse_yaml_text(yaml.safe_dump({"k": text, "p": yaml.safe_load(plain)}, allow_unicode=True), "x.yaml")
+    assert doc.data["k"] == clean_text(text)
+    assert doc.data["p"] == (yaml.safe_load(plain) if plain != "2024-01-02" else "2024-01-02")
+    dropped = _ILLEGAL.sub("", text.replace("\r", "")) != text.replace("\r", "")
+    assert [f.code for f in doc.findings] == (["value.invisible_chars"] if dropped else [])

@@ -326,6 +326,9 @@ def _explain_yaml(problem: str) -> Text:
               "check the indentation and the ':' signs on that line and the line above")
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Walker:
     def __init__(self, loader: _Loader, source: SourceMap, findings: list[Finding]):
         self.loader, self.source, self.findings = loader, source, findings
@@ -362,7 +365,9 @@ class _Walker:
                            "Delete the tag (the part starting with '!')."), path, node.start_mark.line + 1, "yaml.tag")
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        if node.tag.startswith("tag:yaml.org,2002:") and node.tag.rsplit(":", 1)[1] in (
+        if node.tag == _STR:
+            value = node.value          # what construct_object gives a str node, without its bookkeeping
+        elif node.tag.startswith("tag:yaml.org,2002:") and node.tag.rsplit(":", 1)[1] in (
                 "str", "int", "float", "bool", "null"):
             try:
                 value = self.loader.construct_object(node, deep=True)
@@ -379,6 +384,8 @@ class _Walker:
                                   f"The value is too long ({len(value)} characters; at most {MAX_STRING}). "
                                   "Shorten it or split it into several parts."), path, node.start_mark.line + 1,
                                "value.too_long")
+            if "\r" not in value and not _ILLEGAL.search(value):
+                return unicodedata.normalize("NFC", value)    # clean_text's answer for most values
             cleaned = clean_text(value)
             if _ILLEGAL.sub("", value.replace("\r", "")) != value.replace("\r", ""):
                 self.findings.append(Finding(
