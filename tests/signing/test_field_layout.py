@@ -66,3 +66,39 @@ def test_placements_read_from_bytes_or_file_are_the_same(built_round):
     pdf = built_round / "build" / "documents" / "to-trinh.pdf"
     assert find_placements(pdf, "to-trinh") == find_placements(pdf.read_bytes(), "to-trinh")
     assert find_placements(pdf, "to-trinh")[1] == []
+
+
+def test_characters_read_without_ctypes_checks_are_those_the_checked_bindings_give(built_round):
+    """layout._chars calls PDFium through prototypes without declared argument types (for speed):
+    every character, box and size is the one pypdfium2's own, checked bindings give."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    from dhtt_docs.signing.layout import _chars
+
+    compared = 0
+    for pdf in sorted((built_round / "build" / "documents").glob("*.pdf")):
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            for index in range(len(doc)):
+                page = doc[index]
+                textpage = page.get_textpage()
+                height = page.get_size()[1]
+                rect, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+                expected = []
+                for i in range(raw.FPDFText_CountChars(textpage.raw)):
+                    assert raw.FPDFText_GetLooseCharBox(textpage.raw, i, ctypes.byref(rect))
+                    assert raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+                    expected.append((rect.right, x.value, y.value, raw.FPDFText_GetFontSize(textpage.raw, i)))
+                got = _chars(textpage, height)
+                printable = [e for e, ch in zip(expected, textpage.get_text_range())
+                             if not (ch.isspace() or not ch.isprintable())]
+                assert [(c.x0, c.top, c.x1, c.bottom, c.size) for c in got] == [
+                    (x0, height - y0 - size, max(right, x0), height - y0, size) for right, x0, y0, size in printable]
+                compared += len(got)
+                textpage.close()
+                page.close()
+        finally:
+            doc.close()
+    assert compared > 3000

@@ -21,6 +21,8 @@ title lines.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -303,8 +305,6 @@ def read_page(doc, index: int, with_rules: bool = False) -> tuple[float, float, 
 def _rules(page, height: float) -> list[Box]:
     """The boxes of the page's drawn paths (table rules, frames): the box of each path's points in
     page space, as pdfplumber gave them (PDFium's own bounds add the stroke's width around)."""
-    import ctypes
-
     import pypdfium2.raw as raw
 
     out = []
@@ -325,21 +325,34 @@ def _rules(page, height: float) -> list[Box]:
     return out
 
 
-def _chars(textpage, height: float) -> list[Char]:
-    """Every character of the page; spaces and line breaks (PDFium's generated ones too) only mark
-    the next character as following a blank. About 5 µs a character: three calls into PDFium."""
-    import ctypes
-
+@functools.cache
+def _char_calls():
+    """PDFium's three per-character calls, declared without argument types: ctypes then converts the
+    arguments by their own types (a pointer object, an int) instead of checking each against the
+    binding's declared types, which was two thirds of a call's cost. Same functions, same answers."""
     import pypdfium2.raw as raw
 
-    handle = textpage.raw
-    count = raw.FPDFText_CountChars(handle)
+    def unchecked(fn, restype):
+        return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+    return (unchecked(raw.FPDFText_GetLooseCharBox, ctypes.c_int),
+            unchecked(raw.FPDFText_GetCharOrigin, ctypes.c_int),
+            unchecked(raw.FPDFText_GetFontSize, ctypes.c_double))
+
+
+def _chars(textpage, height: float) -> list[Char]:
+    """Every character of the page; spaces and line breaks (PDFium's generated ones too) only mark
+    the next character as following a blank. About 2 µs a character: three calls into PDFium."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(textpage.raw)
     text = textpage.get_text_range(0, count)
     if len(text) != count:   # one UTF-16 unit per character is what PDFium gives; if not, ask one by one
-        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
+        text = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p)
     rect, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     rect_p, x_p, y_p = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
-    loose_box, origin, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
+    loose_box, origin, font_size = _char_calls()
     out = []
     blank = False
     for i, ch in enumerate(text):
