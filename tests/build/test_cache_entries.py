@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
+from conftest import SAMPLE_ROUND
 from dhtt_docs.build.cache import BuildCache, digest
 
 DATA = b"PK\x03\x04" + bytes(range(256)) * 40
@@ -55,3 +60,43 @@ def test_entry_whose_write_fails_leaves_nothing_behind(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert list((tmp_path / "json").iterdir()) == []
     assert BuildCache(tmp_path).fetch_json("k4") is None
+
+
+def _build(folder):
+    from dhtt_docs.build.pipeline import BuildOptions, build
+
+    result = build(folder, BuildOptions(out=folder / "build", pdf=False))
+    assert result.out is not None, [str(f.message) for f in result.findings]
+    return result
+
+
+@pytest.fixture
+def round_folder(tmp_path):
+    folder = tmp_path / "round"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    return folder
+
+
+def test_reused_documents_are_links_to_their_cache_entries_not_copies(round_folder):
+    _build(round_folder)
+    (round_folder / "build").rename(round_folder / "first")       # the next build fetches every document
+    result = _build(round_folder)
+    assert result.stats == {"docx_reused": 9}
+    entries = {p.stat().st_ino for p in (round_folder / ".dhtt-cache/docx").glob("*.docx")}
+    documents = sorted((round_folder / "build/documents").glob("*.docx"))
+    assert len(documents) == 9 and all(d.stat().st_ino in entries for d in documents)
+
+
+def test_a_document_edited_in_place_is_not_served_again(round_folder):
+    _build(round_folder)
+    shutil.rmtree(round_folder / "build")
+    _build(round_folder)                         # every document now a link to its entry
+    doc = round_folder / "build/documents/to-trinh.docx"
+    good = doc.read_bytes()
+    with open(doc, "r+b") as fh:                 # an editor that saves into the same file (and so the entry)
+        fh.seek(100)
+        fh.write(b"edited")
+    result = _build(round_folder)
+    assert result.stats == {"docx_rendered": 1, "docx_reused": 8}
+    assert doc.read_bytes() == good
+    assert len(list((round_folder / ".dhtt-cache/docx").glob("*.docx"))) == 9

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -55,6 +56,7 @@ class BuildCache:
         self._index: dict[str, dict[str, list[Path]]] = {}   # kind -> key -> entries, read once per kind
         self._lock = threading.RLock()   # the pipeline stores PDFs from a post-processing thread
         self._made: set[str] = set()     # kinds whose folder exists
+        self._digests: dict[str, tuple[int, int, int, str]] = {}   # path -> inode, size, date, SHA-256
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -90,8 +92,9 @@ class BuildCache:
     def has_entries(self, kind: str) -> bool:
         return self.root is not None and any(self._entries(kind).values())
 
-    def _read(self, kind: str, key: str) -> bytes | None:
-        """The content of the entry for `key`, checked against the hash in its name; None if none is sound."""
+    def _read(self, kind: str, key: str) -> tuple[Path, bytes, str] | None:
+        """The entry for `key`, its content and that content's SHA-256, checked against the hash in its
+        name; None if none is sound."""
         if self.root is None:
             return None
         for entry in list(self._entries(kind).get(key, ())):
@@ -100,20 +103,24 @@ class BuildCache:
                 data = entry.read_bytes()
             except OSError:
                 continue
-            if digest(data)[: len(expected)] != expected:
+            full = digest(data)
+            if full[: len(expected)] != expected:
                 entry.unlink(missing_ok=True)
                 self._entries(kind)[key].remove(entry)
                 continue
             self.used.add(entry)
-            return data
+            return entry, data, full
         return None
 
-    def _write(self, kind: str, key: str, data: bytes) -> None:
+    def _write(self, kind: str, key: str, data: bytes, dest: Path | None = None) -> None:
         if self.root is None:
             return
-        entry = self._dir(kind) / f"{key}-{digest(data)[:16]}.{kind}"
+        full = digest(data)
+        entry = self._dir(kind) / f"{key}-{full[:16]}.{kind}"
         with self._lock:
             self._write_entry(kind, key, entry, data)
+        if dest is not None:
+            self.note_digest(dest, full)
 
     def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> None:
         """Write an entry in place, not through a temporary file and a rename (a third of the cost, and
@@ -134,25 +141,63 @@ class BuildCache:
         self.used.add(entry)
 
     def fetch(self, kind: str, key: str, dest: Path) -> bool:
-        """Copy the entry for `key` to `dest`; False when there is none (or it is damaged)."""
-        data = self._read(kind, key)
-        if data is None:
+        """Put the entry for `key` at `dest` (replacing it); False when there is none (or it is damaged).
+
+        `dest` becomes a hard link to the entry (a copy where links cannot be made): nothing is
+        written, and a rebuild finds the file it would write already in OUT (the same file). An entry
+        is never written again once made; a file in OUT edited in place changes its entry too, which
+        the next read finds unsound by its hash and drops.
+        """
+        found = self._read(kind, key)
+        if found is None:
             return False
-        dest.write_bytes(data)
+        entry, data, full = found
+        dest = Path(dest)
+        link = dest.with_name(f".{dest.name}.{os.getpid()}.link")
+        try:
+            os.link(entry, link)
+            os.replace(link, dest)
+        except OSError:
+            link.unlink(missing_ok=True)
+            atomic_write(dest, data)   # never into `dest` itself: it may be a link to another entry
+        self.note_digest(dest, full)
         return True
+
+    def note_digest(self, path: Path, sha256: str) -> None:
+        """`path` now holds content of this SHA-256 (see `file_digest`)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        with self._lock:
+            self._digests[os.fspath(path)] = (st.st_ino, st.st_size, st.st_mtime_ns, sha256)
+
+    def file_digest(self, path: Path) -> str:
+        """The SHA-256 of the file at `path`: known without reading when the cache put it there (or was
+        told, `note_digest`) and it is the same file since (inode, size, date), else computed."""
+        known = self._digests.get(os.fspath(path))
+        if known is not None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None and known[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
+                return known[3]
+        return file_digest(path)
 
     def store(self, kind: str, key: str, src: Path) -> None:
         if self.root is not None:
-            self._write(kind, key, src.read_bytes())
+            self._write(kind, key, src.read_bytes(), src)
 
-    def store_bytes(self, kind: str, key: str, data: bytes) -> None:
-        self._write(kind, key, data)
+    def store_bytes(self, kind: str, key: str, data: bytes, dest: Path | None = None) -> None:
+        """Keep `data` for `key`; `dest`: a file that holds these same bytes (its hash is then known)."""
+        self._write(kind, key, data, dest)
 
     def fetch_json(self, key: str):
         """A small cached fact (e.g. the variables a template uses), or None."""
-        data = self._read("json", key)
+        found = self._read("json", key)
         try:
-            return None if data is None else json.loads(data.decode("utf-8"))
+            return None if found is None else json.loads(found[1].decode("utf-8"))
         except ValueError:
             return None
 

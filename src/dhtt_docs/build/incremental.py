@@ -292,7 +292,13 @@ def keep_unchanged(stage: Path, out: Path) -> list[Path]:
         rel = new.relative_to(stage)
         old = out / rel
         try:
-            if not old.is_file() or old.stat().st_size != new.stat().st_size or old.read_bytes() != new.read_bytes():
+            if not old.is_file():
+                continue
+            was, now = old.stat(), new.stat()
+            if (was.st_dev, was.st_ino) == (now.st_dev, now.st_ino):   # both links to one cache entry
+                same.append(rel)
+                continue
+            if was.st_size != now.st_size or old.read_bytes() != new.read_bytes():
                 continue
             link = new.with_name(f".{new.name}.same")
             os.link(old, link)

@@ -515,8 +515,8 @@ def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, resu
     bundle_dir = stage / BUNDLE
     bundle_dir.mkdir(exist_ok=True)
     target = bundle_dir / f"{report.round.name}.pdf"
-    digests = {p.pdf: file_digest(p.pdf) for p in parts}   # the documents' hashes: the key, and the scan memo's
-    key = key_of({"bundle": [(p.title, digests[p.pdf], [(a.title, file_digest(a.pdf)) for a in p.attachments])
+    digests = {p.pdf: cache.file_digest(p.pdf) for p in parts}   # the documents' hashes: the key, the scan memo's
+    key = key_of({"bundle": [(p.title, digests[p.pdf], [(a.title, cache.file_digest(a.pdf)) for a in p.attachments])
                              for p in parts],
                   "meta": meta, "when": submission_datetime(report).isoformat(), "duplex": opts.duplex,
                   "pdfa": opts.pdfa, "tool": __version__})
@@ -595,7 +595,7 @@ def _make_bag(stage: Path, report: Report, cache: BuildCache) -> None:
     (stage / BUNDLE).mkdir(exist_ok=True)
     payload = bag_payload(stage, report)
     target = stage / BUNDLE / f"{report.round.name}.zip"
-    digests = {name: file_digest(path) for name, path in payload.items()}
+    digests = {name: cache.file_digest(path) for name, path in payload.items()}
     key = key_of({"bag": digests, "info": info, "tool": __version__})
     if not cache.fetch("zip", key, target):
         make_bag_zip(target, payload, info=info, digests=digests)   # the manifest from these hashes: no second pass

@@ -193,7 +193,7 @@ def _post_process(doc: RenderedDocument, converted: Path, pdf_key: str, info: Pd
 
     plain = normalised_bytes(converted, BundleMeta(doc.title, info.author, info.subject, info.keywords, info.when))
     write_atomically(out.plain[doc.path], plain)
-    cache.store_bytes("pdf", pdf_key, plain)
+    cache.store_bytes("pdf", pdf_key, plain, out.plain[doc.path])
     _sign_ready(doc, plain, converted, sign_ready_key(pdf_key, doc.kind), out, cache)
 
 
@@ -206,7 +206,7 @@ def _sign_ready(doc: RenderedDocument, plain: bytes, target: Path, ready_key: st
 
     ready, missing = sign_ready_bytes(plain, doc.kind)
     write_atomically(target, ready)
-    cache.store_bytes("pdf", ready_key, ready)
+    cache.store_bytes("pdf", ready_key, ready, target)
     cache.store_json(ready_key, missing)
     out.unplaced[doc.path] = missing
 
@@ -220,8 +220,8 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
     # converters, and a second one would only take CPU from them.
     processes = 1 if submit is not None else None
     paths = [docs_dir / job.file_name for _, job, _ in todo]      # written by the rendering processes
-    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo], processes, paths)):
-        cache.store_bytes("docx", key, data)
+    for (i, job, key), data, path in zip(todo, render_all([j for _, j, _ in todo], processes, paths), paths):
+        cache.store_bytes("docx", key, data, path)
         out.rendered += 1
         done += 1
         progress("render", done, total)
