@@ -35,6 +35,18 @@ folder = Path({str(tmp_path / "round")!r})
 shutil.copytree({str(SAMPLE_ROUND)!r}, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
 result = build(folder, BuildOptions(out=folder / "build", pdf=False))
 assert result.out is not None
+# what a build with PDFs does to each converted PDF: judged, normalised, given its fields
+import io, datetime, pikepdf
+from dhtt_docs.pdf.jobs import pdf_has_pages
+from dhtt_docs.pdf.metadata import BundleMeta
+from dhtt_docs.pdf.normalise import normalised_bytes
+from dhtt_docs.signing.fields import sign_ready_bytes
+pdf = pikepdf.new()
+pdf.add_blank_page()
+pdf.save(folder / "x.pdf")
+assert pdf_has_pages(folder / "x.pdf") and pdf_has_pages(io.BytesIO((folder / "x.pdf").read_bytes()))
+plain = normalised_bytes(folder / "x.pdf", BundleMeta("t", "a", "s", "k", datetime.datetime(2024, 1, 1)))
+sign_ready_bytes(plain, "to-trinh")
 print(json.dumps(sorted(m for m in {NOT_NEEDED!r} if m in sys.modules)))
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

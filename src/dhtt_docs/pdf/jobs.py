@@ -76,9 +76,10 @@ def precheck(source: Path) -> str | None:
 def pdf_has_pages(path: "Path | io.BytesIO") -> bool:
     """True for a readable PDF with at least one page (soffice may write empty ones)."""
     try:
-        from pypdf import PdfReader
+        import pikepdf   # (qpdf) already loaded by the build, which opens each PDF with it next
 
-        return len(PdfReader(path).pages) > 0
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages) > 0
     except Exception:  # noqa: BLE001 - any parse error means "not a usable PDF"
         return False
 
