@@ -100,3 +100,25 @@ def test_a_document_edited_in_place_is_not_served_again(round_folder):
     assert result.stats == {"docx_rendered": 1, "docx_reused": 8}
     assert doc.read_bytes() == good
     assert len(list((round_folder / ".dhtt-cache/docx").glob("*.docx"))) == 9
+
+
+def test_where_links_cannot_be_made_the_documents_are_written(round_folder, tmp_path, monkeypatch):
+    import os
+
+    from dhtt_docs.build import cache as cache_module
+
+    linked = _build(round_folder)
+    expected = {p.name: p.read_bytes() for p in (linked.out / "documents").iterdir()}
+    other = tmp_path / "other"
+    shutil.copytree(SAMPLE_ROUND, other, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+
+    def no_links(src, dst):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(cache_module.os, "link", no_links)
+    for step in ("rendered", "fetched from the cache"):        # neither can link
+        result = _build(other)
+        assert result.stats == ({"docx_rendered": 9} if step == "rendered" else {"docx_reused": 9})
+        documents = {p.name: p for p in (result.out / "documents").iterdir()}
+        assert {name: p.read_bytes() for name, p in documents.items()} == expected, step
+        assert all(os.stat(p).st_nlink == 1 for p in documents.values()), step
+        shutil.rmtree(result.out)

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from dhtt_docs.fsutil import atomic_write
@@ -112,33 +113,48 @@ class BuildCache:
             return entry, data, full
         return None
 
-    def _write(self, kind: str, key: str, data: bytes, dest: Path | None = None) -> None:
-        if self.root is None:
-            return
+    def _write(self, kind: str, key: str, data: bytes) -> tuple[str, Path | None]:
+        """The SHA-256 of `data`, and the entry when this call wrote it (its bytes are then `data`)."""
         full = digest(data)
+        if self.root is None:
+            return full, None
         entry = self._dir(kind) / f"{key}-{full[:16]}.{kind}"
         with self._lock:
-            self._write_entry(kind, key, entry, data)
-        if dest is not None:
-            self.note_digest(dest, full)
+            made = self._write_entry(kind, key, entry, data)
+        return full, entry if made else None
 
-    def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> None:
+    def _write_entry(self, kind: str, key: str, entry: Path, data: bytes) -> bool:
         """Write an entry in place, not through a temporary file and a rename (a third of the cost, and
         a build stores three entries a document): its name carries the hash of its content, so a
-        reader finds a half-written entry (a crash, a build writing it now) unsound and passes over it."""
+        reader finds a half-written entry (a crash, a build writing it now) unsound and passes over it.
+        True when written by this call."""
+        made = False
         if entry not in self.used:
             try:
                 with open(entry, "xb") as fh:
                     fh.write(data)
+                made = True
             except FileExistsError:
                 pass                      # the same content, by its name: kept by an earlier build
             except OSError:
                 entry.unlink(missing_ok=True)
-                return
+                return False
             entries = self._entries(kind).setdefault(key, [])
             if entry not in entries:
                 entries.append(entry)
         self.used.add(entry)
+        return made
+
+    def _link(self, entry: Path, dest: Path) -> bool:
+        """Make `dest` (replacing it) a hard link to `entry`; False where links cannot be made."""
+        link = dest.with_name(f".{dest.name}.{os.getpid()}.link")
+        try:
+            os.link(entry, link)
+            os.replace(link, dest)
+            return True
+        except OSError:
+            link.unlink(missing_ok=True)
+            return False
 
     def fetch(self, kind: str, key: str, dest: Path) -> bool:
         """Put the entry for `key` at `dest` (replacing it); False when there is none (or it is damaged).
@@ -153,15 +169,29 @@ class BuildCache:
             return False
         entry, data, full = found
         dest = Path(dest)
-        link = dest.with_name(f".{dest.name}.{os.getpid()}.link")
-        try:
-            os.link(entry, link)
-            os.replace(link, dest)
-        except OSError:
-            link.unlink(missing_ok=True)
+        if not self._link(entry, dest):
             atomic_write(dest, data)   # never into `dest` itself: it may be a link to another entry
         self.note_digest(dest, full)
         return True
+
+    def put_bytes(self, kind: str, key: str, data: bytes, dest: Path,
+                  write: Callable[[Path, bytes], None] = atomic_write) -> None:
+        """Keep `data` for `key` and put the same bytes at `dest` (replacing it): a link to the entry
+        just written (the bytes written once), else `write(dest, data)` (no cache, no links there)."""
+        full, entry = self._write(kind, key, data)
+        if entry is None or not self._link(entry, Path(dest)):
+            write(Path(dest), data)
+        self.note_digest(dest, full)
+
+    def store(self, kind: str, key: str, src: Path) -> None:
+        if self.root is not None:
+            self.store_bytes(kind, key, src.read_bytes(), src)
+
+    def store_bytes(self, kind: str, key: str, data: bytes, dest: Path | None = None) -> None:
+        """Keep `data` for `key`; `dest`: a file that holds these same bytes (its hash is then known)."""
+        full, _ = self._write(kind, key, data)
+        if dest is not None:
+            self.note_digest(dest, full)
 
     def note_digest(self, path: Path, sha256: str) -> None:
         """`path` now holds content of this SHA-256 (see `file_digest`)."""
@@ -184,14 +214,6 @@ class BuildCache:
             if st is not None and known[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
                 return known[3]
         return file_digest(path)
-
-    def store(self, kind: str, key: str, src: Path) -> None:
-        if self.root is not None:
-            self._write(kind, key, src.read_bytes(), src)
-
-    def store_bytes(self, kind: str, key: str, data: bytes, dest: Path | None = None) -> None:
-        """Keep `data` for `key`; `dest`: a file that holds these same bytes (its hash is then known)."""
-        self._write(kind, key, data, dest)
 
     def fetch_json(self, key: str):
         """A small cached fact (e.g. the variables a template uses), or None."""

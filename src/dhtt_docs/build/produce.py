@@ -58,45 +58,36 @@ class Produced:
 # --------------------------------------------------------------------------- rendering
 
 _JOBS: list[DocumentJob] = []   # the jobs a forked render process reads (inherited, never pickled)
-_PATHS: list[Path] | None = None
 
 
 def _render_one(index: int) -> bytes:
-    return _render_to(_JOBS[index], None if _PATHS is None else _PATHS[index])
+    return _JOBS[index].render()
 
 
-def _render_to(job: DocumentJob, path: Path | None) -> bytes:
-    data = job.render()
-    if path is not None:
-        path.write_bytes(data)
-    return data
-
-
-def render_all(jobs: list[DocumentJob], processes: int | None = None,
-               paths: list[Path] | None = None) -> Iterator[bytes]:
+def render_all(jobs: list[DocumentJob], processes: int | None = None) -> Iterator[bytes]:
     """The DOCX bytes of each job, in order; over several processes for many jobs where fork exists.
 
-    With `paths`, each document is also written to its path by the process
-    that renders it. A template used by several jobs is compiled once, before
-    the fork, so that every process inherits it (documents/compiled.py; one
-    used once is compiled by the process that renders it).
+    A template used by several jobs is compiled once, before the fork, so that
+    every process inherits it (documents/compiled.py; one used once is compiled
+    by the process that renders it). The caller writes the documents (as links
+    to their cache entries: BuildCache.put_bytes).
     """
-    global _JOBS, _PATHS
+    global _JOBS
     count = processes or os.cpu_count() or 1
     if count < 2 or len(jobs) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_render_to, jobs, paths or [None] * len(jobs))
+        yield from (job.render() for job in jobs)
         return
     from dhtt_docs.documents.compiled import compiled
 
     for template, uses in Counter(job.template for job in jobs).items():
         if uses > 1:
             compiled(template)
-    _JOBS, _PATHS = jobs, paths
+    _JOBS = jobs
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             yield from pool.imap(_render_one, range(len(jobs)), chunksize=8)
     finally:
-        _JOBS, _PATHS = [], None
+        _JOBS = []
 
 
 # --------------------------------------------------------------------------- the stage
@@ -192,8 +183,7 @@ def _post_process(doc: RenderedDocument, converted: Path, pdf_key: str, info: Pd
     from dhtt_docs.signing.fields import sign_ready_key
 
     plain = normalised_bytes(converted, BundleMeta(doc.title, info.author, info.subject, info.keywords, info.when))
-    write_atomically(out.plain[doc.path], plain)
-    cache.store_bytes("pdf", pdf_key, plain, out.plain[doc.path])
+    cache.put_bytes("pdf", pdf_key, plain, out.plain[doc.path], write_atomically)
     _sign_ready(doc, plain, converted, sign_ready_key(pdf_key, doc.kind), out, cache)
 
 
@@ -205,10 +195,13 @@ def _sign_ready(doc: RenderedDocument, plain: bytes, target: Path, ready_key: st
     from dhtt_docs.signing.fields import sign_ready_bytes
 
     ready, missing = sign_ready_bytes(plain, doc.kind)
-    write_atomically(target, ready)
-    cache.store_bytes("pdf", ready_key, ready, target)
+    cache.put_bytes("pdf", ready_key, ready, target, write_atomically)
     cache.store_json(ready_key, missing)
     out.unplaced[doc.path] = missing
+
+
+def _write_plain(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 
 
 def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: Produced, cache: BuildCache,
@@ -219,9 +212,9 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
     # While LibreOffice converts (`submit`), one process renders: it keeps far ahead of the
     # converters, and a second one would only take CPU from them.
     processes = 1 if submit is not None else None
-    paths = [docs_dir / job.file_name for _, job, _ in todo]      # written by the rendering processes
-    for (i, job, key), data, path in zip(todo, render_all([j for _, j, _ in todo], processes, paths), paths):
-        cache.store_bytes("docx", key, data, path)
+    for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo], processes)):
+        # the stage is private until it is swapped in whole: a plain write where there is no link
+        cache.put_bytes("docx", key, data, docs_dir / job.file_name, _write_plain)
         out.rendered += 1
         done += 1
         progress("render", done, total)
