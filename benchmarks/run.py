@@ -2,7 +2,8 @@
 """Build-speed benchmark of dhtt-docs against its peers, all in one run, on synthetic rounds of N candidates.
 
 For each N (N candidates = N+3 documents) it makes a round from the sample and measures, each in a fresh
-process, wall time and peak memory of the whole process tree (sum of PSS of every descendant, sampled):
+process, wall time; and, in separate runs of the two cold builds (sampling costs a fifth of a core), the
+peak memory of the whole process tree (sum of PSS of every descendant, sampled every 50 ms):
 
 dhtt-docs   build --no-pdf (cold cache); build with PDFs (cold cache, cold LibreOffice); rebuild with
             nothing changed; rebuild after 1 and after 2 candidates changed (cold converter); rebuild
@@ -114,8 +115,13 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None, limit: float = 3600) -> dict:
-    """Run cmd; wall seconds and the peak of the summed PSS of its process tree (MB). Killed after `limit` s."""
+def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None, limit: float = 3600,
+          memory: bool = False) -> dict:
+    """Run cmd; its wall seconds, or (`memory`) the peak of the summed PSS of its process tree (MB).
+
+    The two are never measured in the same run: sampling the tree every 50 ms (every /proc/*/stat,
+    each process's smaps_rollup) takes about a fifth of a core, and made a 7 s build on two cores
+    1-1.7 s slower, the more so the more processes a tool runs. Killed after `limit` s."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd,
                             start_new_session=True)
@@ -128,16 +134,20 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None, limi
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     try:
         out, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
         out, err = proc.communicate()
+    seconds = time.perf_counter() - start
     done.set()
-    sampler.join()
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak[0] / 1024, "rc": proc.returncode,
-            "stdout": out, "stderr": err[-2000:]}
+    if memory:
+        sampler.join()
+    result = {"rc": proc.returncode, "stdout": out, "stderr": err[-2000:]}
+    result.update({"peak_mb": peak[0] / 1024} if memory else {"seconds": seconds})
+    return result
 
 
 # --------------------------------------------------------------------------- dhtt-docs runs
@@ -160,11 +170,13 @@ def child(argv: list[str]) -> None:
                       "unchanged": len(result.unchanged), "written": len(result.written)}))
 
 
-def dhtt(folder: Path, out: Path, mode: str, cache: Path, converter: str | None = None) -> dict:
+def dhtt(folder: Path, out: Path, mode: str, cache: Path, converter: str | None = None,
+         memory: bool = False) -> dict:
     env = dict(os.environ)
     if converter is None:
         env["DHTT_WARM"] = "0"       # cold: never a warm converter
-    r = timed([sys.executable, __file__, "--child", str(folder), str(out), mode, str(cache), converter or "-"], env)
+    r = timed([sys.executable, __file__, "--child", str(folder), str(out), mode, str(cache), converter or "-"], env,
+              memory=memory)
     if r["rc"] != 0:
         raise SystemExit(f"build failed:\n{r['stdout']}\n{r['stderr']}")
     r.update(json.loads(r.pop("stdout").strip().splitlines()[-1]))
@@ -378,6 +390,10 @@ def run_size(n: int, work: Path, peers: set[str], found: dict, naive_max: int) -
     if "carbone" in peers and found.get("carbone"):
         print(f"N={n}: carbone", flush=True)
         row["carbone"] = peer_carbone(len(files), peer_work, found["carbone"])
+    print(f"N={n}: peak memory (separate runs, sampled)", flush=True)
+    for key, mode in (("build", "pdf"), ("no_pdf", "docx")):
+        probe = dhtt(folder, work / f"out-mem-{mode}-{n}", mode, work / f"cache-mem-{mode}-{n}", memory=True)
+        row[key]["peak_mb"] = probe["peak_mb"]
     for value in row.values():
         if isinstance(value, dict):
             value.pop("stderr", None)
@@ -406,7 +422,7 @@ def write_report(results: dict) -> None:
     lines = [
         f"Measured {results['when']} on {results['machine']} ({results['cpus']} CPUs, load average "
         f"{results['load']}), LibreOffice {results['libreoffice']}, Python {results['python']}. "
-        "Seconds of wall time; every column in the same run.",
+        "Seconds of wall time, measured with no sampler running; every column in the same run.",
         "",
         "| N | docs | dhtt build | floor | batched soffice (200/call) | one soffice call | naive (1 per file) "
         "| unoserver | Carbone | build / floor | `--no-pdf` | docs/s |",
@@ -418,7 +434,7 @@ def write_report(results: dict) -> None:
                      f"{_s(r, 'one_call')} | {_s(r, 'naive')} | {_s(r, 'unoserver')} | {_s(r, 'carbone')} | "
                      f"{ratio:.2f} | {_s(r, 'no_pdf')} | {r['documents'] / r['no_pdf']['seconds']:.0f} |")
     lines += ["", "Rebuilds (cache warm; converter cold unless said) and peak memory of the whole process tree "
-              "(sum of PSS, MB):", "",
+              "(sum of PSS, MB; a separate run of the same cold build, sampled every 50 ms):", "",
               "| N | nothing changed | 1 changed | 2 changed | 1 changed, warm converter | peak MB build | "
               "peak MB `--no-pdf` |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:

@@ -127,21 +127,23 @@ class BuildCache:
         """Write an entry in place, not through a temporary file and a rename (a third of the cost, and
         a build stores three entries a document): its name carries the hash of its content, so a
         reader finds a half-written entry (a crash, a build writing it now) unsound and passes over it.
-        True when written by this call."""
+        True when its bytes are known to be `data`: written, or written or read and checked earlier in
+        this build."""
+        if entry in self.used:
+            return True
         made = False
-        if entry not in self.used:
-            try:
-                with open(entry, "xb") as fh:
-                    fh.write(data)
-                made = True
-            except FileExistsError:
-                pass                      # the same content, by its name: kept by an earlier build
-            except OSError:
-                entry.unlink(missing_ok=True)
-                return False
-            entries = self._entries(kind).setdefault(key, [])
-            if entry not in entries:
-                entries.append(entry)
+        try:
+            with open(entry, "xb") as fh:
+                fh.write(data)
+            made = True
+        except FileExistsError:
+            pass                      # the same content, by its name: kept by an earlier build
+        except OSError:
+            entry.unlink(missing_ok=True)
+            return False
+        entries = self._entries(kind).setdefault(key, [])
+        if entry not in entries:
+            entries.append(entry)
         self.used.add(entry)
         return made
 
