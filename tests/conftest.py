@@ -147,6 +147,21 @@ def _vietnamese_afterwards():
     set_lang("vi")
 
 
+#: The rounds kept in the source tree: a test reads them, or copies them to build; it never builds in them.
+SOURCE_ROUNDS = (SAMPLE_ROUND, SCREENING_ROUND, QUANG_BINH)
+
+
+@pytest.fixture(autouse=True)
+def _source_rounds_left_alone():
+    """A test that builds a source-tree round where it lies (the cache goes to FOLDER/.dhtt-cache) fails."""
+    before = {r for r in SOURCE_ROUNDS if (r / ".dhtt-cache").exists()}
+    yield
+    made = sorted(str(r / ".dhtt-cache") for r in SOURCE_ROUNDS if (r / ".dhtt-cache").exists() and r not in before)
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
+    assert not made, f"the test wrote a build cache into the source tree: {made}; copy the round or pass --cache-dir"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_warm_converter(tmp_path_factory):
     """A warm converter that a test starts (a build, the web preview) is the suite's own, and stopped at the end.

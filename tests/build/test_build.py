@@ -145,7 +145,7 @@ def test_second_build_is_byte_identical(built, tmp_path):
 
 def test_docx_only_build_of_held_out_round(tmp_path):
     out = tmp_path / "qb"
-    proc = run("build", QUANG_BINH, "-o", out, "--no-pdf")
+    proc = run("build", QUANG_BINH, "-o", out, "--no-pdf", "--cache-dir", tmp_path / "cache")
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (out / "documents").iterdir()) == sorted(
         ["to-trinh.docx", "danh-sach.docx", "bien-ban-hop-hoi-dong.docx",
@@ -158,7 +158,7 @@ def test_docx_only_build_of_held_out_round(tmp_path):
 def test_force_builds_drafts(tmp_path):
     from docx import Document
     out = tmp_path / "x"
-    proc = run("build", SCREENING_ROUND, "-o", out, "--no-pdf", "--force")
+    proc = run("build", SCREENING_ROUND, "-o", out, "--no-pdf", "--force", "--cache-dir", tmp_path / "cache")
     assert proc.returncode == 1 and "DỰ THẢO" in proc.stdout
     for docx in (out / "documents").glob("*.docx"):
         doc = Document(docx)
@@ -185,7 +185,7 @@ def test_templates_export_edit_and_build_with_them(tmp_path):
     doc.save(mine / "to-trinh.docx")
     assert run("templates", "check", mine).returncode == 0
     out = tmp_path / "out"
-    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine)
+    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine, "--cache-dir", tmp_path / "cache")
     assert proc.returncode == 0, proc.stderr
     text = "\n".join(p.text for p in Document(out / "documents/to-trinh.docx").paragraphs)
     assert "Ý KIẾN RIÊNG CỦA ĐƠN VỊ." in text
@@ -201,7 +201,7 @@ def test_broken_user_template_stops_build_naming_template_and_tag(tmp_path):
     check = run("templates", "check", mine)
     assert check.returncode == 1 and "danh-sach.docx" in check.stdout and "so_phieu_sai" in check.stdout
     out = tmp_path / "out"
-    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine)
+    proc = run("build", SAMPLE_ROUND, "-o", out, "--no-pdf", "--templates", mine, "--cache-dir", tmp_path / "cache")
     assert proc.returncode == 1 and not out.exists()
     assert "danh-sach.docx" in proc.stderr and "so_phieu_sai" in proc.stderr
 

@@ -17,7 +17,8 @@ from dhtt_docs.exceptions import OutputBusy
 
 
 def build_cmd(folder: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out), "--no-pdf"]
+    return [sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out), "--no-pdf",
+            "--cache-dir", str(out.parent / "cache")]
 
 
 def files(out: Path) -> set[str]:

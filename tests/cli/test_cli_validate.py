@@ -179,7 +179,7 @@ def test_internal_error_still_gives_json(round_dir, monkeypatch, lang):
 
 def test_output_folder_that_cannot_be_made_exits_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(SAMPLE_ROUND), "-o", "/proc/khong-ghi-duoc",
-                           "--no-pdf"], capture_output=True, text=True)
+                           "--no-pdf", "--cache-dir", str(tmp_path / "cache")], capture_output=True, text=True)
     assert proc.returncode == 2 and "Không ghi được" in proc.stderr and "Traceback" not in proc.stderr
 
 

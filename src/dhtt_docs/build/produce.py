@@ -200,10 +200,6 @@ def _sign_ready(doc: RenderedDocument, plain: bytes, target: Path, ready_key: st
     out.unplaced[doc.path] = missing
 
 
-def _write_plain(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
 def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: Produced, cache: BuildCache,
                  progress, total: int, submit: Callable[[int], None] | None,
                  meanwhile: Callable[[], None] | None = None) -> None:
@@ -214,7 +210,7 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
     processes = 1 if submit is not None else None
     for (i, job, key), data in zip(todo, render_all([j for _, j, _ in todo], processes)):
         # the stage is private until it is swapped in whole: a plain write where there is no link
-        cache.put_bytes("docx", key, data, docs_dir / job.file_name, _write_plain)
+        cache.put_bytes("docx", key, data, docs_dir / job.file_name, Path.write_bytes)
         out.rendered += 1
         done += 1
         progress("render", done, total)

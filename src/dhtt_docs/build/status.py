@@ -105,7 +105,9 @@ def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[Do
     from dhtt_docs.signing.fields import sign_ready_key
 
     out = output_dir(folder, opts) / DOCUMENTS
-    cache = BuildCache(opts.cache_dir or folder / DEFAULT_DIR) if opts.cache else BuildCache(None)
+    root = Path(opts.cache_dir or folder / DEFAULT_DIR)
+    # status only reads: a round never built keeps no cache folder because it was asked about
+    cache = BuildCache(root) if opts.cache and root.is_dir() else BuildCache(None)
     engine = converter_identity(opts.converter)
     states = []
     for job, key in keyed_documents(report, opts.templates, not report.ok, cache):
