@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -127,8 +128,8 @@ def test_where_links_cannot_be_made_the_documents_are_written(round_folder, tmp_
 def test_the_same_bytes_put_twice_are_one_entry_and_two_links(tmp_path):
     cache = BuildCache(tmp_path / "cache")
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    cache.put_bytes("pdf", "k6", DATA, a)
-    cache.put_bytes("pdf", "k6", DATA, b)
+    cache.put_bytes("pdf", "k6", DATA, a, Path.write_bytes)
+    cache.put_bytes("pdf", "k6", DATA, b, Path.write_bytes)
     (entry,) = (tmp_path / "cache/pdf").iterdir()
     assert a.read_bytes() == b.read_bytes() == DATA
     assert a.stat().st_ino == b.stat().st_ino == entry.stat().st_ino
@@ -141,5 +142,5 @@ def test_an_entry_left_by_a_stopped_build_is_not_linked_to(tmp_path):
     (entry,) = (tmp_path / "cache/pdf").iterdir()
     entry.write_bytes(DATA[:50])                        # half-written, under the full content's name
     dest = tmp_path / "x.pdf"
-    BuildCache(tmp_path / "cache").put_bytes("pdf", "k7", DATA, dest)
+    BuildCache(tmp_path / "cache").put_bytes("pdf", "k7", DATA, dest, Path.write_bytes)
     assert dest.read_bytes() == DATA and dest.stat().st_ino != entry.stat().st_ino

@@ -176,8 +176,7 @@ class BuildCache:
         self.note_digest(dest, full)
         return True
 
-    def put_bytes(self, kind: str, key: str, data: bytes, dest: Path,
-                  write: Callable[[Path, bytes], None] = atomic_write) -> None:
+    def put_bytes(self, kind: str, key: str, data: bytes, dest: Path, write: Callable[[Path, bytes], None]) -> None:
         """Keep `data` for `key` and put the same bytes at `dest` (replacing it): a link to the entry
         just written (the bytes written once), else `write(dest, data)` (no cache, no links there)."""
         full, entry = self._write(kind, key, data)

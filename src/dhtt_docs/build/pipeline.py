@@ -174,7 +174,7 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     check_output(out)
     check_converter(opts)
     start = _time.perf_counter()
-    cache_root = _cache_root(folder, opts)
+    cache_root = cache_root_of(folder, opts)
     same = _nothing_changed(folder, out, opts, cache_root, start)
     if same is not None:
         return same
@@ -268,7 +268,8 @@ def start_converters(out: Path, opts: BuildOptions, stack: ExitStack) -> EarlyCo
     return EarlyConverters(pool, janitor)
 
 
-def _cache_root(folder: Path, opts: BuildOptions) -> Path | None:
+def cache_root_of(folder: Path, opts: BuildOptions) -> Path | None:
+    """The build cache's folder for `folder` (FOLDER/.dhtt-cache unless --cache-dir), None with --no-cache."""
     return Path(opts.cache_dir or folder / CACHE_DIR).absolute() if opts.cache else None
 
 

@@ -14,11 +14,11 @@ from enum import Enum
 from pathlib import Path
 
 from dhtt_docs.dossier.attachments import declared
-from dhtt_docs.build.cache import DEFAULT_DIR, BuildCache
+from dhtt_docs.build.cache import BuildCache
 from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import tr
 # The pipeline's public key API: the same keys decide what `build` redoes and what `status` calls stale.
-from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, keyed_documents, output_dir, pdf_key
+from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, cache_root_of, keyed_documents, output_dir, pdf_key
 from dhtt_docs.rules.engine import Report, Verdict, VerdictState
 
 
@@ -105,9 +105,9 @@ def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[Do
     from dhtt_docs.signing.fields import sign_ready_key
 
     out = output_dir(folder, opts) / DOCUMENTS
-    root = Path(opts.cache_dir or folder / DEFAULT_DIR)
+    root = cache_root_of(folder, opts)
     # status only reads: a round never built keeps no cache folder because it was asked about
-    cache = BuildCache(root) if opts.cache and root.is_dir() else BuildCache(None)
+    cache = BuildCache(root if root is not None and root.is_dir() else None)
     engine = converter_identity(opts.converter)
     states = []
     for job, key in keyed_documents(report, opts.templates, not report.ok, cache):

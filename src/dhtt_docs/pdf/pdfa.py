@@ -41,21 +41,18 @@ _PDFAID_PART = re.compile(r"pdfaid:part(?:>|=[\"'])\s*(\d)")
 _PDFAID_CONF = re.compile(r"pdfaid:conformance(?:>|=[\"'])\s*([A-Za-z])")
 
 
-def _xmp_text(reader) -> str:
-    """The XMP packet of a pypdf reader or a pikepdf.Pdf, "" when none or unreadable."""
+def _xmp_text(pdf) -> str:
+    """The XMP packet of a pikepdf.Pdf, "" when none or unreadable."""
     try:
-        if not hasattr(reader, "xmp_metadata"):   # pikepdf (pypdf is imported only where it is used)
-            xmp = reader.Root.get("/Metadata")
-            return xmp.read_bytes().decode("utf-8", "replace") if xmp is not None else ""
-        xmp = reader.xmp_metadata
-        return xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
+        xmp = pdf.Root.get("/Metadata")
+        return xmp.read_bytes().decode("utf-8", "replace") if xmp is not None else ""
     except Exception:  # noqa: BLE001 - unreadable XMP counts as none
         return ""
 
 
-def pdfaid_of(reader) -> tuple[str, str] | None:
-    """PDF/A part and conformance claimed by a file's XMP (pypdf reader or pikepdf.Pdf), if any."""
-    return pdfaid_in(_xmp_text(reader))
+def pdfaid_of(pdf) -> tuple[str, str] | None:
+    """PDF/A part and conformance claimed by a file's XMP (a pikepdf.Pdf), if any."""
+    return pdfaid_in(_xmp_text(pdf))
 
 
 def pdfaid_in(text: str) -> tuple[str, str] | None:
