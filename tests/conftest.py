@@ -164,13 +164,14 @@ def _source_rounds_left_alone():
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_warm_converter(tmp_path_factory):
-    """A warm converter that a test starts (a build, the web preview) is the suite's own, and stopped at the end.
+    """A warm converter (or warm builder) that a test starts is the suite's own, and stopped at the end.
 
     Its folder is under the suite's temporary folder, not the user's, so the suite never shares a server
     with the user's own builds and leaves no LibreOffice running behind it.
     """
     import os
 
+    from dhtt_docs.cli import resident
     from dhtt_docs.pdf import warm
 
     import threading
@@ -185,6 +186,7 @@ def _private_warm_converter(tmp_path_factory):
         if thread.name == "dhtt-preview":
             thread.join(120)
     warm.stop()
+    resident.stop()
 
 
 @pytest.fixture

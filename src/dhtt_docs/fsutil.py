@@ -16,6 +16,12 @@ def umask() -> int:
     return mask
 
 
+def user_runtime_dir(name: str) -> Path:
+    """A folder of this user's for a server's socket and lock: $XDG_RUNTIME_DIR/NAME-UID, else in TMPDIR.
+    (The caller makes it, mode 0700.)"""
+    return Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()) / f"{name}-{os.getuid()}"
+
+
 def apply_umask(path: Path, mode: int = 0o777) -> Path:
     """Give `path` the mode an ordinary `mkdir`/`open` would have given it (mkdtemp/mkstemp make 0700/0600)."""
     os.chmod(path, mode & ~umask())

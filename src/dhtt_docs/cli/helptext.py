@@ -90,8 +90,8 @@ EN: dict[str, str] = {
         "Make the documents even though the dossier still has errors; every page is then stamped as a draft.",
     "Thư mục mẫu văn bản tự sửa (xem `dhtt-docs templates export`).":
         "Folder of your own edited document templates (see `dhtt-docs templates export`).",
-    "Chuyển PDF qua máy chủ unoserver: unoserver://host:port[,host:port...].":
-        "Convert to PDF on unoserver servers: unoserver://host:port[,host:port...].",
+    "Cách chuyển PDF: warm (giữ sẵn LibreOffice và tiến trình lập văn bản giữa các lần chạy, cho lần lập lại sau khi sửa) hoặc máy chủ unoserver://host:port[,host:port...].":
+        "How to convert to PDF: warm (LibreOffice and the build process kept running between commands, for rebuilds after an edit) or unoserver servers: unoserver://host:port[,host:port...].",
     "Thời gian tối đa (giây) để chuyển một văn bản sang PDF.":
         "The longest time (in seconds) allowed to convert one document to PDF.",
     "Dùng lại văn bản đã lập khi dữ liệu của nó không đổi.":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -21,8 +22,10 @@ TEMPLATE_FILES = {
 REPORT_KINDS = ("bao-cao-ca-nhan", "bao-cao-tap-the")
 VARIABLES_FILE = "template-variables.md"
 
+@functools.cache
 def builtin_templates_dir() -> Path:
-    """The templates shipped in the wheel (dhtt_docs/templates), else the repository's templates/."""
+    """The templates shipped in the wheel (dhtt_docs/templates), else the repository's templates/
+    (found once per process: a build asks for each document's template)."""
     try:
         shipped = resources.files("dhtt_docs") / "templates"
         if shipped.is_dir() and (shipped / TEMPLATE_FILES["to-trinh"]).is_file():

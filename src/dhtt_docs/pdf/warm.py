@@ -21,10 +21,10 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
+from dhtt_docs.fsutil import user_runtime_dir
 from dhtt_docs.pdf.libreoffice import find_soffice
 
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
@@ -39,8 +39,7 @@ class WarmUnavailable(Exception):
 
 def runtime_dir() -> Path:
     """The user's private folder of the server (socket, lock, LibreOffice profile and TMPDIR)."""
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    return Path(base) / f"dhtt-warm-{os.getuid()}"
+    return user_runtime_dir("dhtt-warm")
 
 
 def enabled() -> bool:

@@ -26,8 +26,9 @@ from dhtt_docs.i18n import tr
               help="Vẫn lập văn bản khi hồ sơ còn lỗi; mọi trang mang dấu DỰ THẢO.")
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None, help="Thư mục mẫu văn bản tự sửa (xem `dhtt-docs templates export`).")
-@click.option("--converter", default=None, metavar="URL",
-              help="Chuyển PDF qua máy chủ unoserver: unoserver://host:port[,host:port...].")
+@click.option("--converter", default=None, metavar="warm|URL",
+              help="Cách chuyển PDF: warm (giữ sẵn LibreOffice và tiến trình lập văn bản giữa các lần chạy, "
+                   "cho lần lập lại sau khi sửa) hoặc máy chủ unoserver://host:port[,host:port...].")
 @click.option("--timeout", type=click.FloatRange(5, 3600), default=120.0, show_default=True,
               help="Thời gian tối đa (giây) để chuyển một văn bản sang PDF.")
 @click.option("--cache/--no-cache", default=True, show_default=True,
@@ -51,6 +52,10 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     opts = BuildOptions(out=out, pdf=pdf or pdfa, pdfa=pdfa, duplex=duplex, jobs=jobs, force=force,
                         templates=templates_dir, converter=converter, timeout=timeout, cache=cache,
                         cache_dir=cache_dir)
+    if converter and converter.strip().lower() == "warm":
+        from dhtt_docs.cli import resident
+
+        resident.start()     # the warm builder: later builds run in it (cli/resident.py); not waited for
     progress = TerminalProgress()
     try:
         result = run_build(check_folder(folder), opts, progress)

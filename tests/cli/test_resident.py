@@ -1,0 +1,230 @@
+"""The warm builder (cli/resident.py): `dhtt-docs build` run by a process kept between commands.
+
+Each test runs the real program (`python -m dhtt_docs`) in subprocesses with a private runtime
+folder, so that the server they start is theirs, and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_ROUND
+from dhtt_docs.cli import resident
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """The environment of the programs a test runs (its own runtime folder); the server stopped after."""
+    run = tmp_path / "run"
+    run.mkdir()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    monkeypatch.setenv("DHTT_WARM_IDLE", "120")
+    monkeypatch.delenv("DHTT_WARM", raising=False)
+    monkeypatch.delenv("DHTT_LANG", raising=False)
+    yield dict(os.environ)
+    resident.stop()
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    shutil.copytree(SAMPLE_ROUND, tmp_path / "round", ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    return tmp_path / "round"
+
+
+def dhtt(env: dict, *args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dhtt_docs", *map(str, args)], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def served() -> list[str]:
+    """The lines of the server's log: one per command it ran."""
+    log = resident.runtime_dir() / "log"
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+def start_server(env: dict, folder: Path) -> None:
+    """As a user does: a build with --converter warm leaves the warm builder running."""
+    first = dhtt(env, "build", folder, "--no-pdf", "--converter", "warm")
+    assert first.returncode == 0, first.stderr
+    deadline = time.monotonic() + 60
+    while not resident.running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert resident.running()
+    assert served() == []                      # that first build ran in its own process
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def edit(folder: Path, text: str) -> None:
+    path = folder / "candidates" / "le-van-hung.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("achievements: |\n", f"achievements: |\n  {text}\n", 1),
+                    encoding="utf-8")
+
+
+def test_a_rebuild_runs_in_the_warm_builder_and_writes_what_a_cold_build_writes(env, folder, tmp_path):
+    start_server(env, folder)
+    edit(folder, "Bổ sung một câu.")
+    hot = dhtt(env, "build", folder, "--no-pdf")
+    assert hot.returncode == 0, hot.stderr
+    assert len(served()) == 1 and "-> exit 0" in served()[0]
+    assert "lập 1 văn bản" in hot.stdout              # only the edited candidate's report made again
+    cold_env = dict(env, DHTT_WARM="0")
+    cold = dhtt(cold_env, "build", folder, "--no-pdf", "-o", tmp_path / "cold", "--no-cache")
+    assert cold.returncode == 0, cold.stderr
+    assert files_of(folder / "build") == files_of(tmp_path / "cold")
+    # a relative folder is the caller's, not the server's
+    again = dhtt(env, "build", ".", "--no-pdf", "-o", "again", cwd=folder)
+    assert again.returncode == 0, again.stderr
+    assert len(served()) == 2 and files_of(folder / "again") == files_of(tmp_path / "cold")
+
+
+def test_messages_and_exit_codes_are_the_callers_own(env, folder):
+    start_server(env, folder)
+    path = folder / "candidates" / "le-van-hung.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nunknown_field: 1\n", encoding="utf-8")
+    hot = dhtt(env, "--lang", "en", "build", folder, "--no-pdf")
+    cold = dhtt(dict(env, DHTT_WARM="0"), "--lang", "en", "build", folder, "--no-pdf")
+    assert len(served()) == 1
+    assert (hot.returncode, hot.stdout, hot.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    assert hot.returncode == 1 and "unknown_field" in hot.stdout + hot.stderr
+    usage = dhtt(env, "build", folder, "--no-such-option")          # a usage error, exit 2, in Vietnamese
+    assert usage.returncode == 2 and "--no-such-option" in usage.stderr
+    assert len(served()) == 2
+    helped = dhtt(env, "build", "--help")                           # help is not sent to the server
+    assert helped.returncode == 0 and "--converter" in helped.stdout and len(served()) == 2
+
+
+def test_another_environment_or_a_busy_server_builds_in_its_own_process(env, folder, tmp_path):
+    start_server(env, folder)
+    english = dhtt(dict(env, DHTT_LANG="en"), "build", folder, "--no-pdf")
+    assert english.returncode == 0 and "This run" in english.stdout
+    assert served() == []                                           # DHTT_LANG differs: not served
+    off = dhtt(dict(env, DHTT_WARM="0"), "build", folder, "--no-pdf")
+    assert off.returncode == 0 and served() == []
+    # two builds at once: one is served, the other runs in its own process; both finish
+    other = tmp_path / "other"
+    shutil.copytree(folder, other, ignore=shutil.ignore_patterns("build", ".dhtt-cache"))
+    cmd = [sys.executable, "-m", "dhtt_docs", "build"]
+    runs = [subprocess.Popen(cmd + [str(f), "--no-pdf", "--no-cache"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for f in (folder, other)]
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    assert 1 <= len(served()) <= 2
+    assert files_of(folder / "build" / "documents") == files_of(other / "build" / "documents")
+
+
+def test_fingerprint_follows_the_environment_that_matters(monkeypatch):
+    first = resident.fingerprint()
+    monkeypatch.setenv("TERM", "something-else")          # does not change a build
+    monkeypatch.setenv("COLUMNS", "33")
+    assert resident.fingerprint() == first
+    monkeypatch.setenv("DHTT_SOFFICE", "/elsewhere/soffice")
+    assert resident.fingerprint() != first
+    monkeypatch.delenv("DHTT_SOFFICE")
+    old = os.umask(0o077)
+    try:
+        assert resident.fingerprint() != first
+    finally:
+        os.umask(old)
+    assert resident.fingerprint() == first
+
+
+@pytest.mark.parametrize(("argv", "sent"), [
+    (["build", "r"], True), (["--lang", "en", "build", "r", "--no-pdf"], True), (["--lang=en", "build"], True),
+    (["--debug", "build", "."], True), (["validate", "r"], False), (["build", "--help"], False),
+    (["build", "-h"], False), (["--version"], False), ([], False), (["--lang"], False),
+])
+def test_only_build_commands_are_sent(argv, sent):
+    assert resident._is_build(argv) is sent
+
+
+def test_no_server_means_the_command_runs_here(env):
+    assert resident.relay(["build", "."]) is None                   # no socket
+    resident.runtime_dir().mkdir(mode=0o700, parents=True)
+    (resident.runtime_dir() / "sock").write_text("")                # a stale file, nobody listening
+    assert resident.relay(["build", "."]) is None
+
+
+def _bench_round(dest: Path, n: int) -> Path:
+    """A valid round of n candidates, made by the benchmark's generator."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.make_round(dest, n)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_ctrl_c_stops_the_build_in_the_server_which_lives_on(env, folder, tmp_path):
+    start_server(env, folder)
+    big = _bench_round(tmp_path, 600)                               # seconds of work, even --no-pdf
+    pid = int((resident.runtime_dir() / "pid").read_text())
+    before = _cpu_seconds(pid)
+    run = subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(big), "--no-pdf", "--no-cache"],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while _cpu_seconds(pid) - before < 0.5 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)                                            # until the server is at work on it
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 1, (out, err)
+    assert "Ctrl-C" in err
+    assert not (big / "build").exists()                             # nothing half-written
+    assert len(served()) == 1 and "-> exit 1" in served()[0]
+    assert resident.running()                                       # the server serves on
+    after = dhtt(env, "build", folder, "--no-pdf")
+    assert after.returncode == 0, after.stderr
+    assert len(served()) == 2 and "-> exit 0" in served()[-1]
+
+
+def test_the_server_ends_when_idle_or_stopped(env, folder, monkeypatch):
+    monkeypatch.setenv("DHTT_WARM_IDLE", "1")
+    start_server(dict(os.environ), folder)
+    pid = int((resident.runtime_dir() / "pid").read_text())
+    deadline = time.monotonic() + 30
+    while resident._is_server(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not resident._is_server(pid) and not resident.running()
+    assert not (resident.runtime_dir() / "sock").exists()
+    monkeypatch.setenv("DHTT_WARM_IDLE", "120")
+    start_server(dict(os.environ), folder)
+    pid = int((resident.runtime_dir() / "pid").read_text())
+    resident.stop()
+    assert not resident._is_server(pid) and not resident.running()
+    assert not (resident.runtime_dir() / "pid").exists()
+
+
+def test_a_template_edited_between_served_builds_is_used(env, folder, tmp_path):
+    from docx import Document
+
+    from helpers import doctor
+
+    start_server(env, folder)
+    mau = tmp_path / "mau"
+    assert dhtt(env, "templates", "export", mau).returncode == 0
+    first = dhtt(env, "build", folder, "--no-pdf", "--templates", mau)
+    assert first.returncode == 0, first.stderr
+    doctor(mau / "to-trinh.docx", mau / "to-trinh.docx", "TỜ TRÌNH", "TỜ TRÌNH SỬA")
+    second = dhtt(env, "build", folder, "--no-pdf", "--templates", mau)
+    assert second.returncode == 0, second.stderr
+    assert len(served()) == 2
+    text = "\n".join(p.text for p in Document(folder / "build" / "documents" / "to-trinh.docx").paragraphs)
+    assert "TỜ TRÌNH SỬA" in text
