@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -144,3 +145,58 @@ def test_an_entry_left_by_a_stopped_build_is_not_linked_to(tmp_path):
     dest = tmp_path / "x.pdf"
     BuildCache(tmp_path / "cache").put_bytes("pdf", "k7", DATA, dest, Path.write_bytes)
     assert dest.read_bytes() == DATA and dest.stat().st_ino != entry.stat().st_ino
+
+
+def _reads_of_entries(monkeypatch, root: Path) -> list[Path]:
+    """Every read of a file under `root` from now on (Path.read_bytes, which the cache reads entries with)."""
+    reads: list[Path] = []
+    real = Path.read_bytes
+
+    def counted(self):
+        if root in self.parents:
+            reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return reads
+
+
+def test_an_entry_found_sound_by_one_build_is_not_read_again_by_the_next(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    first = BuildCache(root)
+    first.store_bytes("pdf", "k1", DATA)
+    first.save_checked()
+    reads = _reads_of_entries(monkeypatch, root)
+    second = BuildCache(root)
+    assert second.fetch("pdf", "k1", tmp_path / "a.pdf")
+    assert reads == []                                   # taken as sound by its inode, size and date
+    assert (tmp_path / "a.pdf").read_bytes() == DATA
+    assert second.file_digest(tmp_path / "a.pdf") == digest(DATA)
+
+
+def test_an_entry_changed_since_it_was_checked_is_read_and_dropped(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    first = BuildCache(root)
+    first.store_bytes("pdf", "k1", DATA)
+    first.save_checked()
+    (entry,) = (root / "pdf").glob("k1-*.pdf")
+    was = entry.stat()
+    with open(entry, "r+b") as fh:                        # edited in place (as through a link in OUT): same size
+        fh.write(b"XX")
+    os.utime(entry, ns=(was.st_atime_ns, was.st_mtime_ns + 1_000_000))
+    reads = _reads_of_entries(monkeypatch, root)
+    assert not BuildCache(root).fetch("pdf", "k1", tmp_path / "a.pdf")
+    assert reads == [entry] and not entry.exists() and not (tmp_path / "a.pdf").exists()
+
+
+def test_the_note_of_checked_entries_holds_only_what_the_last_build_used(tmp_path):
+    root = tmp_path / "cache"
+    first = BuildCache(root)
+    first.store_bytes("pdf", "k1", DATA)
+    first.store_bytes("pdf", "k2", DATA + b"2")
+    first.save_checked()
+    second = BuildCache(root)
+    assert second.fetch("pdf", "k2", tmp_path / "b.pdf")
+    second.prune()
+    second.save_checked()
+    assert [name.split("-")[0] for name in second.read_note(BuildCache.CHECKED)] == ["k2"]

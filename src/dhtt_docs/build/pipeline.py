@@ -311,6 +311,7 @@ def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResu
             result.unchanged = keep_unchanged(stage, out)
             _swap_in(stage, out)
             cache.prune()
+            cache.save_checked()
             result.out = out
             result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
             remember(out, plan, cache, result)
