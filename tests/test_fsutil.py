@@ -38,3 +38,19 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None
     with pytest.raises(OSError):
         atomic_write(path, b"new\n")
     assert path.read_text(encoding="utf-8") == "cũ\n" and [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_a_private_folder_is_this_users_and_closed_to_others(tmp_path):
+    from dhtt_docs.fsutil import is_private_dir
+
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)
+    assert is_private_dir(folder)
+    folder.chmod(0o750)
+    assert not is_private_dir(folder)
+    (tmp_path / "file").write_text("")
+    (tmp_path / "link").symlink_to(folder)
+    folder.chmod(0o700)
+    assert not is_private_dir(tmp_path / "file") and not is_private_dir(tmp_path / "missing")
+    assert not is_private_dir(tmp_path / "link")                  # a link is not followed

@@ -22,6 +22,17 @@ def user_runtime_dir(name: str) -> Path:
     return Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()) / f"{name}-{os.getuid()}"
 
 
+def is_private_dir(folder: Path) -> bool:
+    """Is `folder` a folder of this user's, closed to others (not one someone else made in a shared /tmp)?"""
+    import stat
+
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
 def apply_umask(path: Path, mode: int = 0o777) -> Path:
     """Give `path` the mode an ordinary `mkdir`/`open` would have given it (mkdtemp/mkstemp make 0700/0600)."""
     os.chmod(path, mode & ~umask())

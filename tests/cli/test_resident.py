@@ -228,3 +228,15 @@ def test_a_template_edited_between_served_builds_is_used(env, folder, tmp_path):
     assert len(served()) == 2
     text = "\n".join(p.text for p in Document(folder / "build" / "documents" / "to-trinh.docx").paragraphs)
     assert "TỜ TRÌNH SỬA" in text
+
+
+def test_a_runtime_folder_others_can_enter_is_not_used(env, folder):
+    runtime = resident.runtime_dir()
+    runtime.mkdir(mode=0o755, parents=True)
+    runtime.chmod(0o755)                                           # as if made by someone else in a shared /tmp
+    start_first = dhtt(env, "build", folder, "--no-pdf", "--converter", "warm")
+    assert start_first.returncode == 0, start_first.stderr
+    time.sleep(2)
+    assert not resident.running() and not (runtime / "pid").exists()   # no server started there
+    (runtime / "sock").write_text("")
+    assert resident.relay(["build", str(folder)]) is None

@@ -36,6 +36,8 @@ import struct
 import sys
 from pathlib import Path
 
+from dhtt_docs.fsutil import is_private_dir, user_runtime_dir
+
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
 IDLE_SECONDS = 600.0
 #: How long start(wait=True) waits for a new server to listen (seconds).
@@ -62,8 +64,6 @@ INSIDE = False
 
 def runtime_dir() -> Path:
     """The user's private folder of the server (socket, lock, pid)."""
-    from dhtt_docs.fsutil import user_runtime_dir
-
     return user_runtime_dir("dhtt-build")
 
 
@@ -121,15 +121,16 @@ def relay(argv: list[str]) -> int | None:
     """Run `dhtt-docs ARGV` in this user's warm builder; its exit code, or None: run it here."""
     if not enabled() or not _is_build(argv):
         return None
-    sock_path = runtime_dir() / "sock"
-    if not sock_path.exists():
+    runtime = runtime_dir()
+    if not (runtime / "sock").exists() or not is_private_dir(runtime):
         return None
     request = {"op": "build", "fp": fingerprint(), "argv": argv, "cwd": os.getcwd(),
-               "tty": [sys.stdout.isatty(), sys.stderr.isatty()]}
+               "tty": [sys.stdout.isatty(), sys.stderr.isatty()],
+               "encoding": [[s.encoding, s.errors] for s in (sys.stdout, sys.stderr)]}
     try:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.settimeout(5)
-        conn.connect(str(sock_path))
+        conn.connect(str(runtime / "sock"))
         conn.sendall(json.dumps(request).encode() + b"\n")
         stream = conn.makefile("rb")
         first = next(_frames(stream), (b"n", b""))
@@ -146,22 +147,31 @@ def relay(argv: list[str]) -> int | None:
                 for channel, data in _frames(stream):
                     if channel == b"x":
                         return int(data)
-                    target = sys.stdout if channel == b"o" else sys.stderr
-                    target.buffer.write(data)
-                    target.flush()
                     wrote = True
+                    _out(sys.stdout if channel == b"o" else sys.stderr, data)
                 break
             except KeyboardInterrupt:
                 try:
                     os.kill(server_pid, 2)       # SIGINT: the build stops there as it would here
                 except OSError:
                     break
+            except OSError:                      # the connection broke
+                break
     finally:
         conn.close()
     if wrote:                       # the server ended in the middle of the build
-        sys.stderr.write("dhtt-docs: the warm builder stopped unexpectedly; run the command again.\n")
+        _out(sys.stderr, b"dhtt-docs: the warm builder stopped unexpectedly; run the command again.\n")
         return 3
     return None
+
+
+def _out(stream, data: bytes) -> None:
+    """Pass on output; a reader that went away (`dhtt-docs build | head`) is not an error here."""
+    try:
+        stream.buffer.write(data)
+        stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def running() -> bool:
@@ -194,6 +204,8 @@ def start(wait: bool = False) -> None:
     stop()
     runtime = runtime_dir()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not is_private_dir(runtime):
+        return
     subprocess.Popen([sys.executable, "-m", "dhtt_docs.cli.resident"], stdin=subprocess.DEVNULL,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
     deadline = time.monotonic() + (START_WAIT if wait else 0)
@@ -263,17 +275,24 @@ class _Binary:
 
 
 class _Stream:
-    """One request's sys.stdout or sys.stderr: text in UTF-8 over `buffer`, a terminal if the caller's was."""
+    """One request's sys.stdout or sys.stderr: text encoded as the caller's stream encodes it, sent over
+    `buffer`; a terminal if the caller's was."""
 
-    encoding, errors = "utf-8", "replace"
-
-    def __init__(self, conn: socket.socket, channel: bytes, tty: bool):
+    def __init__(self, conn: socket.socket, channel: bytes, tty: bool, encoding: list | None = None):
         self.buffer, self._tty = _Binary(conn, channel), tty
+        self.encoding, self.errors = "utf-8", "strict"
+        try:
+            import codecs
+
+            if encoding and len(encoding) == 2 and codecs.lookup(encoding[0]) and codecs.lookup_error(encoding[1]):
+                self.encoding, self.errors = encoding
+        except (LookupError, TypeError):
+            pass
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):      # click tells text streams from binary ones this way
             raise TypeError("write() argument must be str")
-        self.buffer.write(text.encode("utf-8", "replace"))
+        self.buffer.write(text.encode(self.encoding, self.errors))
         return len(text)
 
     def flush(self) -> None:
@@ -303,7 +322,8 @@ def _run(conn: socket.socket, request: dict) -> None:
 
     began = time.monotonic()
     tty = request.get("tty") or [False, False]
-    out, err = _Stream(conn, b"o", bool(tty[0])), _Stream(conn, b"e", bool(tty[1]))
+    encoding = request.get("encoding") or [None, None]
+    out, err = _Stream(conn, b"o", bool(tty[0]), encoding[0]), _Stream(conn, b"e", bool(tty[1]), encoding[1])
     saved = sys.stdout, sys.stderr
     code: object = 0
     try:
@@ -318,7 +338,7 @@ def _run(conn: socket.socket, request: dict) -> None:
     except KeyboardInterrupt:
         code = 1
     except BaseException as exc:  # noqa: BLE001 - the caller gets exit 3 and a line, the server lives on
-        err.write(f"dhtt-docs: internal error in the warm builder: {exc!r}\n")
+        err.buffer.write(f"dhtt-docs: internal error in the warm builder: {exc!r}\n".encode("utf-8", "replace"))
         code = 3
     finally:
         sys.stdout, sys.stderr = saved
@@ -326,7 +346,7 @@ def _run(conn: socket.socket, request: dict) -> None:
     if code is None:
         code = 0
     elif not isinstance(code, int):
-        err.write(f"{code}\n")
+        err.buffer.write(f"{code}\n".encode("utf-8", "replace"))
         code = 1
     _send(conn, b"x", str(code).encode())
     conn.close()
@@ -371,6 +391,8 @@ def serve() -> None:
     INSIDE = True
     runtime = runtime_dir()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not is_private_dir(runtime):
+        return
     lock = open(runtime / "lock", "w")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

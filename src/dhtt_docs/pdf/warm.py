@@ -24,7 +24,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from dhtt_docs.fsutil import user_runtime_dir
+from dhtt_docs.fsutil import is_private_dir, user_runtime_dir
 from dhtt_docs.pdf.libreoffice import find_soffice
 
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
@@ -65,6 +65,8 @@ def running(soffice: str | None = None) -> bool:
                 return False
         except OSError:
             return False
+    if not is_private_dir(runtime_dir()):
+        return False
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(1)
@@ -86,6 +88,8 @@ def start(wait: float = START_WAIT) -> None:
         raise WarmUnavailable("LibreOffice or python3-uno is missing")
     runtime = runtime_dir()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not is_private_dir(runtime):
+        raise WarmUnavailable(f"{runtime} is not a private folder of this user")
     idle = os.environ.get("DHTT_WARM_IDLE", str(IDLE_SECONDS))
     (runtime / "soffice").write_text(soffice)
     subprocess.Popen([python, str(Path(__file__).with_name("warmd.py")), str(runtime), soffice, idle],
@@ -162,6 +166,8 @@ def convert(docx_paths: list[Path], out_dir: Path, *, pdfa: bool = False, timeou
         return []
     if start_server:
         start()
+    if not is_private_dir(runtime_dir()):
+        raise WarmUnavailable(f"{runtime_dir()} is not a private folder of this user")
     request = json.dumps({"files": [str(p) for p in paths], "out": str(out_dir), "pdfa": pdfa}).encode() + b"\n"
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
