@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -281,29 +282,39 @@ def recorded_findings(record: dict) -> tuple[list[Finding], list[Finding]]:
     return [_finding(j) for j in record["findings"]], [_finding(j) for j in record["lint"]]
 
 
+def files_under(folder: Path) -> list[str]:
+    """The files under `folder` (relative, posix), in the order of sorted Paths; os.walk, not pathlib
+    (a tenth of the time for OUT's 1,500 files at N=500)."""
+    found = []
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        rel_dir = os.path.relpath(dirpath, folder)
+        for name in filenames:
+            if os.path.isfile(os.path.join(dirpath, name)):
+                found.append(name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/"))
+    return sorted(found, key=lambda rel: rel.split("/"))
+
+
 def keep_unchanged(stage: Path, out: Path) -> list[Path]:
     """Files of the new build equal to those in OUT: the old file (and its date) is kept, not rewritten."""
     if not out.is_dir():
         return []
     same = []
-    for new in sorted(stage.rglob("*")):
-        if not new.is_file():
-            continue
-        rel = new.relative_to(stage)
-        old = out / rel
+    for rel in files_under(stage):
+        new, old = os.path.join(stage, rel), os.path.join(out, rel)
         try:
-            if not old.is_file():
+            was = os.stat(old)
+            if not stat.S_ISREG(was.st_mode):
                 continue
-            was, now = old.stat(), new.stat()
+            now = os.stat(new)
             if (was.st_dev, was.st_ino) == (now.st_dev, now.st_ino):   # both links to one cache entry
-                same.append(rel)
+                same.append(Path(rel))
                 continue
-            if was.st_size != now.st_size or old.read_bytes() != new.read_bytes():
+            if was.st_size != now.st_size or Path(old).read_bytes() != Path(new).read_bytes():
                 continue
-            link = new.with_name(f".{new.name}.same")
+            link = os.path.join(os.path.dirname(new), f".{os.path.basename(new)}.same")
             os.link(old, link)
             os.replace(link, new)
         except OSError:
             continue
-        same.append(rel)
+        same.append(Path(rel))
     return same

@@ -32,7 +32,8 @@ from dhtt_docs.i18n import Text, get_lang, set_lang, t, tr
 from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
-from dhtt_docs.build.incremental import NOT_BUILT, Plan, keep_unchanged, make_record, remember, still_current
+from dhtt_docs.build.incremental import (NOT_BUILT, Plan, files_under, keep_unchanged, make_record, remember,
+                                         still_current)
 from dhtt_docs.rules.profile_files import profile_digest   # light: pydantic is imported when a profile is read
 
 if TYPE_CHECKING:   # loaded when a build needs them: a rebuild with nothing changed never does
@@ -313,7 +314,7 @@ def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResu
             cache.prune()
             cache.save_checked()
             result.out = out
-            result.written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+            result.written = [Path(rel) for rel in files_under(out)]
             remember(out, plan, cache, result)
         return result
     finally:
