@@ -632,6 +632,7 @@ def test_warm_converter_is_shared_and_stops_clean(warm_server, tmp_path):
     assert pdfs == [tmp_path / "out/mot.pdf", tmp_path / "out/hai.pdf"]
     assert "Ánh Tuyết" in PdfReader(pdfs[0]).pages[0].extract_text() and pdfs[1].is_file()
     pid = (warm.runtime_dir() / "pid").read_text()
+    assert not list((warm.runtime_dir() / "tmp").glob("warm-up.*"))   # its own first conversion, cleared away
     assert warm.convert(docs[1:], tmp_path / "again") == [tmp_path / "again/hai.pdf"]
     assert (warm.runtime_dir() / "pid").read_text() == pid          # the same server, still warm
     broken = tmp_path / "broken.docx"
