@@ -169,17 +169,17 @@ def test_known_hashes_and_streamed_big_files_give_the_same_bag(tmp_path: Path, p
 def test_a_file_that_grows_while_packed_is_named(tmp_path: Path, payload: dict[str, Path], lang: str) -> None:
     name, path = next((k, v) for k, v in payload.items() if k.endswith(".yaml"))
     digests = {name: hashlib.sha256(path.read_bytes()).hexdigest()}
-    real_stat = Path.stat
+    real_stat = os.stat
 
-    def smaller(self, *args, **kwargs):   # the size seen when listing, before the file grew
-        st = real_stat(self, *args, **kwargs)
-        if self == path:
+    def smaller(where, *args, **kwargs):   # the size seen when listing, before the file grew
+        st = real_stat(where, *args, **kwargs)
+        if os.fspath(where) == str(path):
             return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
                                    st.st_size - 1, st.st_atime, st.st_mtime, st.st_ctime))
         return st
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(Path, "stat", smaller)
+        mp.setattr(os, "stat", smaller)
         with pytest.raises(BagError) as info:
             make_bag_zip(tmp_path / "x.zip", payload, info=INFO, digests=digests)
     assert str(path) in str(info.value)
@@ -348,3 +348,53 @@ def test_long_bag_info_values_are_folded_at_79_and_still_valid(tmp_path: Path, p
     read_back = bagit.Bag(str(tmp_path / "x" / "ho-so"))
     assert read_back.validate()
     assert " ".join(read_back.info["External-Description"].split()) == LONG
+
+
+# --------------------------------------------------------------------------- copying from an earlier bag
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_bag_made_from_an_earlier_one_is_the_bag_made_from_nothing(tmp_path, payload, monkeypatch):
+    from dhtt_docs.archive import detzip
+    from dhtt_docs.archive.bag import EarlierBag
+
+    def digests() -> dict[str, str]:
+        return {name: _sha(path) for name, path in payload.items()}
+
+    first = tmp_path / "a" / "ho-so.zip"
+    index = make_bag_zip(first, payload, info=INFO, digests=digests())
+    stored = sorted(n for n in payload if n.endswith((".pdf", ".docx")))
+    assert sorted(n.split("/data/", 1)[1] for n in index["entries"]) == stored
+    payload["attachments/bằng khen 2022.pdf"].write_bytes(b"%PDF-1.7 another scan")   # one file changed
+    copied = []
+    real = detzip.copy_entry
+    monkeypatch.setattr(detzip, "copy_entry", lambda zf, src, name, span: copied.append(name) or real(zf, src, name, span))
+    again = tmp_path / "b" / "ho-so.zip"
+    make_bag_zip(again, payload, info=INFO, digests=digests(), earlier=EarlierBag(first, index))
+    fresh = tmp_path / "c" / "ho-so.zip"
+    make_bag_zip(fresh, payload, info=INFO, digests=digests())
+    assert again.read_bytes() == fresh.read_bytes()
+    assert sorted(n.split("/data/", 1)[1] for n in copied) == [n for n in stored if "bằng khen" not in n]
+    assert verify_bag_zip(again) == []
+
+
+def test_an_earlier_bag_whose_index_does_not_match_is_not_copied_from(tmp_path, payload):
+    from dhtt_docs.archive.bag import EarlierBag
+
+    digests = {name: _sha(path) for name, path in payload.items()}
+    first = tmp_path / "a" / "ho-so.zip"
+    index = make_bag_zip(first, payload, info=INFO, digests=digests)
+    fresh = tmp_path / "c" / "ho-so.zip"
+    make_bag_zip(fresh, payload, info=INFO, digests=digests)
+    wrong = {"entries": {name: span[:4] + ["0" * 64] for name, span in index["entries"].items()}}
+    again = tmp_path / "b" / "ho-so.zip"
+    make_bag_zip(again, payload, info=INFO, digests=digests, earlier=EarlierBag(first, wrong))
+    assert again.read_bytes() == fresh.read_bytes()
+    make_bag_zip(again, payload, info=INFO, digests=digests, earlier=EarlierBag(tmp_path / "missing.zip", index))
+    assert again.read_bytes() == fresh.read_bytes()
+    first.write_bytes(first.read_bytes()[:200])                   # cut short after its index was made
+    with pytest.raises(BagError, match="--no-cache"):
+        make_bag_zip(again, payload, info=INFO, digests=digests, earlier=EarlierBag(first, index))

@@ -210,3 +210,22 @@ def test_new_field_rules_remake_sign_ready_pdfs_from_the_cached_plain_ones(work,
         for path in sorted((work / "build" / sub).glob("*.pdf")):
             assert (work / "again" / sub / path.name).read_bytes() == path.read_bytes(), path.name
     assert fields.signature_field_names(work / "again/documents/to-trinh.pdf") == ["co-quan", "nguoi-ky"]
+
+
+def test_a_rebuilt_bag_copies_the_unchanged_files_from_the_last_and_equals_a_cold_one(work, tmp_path, monkeypatch):
+    from dhtt_docs.archive import detzip
+
+    go(work)
+    copied = []
+    real = detzip.copy_entry
+    monkeypatch.setattr(detzip, "copy_entry", lambda zf, src, name, span: copied.append(name) or real(zf, src, name, span))
+    f = work / "candidates/bui-thi-lan-anh.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  X.\n", 1),
+                 encoding="utf-8")
+    go(work)
+    assert len(copied) >= N_DOCS                                  # the unchanged documents and attachments
+    assert not any("bui-thi-lan-anh" in name for name in copied)  # the changed report written afresh
+    cold = build(work, BuildOptions(out=tmp_path / "cold", pdf=False, cache=False))
+    name = f"bundle/{work.name}.zip"
+    assert (work / "build" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+    assert len(list((work / ".dhtt-cache/zip").glob("*.zip"))) == 1   # the last bag only

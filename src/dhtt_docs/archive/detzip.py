@@ -40,3 +40,45 @@ def open_entry(zf: zipfile.ZipFile, name: str, size: int, *, stored: bool = Fals
     info = entry(name, stored=stored, unix=unix)
     info.file_size = size
     return zf.open(info, "w", force_zip64=size >= 1 << 31)
+
+
+# --------------------------------------------------------------------------- entries copied from an earlier zip
+
+
+def stored_spans(zf: zipfile.ZipFile) -> dict[str, tuple[int, int, int, int]]:
+    """Of a zip being written, its entries that `write_entry(..., stored=True)` wrote: name -> (offset of
+    the local header, length of header and data, CRC, size). What `copy_entry` needs to copy one into
+    another zip. Call before closing (the central directory starts where the last entry ends)."""
+    infos = zf.infolist()
+    ends = [i.header_offset for i in infos[1:]] + [zf.start_dir]
+    spans = {}
+    for info, end in zip(infos, ends):
+        if (info.compress_type == zipfile.ZIP_STORED and not info.extra and not info.flag_bits & 0x08
+                and info.compress_size == info.file_size):
+            spans[info.filename] = (info.header_offset, end - info.header_offset, info.CRC, info.file_size)
+    return spans
+
+
+def copy_entry(zf: zipfile.ZipFile, src: IO[bytes], name: str, span: tuple[int, int, int, int]) -> None:
+    """Append to `zf` (open for writing) the entry `name` that `stored_spans` found at `span` in the zip
+    `src`, by copying its local header and data: the same bytes, and the same central directory record,
+    as `write_entry(zf, name, data, stored=True)` writes for the same data."""
+    offset, length, crc, size = span
+    info = entry(name, stored=True)
+    info.CRC, info.file_size, info.compress_size = crc, size, size
+    zf.fp.seek(zf.start_dir)
+    info.header_offset = zf.start_dir
+    src.seek(offset)
+    data = src.read(length)
+    if len(data) != length:
+        raise OSError(f"{name}: the earlier zip is shorter than its index says")
+    zf.fp.write(data)
+    zf.start_dir = zf.fp.tell()
+    zf.filelist.append(info)
+    zf.NameToInfo[name] = info
+    zf._didModify = True
+
+
+def can_copy_entries(zf: zipfile.ZipFile) -> bool:
+    """Does this zipfile keep the state `copy_entry` updates (zipfile's own attributes, as in 3.11-3.13)?"""
+    return all(hasattr(zf, a) for a in ("fp", "start_dir", "filelist", "NameToInfo", "_didModify"))

@@ -240,9 +240,43 @@ class BuildCache:
             write(Path(dest), data)
         self.note_digest(dest, full)
 
-    def store(self, kind: str, key: str, src: Path) -> None:
-        if self.root is not None:
-            self.store_bytes(kind, key, src.read_bytes(), src)
+    def store(self, kind: str, key: str, src: Path) -> str | None:
+        """Keep the file `src` for `key`: the entry is a hard link to it (a copy where links cannot be
+        made), so a 50 MB bag is not written twice. `src` must not be written to afterwards (a build
+        writes each of its files once). Its SHA-256, or None without a cache."""
+        if self.root is None:
+            return None
+        data = src.read_bytes()
+        full = digest(data)
+        entry = self._dir(kind) / f"{key}-{full[:16]}.{kind}"
+        with self._lock:
+            if entry not in self.used:
+                try:
+                    os.link(src, entry)
+                    linked = True
+                except FileExistsError:
+                    linked = True              # the same content, by its name: kept by an earlier build
+                except OSError:
+                    linked = False
+                if not linked:
+                    self._write_entry(kind, key, entry, data, full)
+                else:
+                    entries = self._entries(kind).setdefault(key, [])
+                    if entry not in entries:
+                        entries.append(entry)
+                    self.used.add(entry)
+                    self._note_checked(entry, full)
+        self.note_digest(src, full)
+        return full
+
+    def entry(self, kind: str, key: str) -> tuple[Path, str] | None:
+        """A sound entry for `key` and its SHA-256 (not read again when an earlier build checked it), or None.
+        The entry counts as used by this build only if the caller says so (`used.add`)."""
+        found = self._read(kind, key, content=False)
+        if found is None:
+            return None
+        self.used.discard(found[0])
+        return found[0], found[2]
 
     def store_bytes(self, kind: str, key: str, data: bytes, dest: Path | None = None) -> None:
         """Keep `data` for `key`; `dest`: a file that holds these same bytes (its hash is then known)."""
@@ -272,9 +306,12 @@ class BuildCache:
                 return known[3]
         return file_digest(path)
 
-    def fetch_json(self, key: str):
-        """A small cached fact (e.g. the variables a template uses), or None."""
+    def fetch_json(self, key: str, keep: bool = True):
+        """A small cached fact (e.g. the variables a template uses), or None; `keep=False`: read, but
+        not kept past this build unless stored again."""
         found = self._read("json", key)
+        if found is not None and not keep:
+            self.used.discard(found[0])
         try:
             return None if found is None else json.loads(found[1].decode("utf-8"))
         except ValueError:

@@ -600,9 +600,34 @@ def _make_bag(stage: Path, report: Report, cache: BuildCache) -> None:
     target = stage / BUNDLE / f"{report.round.name}.zip"
     digests = {name: cache.file_digest(path) for name, path in payload.items()}
     key = key_of({"bag": digests, "info": info, "tool": __version__})
-    if not cache.fetch("zip", key, target):
-        make_bag_zip(target, payload, info=info, digests=digests)   # the manifest from these hashes: no second pass
-        cache.store("zip", key, target)
+    index_key = key_of({"bag-index": key})
+    if cache.fetch("zip", key, target):
+        cache.fetch_json(index_key)            # kept with it, for the next bag
+    else:
+        # the manifest from these hashes (no second pass); unchanged files copied from the last bag
+        index = make_bag_zip(target, payload, info=info, digests=digests, earlier=_earlier_bag(cache))
+        full = cache.store("zip", key, target)
+        cache.store_json(index_key, dict(index, sha256=full))
+    cache.write_note(LAST_BAG, {"key": key})
+
+
+#: The note naming the last bag made with this cache (its index is cached beside it: `_earlier_bag`).
+LAST_BAG = "last-bag"
+
+
+def _earlier_bag(cache: BuildCache):
+    """The last bag made with this cache and its index, when both are there and sound, else None."""
+    from dhtt_docs.archive.bag import EarlierBag
+
+    note = cache.read_note(LAST_BAG)
+    key = note.get("key") if isinstance(note, dict) else None
+    if not isinstance(key, str):
+        return None
+    found = cache.entry("zip", key)
+    index = cache.fetch_json(key_of({"bag-index": key}), keep=False)
+    if found is None or not isinstance(index, dict) or index.get("sha256") != found[1]:
+        return None
+    return EarlierBag(found[0], index)
 
 
 def _swap_in(stage: Path, out: Path) -> None:
