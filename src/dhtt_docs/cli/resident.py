@@ -40,8 +40,6 @@ from dhtt_docs.fsutil import is_private_dir, user_runtime_dir
 
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
 IDLE_SECONDS = 600.0
-#: How long start(wait=True) waits for a new server to listen (seconds).
-START_WAIT = 60.0
 #: Environment variables that change what a build does or says; a server serves only callers whose
 #: values are its own (with the umask, the Python and the installed code: see fingerprint()).
 ENV_PREFIXES = ("DHTT_", "LC_", "XDG_", "PYTHON")
@@ -193,11 +191,11 @@ def serves_this() -> bool:
         return False
 
 
-def start(wait: bool = False) -> None:
-    """Start a warm builder for this installation and environment unless one runs; one started from
-    other code or another environment is stopped first. With `wait`, return when it listens."""
+def start() -> None:
+    """Start a warm builder for this installation and environment unless one runs (not waiting for it:
+    it listens once it has imported what a build needs); one started from other code or another
+    environment is stopped first."""
     import subprocess
-    import time
 
     if INSIDE or not enabled() or serves_this():
         return
@@ -208,9 +206,6 @@ def start(wait: bool = False) -> None:
         return
     subprocess.Popen([sys.executable, "-m", "dhtt_docs.cli.resident"], stdin=subprocess.DEVNULL,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
-    deadline = time.monotonic() + (START_WAIT if wait else 0)
-    while time.monotonic() < deadline and not serves_this():
-        time.sleep(0.05)
 
 
 def stop(wait: float = 10) -> None:
