@@ -133,6 +133,21 @@ def stop(wait: float = 10) -> None:
             pass
         for name in ("sock", "pid", "office"):
             (runtime / name).unlink(missing_ok=True)
+    deadline = time.monotonic() + max(wait, 5)
+    while _group_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)                                # a killed LibreOffice takes a moment to be gone
+
+
+def _group_alive(pgid: int) -> bool:
+    """Is any process of group `pgid` still running (not a zombie)? Read from /proc (Linux)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 def _is_server(pid: int) -> bool:
