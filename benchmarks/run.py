@@ -461,7 +461,7 @@ def write_report(results: dict) -> None:
                      f"{ratio:.2f} | {_s(r, 'no_pdf')} | {r['documents'] / r['no_pdf']['seconds']:.0f} |")
     lines += ["", "Rebuilds (cache warm; converter cold unless said) and peak memory of the whole process tree "
               "(sum of PSS, MB; a separate run of the same cold build, sampled every 50 ms):", "",
-              "| N | nothing changed | 1 changed | 2 changed | 1 changed, warm converter | peak MB build | "
+              "| N | nothing changed | 1 changed | 2 changed | 1 changed, `--converter warm` | peak MB build | "
               "peak MB `--no-pdf` |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['n']} | {_s(r, 'rebuild0')} | {_s(r, 'rebuild1')} | {_s(r, 'rebuild2')} | "
