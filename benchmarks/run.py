@@ -513,7 +513,7 @@ def draw_plot(results: dict) -> None:
     series = [("build", "dhtt-docs build", "o-"), ("no_pdf", "dhtt-docs --no-pdf", "s-"),
               ("floor", "conversion floor", "k--"), ("batch", "soffice, 200 files/call", "v-"),
               ("naive", "one soffice per file", "x:"), ("unoserver", "unoserver", "^-"), ("carbone", "Carbone", "d-"),
-              ("rebuild1", "rebuild, 1 changed", ".-")]
+              ("rebuild1", "rebuild, 1 changed", ".-"), ("rebuild1_warm", "rebuild, 1 changed, --converter warm", "*-")]
     for key, label, style in series:
         pts = [(r["n"], r[key]["seconds"]) for r in rows if isinstance(r.get(key), dict) and "seconds" in r[key]]
         if pts:
