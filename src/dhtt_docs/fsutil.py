@@ -33,6 +33,19 @@ def is_private_dir(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
+def listening(sock: Path, timeout: float = 1) -> bool:
+    """Does a server accept connections on the Unix socket `sock`?"""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(str(sock))
+        return True
+    except OSError:
+        return False
+
+
 def apply_umask(path: Path, mode: int = 0o777) -> Path:
     """Give `path` the mode an ordinary `mkdir`/`open` would have given it (mkdtemp/mkstemp make 0700/0600)."""
     os.chmod(path, mode & ~umask())

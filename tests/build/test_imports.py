@@ -10,17 +10,11 @@ import sys
 
 from conftest import SAMPLE_ROUND
 
-#: the modules a build with PDFs runs (pipeline.start_converters, produce, the bundle and the bag)
-BUILD_MODULES = [
-    "dhtt_docs.build.pipeline", "dhtt_docs.build.produce", "dhtt_docs.build.incremental",
-    "dhtt_docs.dossier.loader", "dhtt_docs.dossier.attachments", "dhtt_docs.rules.engine",
-    "dhtt_docs.documents.render", "dhtt_docs.documents.compiled",
-    "dhtt_docs.pdf.warm", "dhtt_docs.pdf.libreoffice", "dhtt_docs.pdf.pool", "dhtt_docs.pdf.unoworker",
-    "dhtt_docs.pdf.unoserver", "dhtt_docs.pdf.jobs", "dhtt_docs.pdf.messages", "dhtt_docs.pdf.metadata",
-    "dhtt_docs.pdf.normalise", "dhtt_docs.pdf.pdffile", "dhtt_docs.pdf.bundle", "dhtt_docs.pdf.partscan",
-    "dhtt_docs.signing.fields", "dhtt_docs.signing.layout", "dhtt_docs.archive.bag",
-    "dhtt_docs.excel.danh_sach",
-]
+from dhtt_docs.cli.resident import PRELOAD
+
+#: the modules a build with PDFs runs (pipeline.start_converters, produce, the bundle and the bag), as the warm
+#: builder imports them before it listens
+BUILD_MODULES = list(PRELOAD)
 NOT_NEEDED = ["pypdf", "fontTools", "ssl", "http.client", "urllib.request", "xml.sax.saxutils", "xmlrpc.client"]
 
 

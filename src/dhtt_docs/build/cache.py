@@ -60,7 +60,7 @@ class BuildCache:
         self._lock = threading.RLock()   # the pipeline stores PDFs from a post-processing thread
         self._made: set[str] = set()     # kinds whose folder exists
         self._digests: dict[str, tuple[int, int, int, str]] = {}   # path -> inode, size, date, SHA-256
-        self._checked: dict[str, list] | None = None   # entry -> [inode, size, date, SHA-256], see _sound
+        self._checked: dict[str, list] | None = None   # the last build's note: entry name -> the same four
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -118,7 +118,7 @@ class BuildCache:
                 self._entries(kind)[key].remove(entry)
                 continue
             self.used.add(entry)
-            self._note_checked(entry, full)
+            self.note_digest(entry, full)
             return entry, data, full
         return None
 
@@ -131,37 +131,31 @@ class BuildCache:
     CHECKED = "checked-entries"
 
     def _sound(self, entry: Path) -> str | None:
-        """The SHA-256 of an entry noted sound by an earlier build and not changed since, else None."""
+        """The SHA-256 of an entry noted sound (this build, or an earlier one) and not changed since, else None."""
         with self._lock:
             if self._checked is None:
                 note = self.read_note(self.CHECKED)
                 self._checked = note if isinstance(note, dict) else {}
-            known = self._checked.get(entry.name)
-        if not isinstance(known, list) or len(known) != 4:
+            known = self._digests.get(os.fspath(entry)) or self._checked.get(entry.name)
+        if not isinstance(known, (list, tuple)) or len(known) != 4:
             return None
         try:
             st = os.stat(entry)
         except OSError:
             return None
-        return known[3] if known[:3] == [st.st_ino, st.st_size, st.st_mtime_ns] else None
-
-    def _note_checked(self, entry: Path, full: str) -> None:
-        try:
-            st = os.stat(entry)
-        except OSError:
-            return
-        with self._lock:
-            if self._checked is None:
-                note = self.read_note(self.CHECKED)
-                self._checked = note if isinstance(note, dict) else {}
-            self._checked[entry.name] = [st.st_ino, st.st_size, st.st_mtime_ns, full]
+        if [st.st_ino, st.st_size, st.st_mtime_ns] != list(known[:3]):
+            return None
+        self.note_digest(entry, known[3])
+        return known[3]
 
     def save_checked(self) -> None:
         """Keep, for the next build, the entries this build used and found or made sound."""
-        if self.root is None or self._checked is None:
+        if self.root is None:
             return
-        names = {entry.name for entry in self.used}
-        self.write_note(self.CHECKED, {n: v for n, v in self._checked.items() if n in names})
+        with self._lock:
+            checked = {entry.name: list(self._digests[os.fspath(entry)]) for entry in self.used
+                       if os.fspath(entry) in self._digests}
+        self.write_note(self.CHECKED, checked)
 
     def _write(self, kind: str, key: str, data: bytes) -> tuple[str, Path | None]:
         """The SHA-256 of `data`, and the entry when this call wrote it (its bytes are then `data`)."""
@@ -186,7 +180,7 @@ class BuildCache:
             with open(entry, "xb") as fh:
                 fh.write(data)
             made = True
-            self._note_checked(entry, full)
+            self.note_digest(entry, full)
         except FileExistsError:
             pass                      # the same content, by its name: kept by an earlier build
         except OSError:
@@ -265,7 +259,7 @@ class BuildCache:
                     if entry not in entries:
                         entries.append(entry)
                     self.used.add(entry)
-                    self._note_checked(entry, full)
+                    self.note_digest(entry, full)
         self.note_digest(src, full)
         return full
 

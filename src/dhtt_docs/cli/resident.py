@@ -36,7 +36,7 @@ import struct
 import sys
 from pathlib import Path
 
-from dhtt_docs.fsutil import is_private_dir, user_runtime_dir
+from dhtt_docs.fsutil import is_private_dir, listening, user_runtime_dir
 
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
 IDLE_SECONDS = 600.0
@@ -173,14 +173,8 @@ def _out(stream, data: bytes) -> None:
 
 
 def running() -> bool:
-    """Is a warm builder of this user listening?"""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(1)
-            s.connect(str(runtime_dir() / "sock"))
-        return True
-    except OSError:
-        return False
+    """Is a warm builder of this user listening (in its private folder)?"""
+    return is_private_dir(runtime_dir()) and listening(runtime_dir() / "sock")
 
 
 def serves_this() -> bool:

@@ -24,7 +24,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from dhtt_docs.fsutil import is_private_dir, user_runtime_dir
+from dhtt_docs.fsutil import is_private_dir, listening, user_runtime_dir
 from dhtt_docs.pdf.libreoffice import find_soffice
 
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
@@ -65,15 +65,7 @@ def running(soffice: str | None = None) -> bool:
                 return False
         except OSError:
             return False
-    if not is_private_dir(runtime_dir()):
-        return False
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(1)
-            s.connect(str(runtime_dir() / "sock"))
-        return True
-    except OSError:
-        return False
+    return is_private_dir(runtime_dir()) and listening(runtime_dir() / "sock")
 
 
 def start(wait: float = START_WAIT) -> None:
