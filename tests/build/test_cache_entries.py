@@ -200,3 +200,22 @@ def test_the_note_of_checked_entries_holds_only_what_the_last_build_used(tmp_pat
     second.prune()
     second.save_checked()
     assert [name.split("-")[0] for name in second.read_note(BuildCache.CHECKED)] == ["k2"]
+
+
+def test_a_stored_file_is_kept_as_a_link_or_where_links_fail_as_a_copy(tmp_path, monkeypatch):
+    made = tmp_path / "bag.zip"
+    made.write_bytes(DATA)
+    cache = BuildCache(tmp_path / "cache")
+    assert cache.store("zip", "k1", made) == digest(DATA)
+    (entry,) = (tmp_path / "cache" / "zip").glob("k1-*.zip")
+    assert entry.stat().st_ino == made.stat().st_ino                  # one file, not two
+
+    def no_links(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    other = tmp_path / "other.zip"
+    other.write_bytes(DATA + b"2")
+    cache.store("zip", "k2", other)
+    (copy,) = (tmp_path / "cache" / "zip").glob("k2-*.zip")
+    assert copy.read_bytes() == DATA + b"2" and copy.stat().st_ino != other.stat().st_ino

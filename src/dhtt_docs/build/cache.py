@@ -167,19 +167,24 @@ class BuildCache:
             made = self._write_entry(kind, key, entry, data, full)
         return full, entry if made else None
 
-    def _write_entry(self, kind: str, key: str, entry: Path, data: bytes, full: str) -> bool:
+    def _write_entry(self, kind: str, key: str, entry: Path, data: bytes, full: str,
+                     src: Path | None = None) -> bool:
         """Write an entry in place, not through a temporary file and a rename (a third of the cost, and
         a build stores three entries a document): its name carries the hash of its content, so a
         reader finds a half-written entry (a crash, a build writing it now) unsound and passes over it.
+        `src`: a file holding `data`, made the entry by a hard link where one can be made.
         True when its bytes are known to be `data`: written, or written or read and checked earlier in
         this build."""
         if entry in self.used:
             return True
         made = False
         try:
-            with open(entry, "xb") as fh:
-                fh.write(data)
-            made = True
+            if src is not None:
+                made = self._hard_link(src, entry)
+            if not made:
+                with open(entry, "xb") as fh:
+                    fh.write(data)
+                made = True
             self.note_digest(entry, full)
         except FileExistsError:
             pass                      # the same content, by its name: kept by an earlier build
@@ -191,6 +196,17 @@ class BuildCache:
             entries.append(entry)
         self.used.add(entry)
         return made
+
+    @staticmethod
+    def _hard_link(src: Path, entry: Path) -> bool:
+        """`entry` made a hard link to `src`; False where links cannot be made (FileExistsError passes)."""
+        try:
+            os.link(src, entry)
+            return True
+        except FileExistsError:
+            raise
+        except OSError:
+            return False
 
     def _link(self, entry: Path, dest: Path) -> bool:
         """Make `dest` (replacing it) a hard link to `entry`; False where links cannot be made."""
@@ -242,24 +258,8 @@ class BuildCache:
             return None
         data = src.read_bytes()
         full = digest(data)
-        entry = self._dir(kind) / f"{key}-{full[:16]}.{kind}"
         with self._lock:
-            if entry not in self.used:
-                try:
-                    os.link(src, entry)
-                    linked = True
-                except FileExistsError:
-                    linked = True              # the same content, by its name: kept by an earlier build
-                except OSError:
-                    linked = False
-                if not linked:
-                    self._write_entry(kind, key, entry, data, full)
-                else:
-                    entries = self._entries(kind).setdefault(key, [])
-                    if entry not in entries:
-                        entries.append(entry)
-                    self.used.add(entry)
-                    self.note_digest(entry, full)
+            self._write_entry(kind, key, self._dir(kind) / f"{key}-{full[:16]}.{kind}", data, full, src)
         self.note_digest(src, full)
         return full
 
