@@ -600,7 +600,7 @@ def _make_bag(stage: Path, report: Report, cache: BuildCache) -> None:
     target = stage / BUNDLE / f"{report.round.name}.zip"
     digests = {name: cache.file_digest(path) for name, path in payload.items()}
     key = key_of({"bag": digests, "info": info, "tool": __version__})
-    index_key = key_of({"bag-index": key})
+    index_key = _bag_index_key(key)
     if cache.fetch("zip", key, target):
         cache.fetch_json(index_key)            # kept with it, for the next bag
     else:
@@ -615,6 +615,11 @@ def _make_bag(stage: Path, report: Report, cache: BuildCache) -> None:
 LAST_BAG = "last-bag"
 
 
+def _bag_index_key(bag_key: str) -> str:
+    """The cache key of a bag's index (kept as JSON beside the bag)."""
+    return key_of({"bag-index": bag_key})
+
+
 def _earlier_bag(cache: BuildCache):
     """The last bag made with this cache and its index, when both are there and sound, else None."""
     from dhtt_docs.archive.bag import EarlierBag
@@ -624,7 +629,7 @@ def _earlier_bag(cache: BuildCache):
     if not isinstance(key, str):
         return None
     found = cache.entry("zip", key)
-    index = cache.fetch_json(key_of({"bag-index": key}), keep=False)
+    index = cache.fetch_json(_bag_index_key(key), keep=False)
     if found is None or not isinstance(index, dict) or index.get("sha256") != found[1]:
         return None
     return EarlierBag(found[0], index)
