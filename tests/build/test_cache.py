@@ -229,3 +229,27 @@ def test_a_rebuilt_bag_copies_the_unchanged_files_from_the_last_and_equals_a_col
     name = f"bundle/{work.name}.zip"
     assert (work / "build" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
     assert len(list((work / ".dhtt-cache/zip").glob("*.zip"))) == 1   # the last bag only
+
+
+def test_an_output_copied_apart_from_its_cache_entry_becomes_one_file_again_with_its_date(work):
+    import json
+    import os
+
+    go(work)
+    doc = work / "build/documents/to-trinh.docx"
+    was = doc.stat()
+    apart = doc.with_name("apart.tmp")                         # as an older version left OUT: a copy
+    apart.write_bytes(doc.read_bytes())
+    os.utime(apart, ns=(was.st_atime_ns, was.st_mtime_ns))
+    os.replace(apart, doc)
+    assert doc.stat().st_ino != was.st_ino
+    f = work / "candidates/bui-thi-lan-anh.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Y.\n", 1),
+                 encoding="utf-8")
+    go(work)
+    now = doc.stat()
+    assert now.st_mtime_ns == was.st_mtime_ns                  # its date kept
+    entries = {p.stat().st_ino: p for p in (work / ".dhtt-cache/docx").glob("*.docx")}
+    assert now.st_ino in entries                               # and one file with its cache entry again
+    noted = json.loads((work / ".dhtt-cache/checked-entries.json").read_text())[entries[now.st_ino].name]
+    assert noted[:3] == [now.st_ino, now.st_size, now.st_mtime_ns]   # the next build need not read it

@@ -50,6 +50,17 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _still(path: Path, known) -> str | None:
+    """The SHA-256 of a note (inode, size, date, SHA-256) about `path` while it is still that file, else None."""
+    if not isinstance(known, (list, tuple)) or len(known) != 4:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return known[3] if [st.st_ino, st.st_size, st.st_mtime_ns] == list(known[:3]) else None
+
+
 class BuildCache:
     """A content-addressed store of DOCX and PDF files; `root=None` stores nothing."""
 
@@ -137,16 +148,10 @@ class BuildCache:
                 note = self.read_note(self.CHECKED)
                 self._checked = note if isinstance(note, dict) else {}
             known = self._digests.get(os.fspath(entry)) or self._checked.get(entry.name)
-        if not isinstance(known, (list, tuple)) or len(known) != 4:
-            return None
-        try:
-            st = os.stat(entry)
-        except OSError:
-            return None
-        if [st.st_ino, st.st_size, st.st_mtime_ns] != list(known[:3]):
-            return None
-        self.note_digest(entry, known[3])
-        return known[3]
+        sha = _still(entry, known)
+        if sha is not None:
+            self.note_digest(entry, sha)
+        return sha
 
     def save_checked(self) -> None:
         """Keep, for the next build, the entries this build used and found or made sound."""
@@ -287,18 +292,25 @@ class BuildCache:
         with self._lock:
             self._digests[os.fspath(path)] = (st.st_ino, st.st_size, st.st_mtime_ns, sha256)
 
-    def file_digest(self, path: Path) -> str:
-        """The SHA-256 of the file at `path`: known without reading when the cache put it there (or was
-        told, `note_digest`) and it is the same file since (inode, size, date), else computed."""
-        known = self._digests.get(os.fspath(path))
-        if known is not None:
+    def redated(self, paths: list[str]) -> None:
+        """These files got another date, their bytes unchanged (incremental.keep_unchanged): what is noted
+        of their inodes (the cache entries they are links to, among others) keeps up."""
+        dates = {}
+        for path in paths:
             try:
                 st = os.stat(path)
             except OSError:
-                st = None
-            if st is not None and known[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
-                return known[3]
-        return file_digest(path)
+                continue
+            dates[(st.st_ino, st.st_size)] = st.st_mtime_ns
+        with self._lock:
+            for path, (ino, size, _date, sha) in list(self._digests.items()):
+                if (ino, size) in dates:
+                    self._digests[path] = (ino, size, dates[(ino, size)], sha)
+
+    def file_digest(self, path: Path) -> str:
+        """The SHA-256 of the file at `path`: known without reading when the cache put it there (or was
+        told, `note_digest`) and it is the same file since (inode, size, date), else computed."""
+        return _still(path, self._digests.get(os.fspath(path))) or file_digest(path)
 
     def fetch_json(self, key: str, keep: bool = True):
         """A small cached fact (e.g. the variables a template uses), or None; `keep=False`: read, but

@@ -294,11 +294,17 @@ def files_under(folder: Path) -> list[str]:
     return sorted(found, key=lambda rel: rel.split("/"))
 
 
-def keep_unchanged(stage: Path, out: Path) -> list[Path]:
-    """Files of the new build equal to those in OUT: the old file (and its date) is kept, not rewritten."""
+def keep_unchanged(stage: Path, out: Path, redated: Callable[[list[str]], None] | None = None) -> list[Path]:
+    """Files of the new build equal to those in OUT, which keep OUT's date: nothing a user sees changes.
+
+    Mostly both are already one file (links to one cache entry). Where OUT's file is a separate copy
+    with the same bytes (written by an older version, or before the cache was cleared), the new file
+    (a link to its cache entry) is kept and given the old one's date, so that the next rebuild finds
+    one file again instead of comparing the two, every time. `redated(paths)` is told of those files
+    (the cache notes their new date)."""
     if not out.is_dir():
         return []
-    same = []
+    same, dated = [], []
     for rel in files_under(stage):
         new, old = os.path.join(stage, rel), os.path.join(out, rel)
         try:
@@ -306,15 +312,14 @@ def keep_unchanged(stage: Path, out: Path) -> list[Path]:
             if not stat.S_ISREG(was.st_mode):
                 continue
             now = os.stat(new)
-            if (was.st_dev, was.st_ino) == (now.st_dev, now.st_ino):   # both links to one cache entry
-                same.append(Path(rel))
-                continue
-            if was.st_size != now.st_size or Path(old).read_bytes() != Path(new).read_bytes():
-                continue
-            link = os.path.join(os.path.dirname(new), f".{os.path.basename(new)}.same")
-            os.link(old, link)
-            os.replace(link, new)
+            if (was.st_dev, was.st_ino) != (now.st_dev, now.st_ino):   # else: both links to one cache entry
+                if was.st_size != now.st_size or Path(old).read_bytes() != Path(new).read_bytes():
+                    continue
+                os.utime(new, ns=(was.st_atime_ns, was.st_mtime_ns))
+                dated.append(new)
         except OSError:
             continue
         same.append(Path(rel))
+    if dated and redated is not None:
+        redated(dated)
     return same

@@ -309,7 +309,7 @@ def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResu
             return result
         with result.timed("swap"):
             shutil.rmtree(stage / PRIVATE, ignore_errors=True)
-            result.unchanged = keep_unchanged(stage, out)
+            result.unchanged = keep_unchanged(stage, out, cache.redated)
             _swap_in(stage, out)
             cache.prune()
             cache.save_checked()
