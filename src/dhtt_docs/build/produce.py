@@ -310,7 +310,7 @@ def _warm_wanted(opts: ProduceOptions, count: int) -> bool:
     """Asked for (``--converter warm``), or already running and the work is small."""
     from dhtt_docs.pdf import warm
 
-    if (opts.converter or "").strip().lower() == "warm":
+    if warm.chosen(opts.converter):
         return True
     if opts.converter not in (None, "soffice") or count > WARM_MAX or not warm.enabled():
         return False
@@ -325,7 +325,7 @@ def _convert_warm(need_pdf: list[int], opts: ProduceOptions, docs_dir: Path, job
     from dhtt_docs.pdf import warm
     from dhtt_docs.pdf.jobs import install
 
-    asked = (opts.converter or "").strip().lower() == "warm"
+    asked = warm.chosen(opts.converter)
     tmp = (opts.scratch or docs_dir.parent) / "warm"
     try:
         pdfs = warm.convert([job_of(i).source for i in need_pdf], tmp, pdfa=opts.pdfa, timeout=opts.timeout,

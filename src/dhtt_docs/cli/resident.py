@@ -137,25 +137,28 @@ def relay(argv: list[str]) -> int | None:
     if first[0] != b"a":
         conn.close()
         return None
-    conn.settimeout(None)          # a build takes as long as it takes; Ctrl-C is passed on below
+    conn.settimeout(None)          # a build takes as long as it takes
+    import signal
+
     server_pid, wrote = int(first[1]), False
+
+    def pass_on(*_) -> None:       # Ctrl-C stops the build there as it would here; reading goes on
+        try:
+            os.kill(server_pid, signal.SIGINT)
+        except OSError:
+            pass
+
+    previous = signal.signal(signal.SIGINT, pass_on)
     try:
-        while True:
-            try:
-                for channel, data in _frames(stream):
-                    if channel == b"x":
-                        return int(data)
-                    wrote = True
-                    _out(sys.stdout if channel == b"o" else sys.stderr, data)
-                break
-            except KeyboardInterrupt:
-                try:
-                    os.kill(server_pid, 2)       # SIGINT: the build stops there as it would here
-                except OSError:
-                    break
-            except OSError:                      # the connection broke
-                break
+        for channel, data in _frames(stream):
+            if channel == b"x":
+                return int(data)
+            wrote = True
+            _out(sys.stdout if channel == b"o" else sys.stderr, data)
+    except OSError:                # the connection broke
+        pass
     finally:
+        signal.signal(signal.SIGINT, previous)
         conn.close()
     if wrote:                       # the server ended in the middle of the build
         _out(sys.stderr, b"dhtt-docs: the warm builder stopped unexpectedly; run the command again.\n")

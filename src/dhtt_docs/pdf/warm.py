@@ -46,6 +46,11 @@ def enabled() -> bool:
     return os.environ.get("DHTT_WARM", "1") != "0"
 
 
+def chosen(converter: str | None) -> bool:
+    """Is `converter` (the --converter value) the warm converter?"""
+    return (converter or "").strip().lower() == "warm"
+
+
 @functools.lru_cache(maxsize=None)
 def uno_python() -> str | None:
     """A Python that can import LibreOffice's uno module (asked once per process)."""

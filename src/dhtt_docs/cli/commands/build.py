@@ -48,11 +48,12 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     """
     from dhtt_docs.build.pipeline import BuildOptions, build as run_build
     from dhtt_docs.build.progress import TerminalProgress
+    from dhtt_docs.pdf import warm
 
     opts = BuildOptions(out=out, pdf=pdf or pdfa, pdfa=pdfa, duplex=duplex, jobs=jobs, force=force,
                         templates=templates_dir, converter=converter, timeout=timeout, cache=cache,
                         cache_dir=cache_dir)
-    if converter and converter.strip().lower() == "warm":
+    if warm.chosen(converter):
         from dhtt_docs.cli import resident
 
         resident.start()     # the warm builder: later builds run in it (cli/resident.py); not waited for
