@@ -112,14 +112,7 @@ def test_another_environment_or_a_busy_server_builds_in_its_own_process(env, fol
     off = dhtt(dict(env, DHTT_WARM="0"), "build", folder, "--no-pdf")
     assert off.returncode == 0 and served() == []
     # while the server is busy with another build, a build runs in its own process, without waiting
-    big = _bench_round(tmp_path, 600)
-    pid = int((resident.runtime_dir() / "pid").read_text())
-    before = _cpu_seconds(pid)
-    busy = subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(big), "--no-pdf", "--no-cache"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while _cpu_seconds(pid) - before < 0.5 and busy.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)                                            # until the server is at work on it
+    big, busy = _served_big_build(env, tmp_path)
     meanwhile = dhtt(env, "build", folder, "--no-pdf", "-o", tmp_path / "meanwhile")
     assert meanwhile.returncode == 0, meanwhile.stderr
     assert busy.poll() is None and served() == []                   # done here, before the busy one ended
@@ -177,16 +170,23 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_ctrl_c_stops_the_build_in_the_server_which_lives_on(env, folder, tmp_path):
-    start_server(env, folder)
-    big = _bench_round(tmp_path, 600)                               # seconds of work, even --no-pdf
+def _served_big_build(env: dict, tmp_path: Path) -> tuple[Path, subprocess.Popen]:
+    """A 600-candidate round (seconds of work, even --no-pdf) being built by the server: returns once the
+    server is at work on it."""
+    big = _bench_round(tmp_path, 600)
     pid = int((resident.runtime_dir() / "pid").read_text())
     before = _cpu_seconds(pid)
     run = subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(big), "--no-pdf", "--no-cache"],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while _cpu_seconds(pid) - before < 0.5 and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)                                            # until the server is at work on it
+        time.sleep(0.02)
+    return big, run
+
+
+def test_ctrl_c_stops_the_build_in_the_server_which_lives_on(env, folder, tmp_path):
+    start_server(env, folder)
+    big, run = _served_big_build(env, tmp_path)
     run.send_signal(signal.SIGINT)
     out, err = run.communicate(timeout=120)
     assert run.returncode == 1, (out, err)
