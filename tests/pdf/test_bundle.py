@@ -27,6 +27,7 @@ from dhtt_docs.pdf.bundle import (
     BundleError,
     BundleMeta,
     BundlePart,
+    KeptBundle,
     ScanMemo,
     build_bundle,
 )
@@ -649,3 +650,26 @@ def test_more_documents_than_open_files_allowed(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "limited.pdf").read_bytes() == (tmp_path / "free.pdf").read_bytes()
+
+
+@pytest.mark.slow
+def test_kept_pdfa_merges_of_libreoffice_files_are_the_merge_from_nothing(office_pdfs, tmp_path: Path) -> None:
+    """Real LibreOffice PDF/A output (fonts subset per file, an output intent): the markers and the
+    warning about a plain input come out as in a merge from nothing, through changes."""
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(office_pdfs["plain"].read_bytes())
+    a, b = office_pdfs["pdfa"], office_pdfs["pdfa2"]
+    keep = KeptBundle()
+    scan = [BundlePart("Quét", plain)]
+    rounds = [[BundlePart("Báo cáo", a, trusted=True), BundlePart("Bản 2", b, scan, trusted=True)],
+              [BundlePart("Bản 2", b, scan, trusted=True), BundlePart("Báo cáo", a, trusted=True)],
+              [BundlePart("Báo cáo", a, trusted=True)]]
+    for parts in rounds:
+        files = [p for top in parts for p in top.with_attachments()]
+        kept = build_bundle(parts, tmp_path / "kept.pdf", meta=META, pdfa=True, keep=keep,
+                            memo=ScanMemo(None, _digests(files)))
+        cold = build_bundle(parts, tmp_path / "cold.pdf", meta=META, pdfa=True, memo=ScanMemo(None, _digests(files)))
+        assert (tmp_path / "kept.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+        assert kept.findings == cold.findings
+        assert [f.code for f in kept.findings] == (["bundle.not_pdfa"] if len(parts) == 2 else [])
+    keep.close()

@@ -23,6 +23,7 @@ from typing import Callable
 from typing import TYPE_CHECKING
 
 from dhtt_docs import __version__
+from dhtt_docs.build import kept
 from dhtt_docs.build.janitor import Janitor
 from dhtt_docs.build.lock import build_lock
 from dhtt_docs.fsutil import apply_umask
@@ -518,8 +519,8 @@ def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, resu
     bundle_dir = stage / BUNDLE
     bundle_dir.mkdir(exist_ok=True)
     target = bundle_dir / f"{report.round.name}.pdf"
-    digests = {p.pdf: cache.file_digest(p.pdf) for p in parts}   # the documents' hashes: the key, the scan memo's
-    key = key_of({"bundle": [(p.title, digests[p.pdf], [(a.title, cache.file_digest(a.pdf)) for a in p.attachments])
+    digests = {p.pdf: cache.file_digest(p.pdf) for top in parts for p in top.with_attachments()}   # the key, the memo's
+    key = key_of({"bundle": [(p.title, digests[p.pdf], [(a.title, digests[a.pdf]) for a in p.attachments])
                              for p in parts],
                   "meta": meta, "when": submission_datetime(report).isoformat(), "duplex": opts.duplex,
                   "pdfa": opts.pdfa, "tool": __version__})
@@ -535,7 +536,7 @@ def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, resu
             known = note.get("scans") if isinstance(note, dict) and note.get("tool") == __version__ else None
             memo = ScanMemo(known, {Path(p): d for p, d in digests.items()})
             made = build_bundle(parts, target, meta=BundleMeta(date=submission_datetime(report), **meta),
-                                duplex=opts.duplex, pdfa=opts.pdfa, memo=memo)
+                                duplex=opts.duplex, pdfa=opts.pdfa, memo=memo, keep=kept.bundle())
             cache.write_note(BUNDLE_SCANS, {"tool": __version__, "scans": memo.records()})
         except BundleError as e:
             set_lang(lang)

@@ -47,7 +47,7 @@ ENV_NAMES = ("PATH", "HOME", "LANG", "LANGUAGE", "TMPDIR", "TZ", "NO_COLOR", "SO
 #: What a server imports before it listens: what a build with PDFs runs (tests/build/test_imports.py).
 PRELOAD = (
     "dhtt_docs.cli.app", "dhtt_docs.cli.commands.build", "dhtt_docs.cli.textreport",
-    "dhtt_docs.build.pipeline", "dhtt_docs.build.produce", "dhtt_docs.build.incremental",
+    "dhtt_docs.build.pipeline", "dhtt_docs.build.kept", "dhtt_docs.build.produce", "dhtt_docs.build.incremental",
     "dhtt_docs.dossier.loader", "dhtt_docs.dossier.attachments", "dhtt_docs.rules.engine",
     "dhtt_docs.documents.render", "dhtt_docs.documents.compiled",
     "dhtt_docs.pdf.warm", "dhtt_docs.pdf.pool", "dhtt_docs.pdf.unoworker", "dhtt_docs.pdf.jobs",
@@ -394,6 +394,9 @@ def serve() -> None:
     for name in PRELOAD:
         importlib.import_module(name)
     _warm_up()
+    from dhtt_docs.build import kept
+
+    kept.keep_between_builds()
     idle = float(os.environ.get("DHTT_WARM_IDLE", IDLE_SECONDS))
     stopping = threading.Event()
     busy = threading.Lock()

@@ -1,0 +1,46 @@
+"""What a process that runs many builds keeps in memory from one build to the next (the warm builder).
+
+A build in its own process keeps nothing: it ends. The warm builder (``cli/resident.py``) calls
+:func:`keep_between_builds` once; from then on each build finds here what the last one left:
+
+* the bundle's merge, kept open (:class:`..pdf.bundle.KeptBundle`): after an edit, only the changed
+  documents' pages are put in again, and the bundle is the same bytes as one merged from nothing.
+
+Every kept thing gives the same output as a build that keeps nothing; the tests compare them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dhtt_docs.pdf.bundle import KeptBundle
+
+__all__ = ["bundle", "forget", "keep_between_builds"]
+
+_bundle: KeptBundle | None = None
+_keeping = False
+
+
+def keep_between_builds() -> None:
+    """This process runs build after build: keep what the next one can use."""
+    global _keeping
+    _keeping = True
+
+
+def bundle() -> KeptBundle | None:
+    """The bundle merge kept from the last build (None in a process that keeps nothing)."""
+    global _bundle
+    if not _keeping:
+        return None
+    if _bundle is None:
+        from dhtt_docs.pdf.bundle import KeptBundle
+
+        _bundle = KeptBundle()
+    return _bundle
+
+
+def forget() -> None:
+    """Let go of everything kept (the next build starts from nothing)."""
+    if _bundle is not None:
+        _bundle.close()

@@ -1,0 +1,69 @@
+"""A process that runs build after build (the warm builder) keeps the bundle's merge: after an edit it
+puts in again only what changed, and every output is the same bytes as a build that kept nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_ROUND
+from dhtt_docs.build import kept
+from dhtt_docs.build.pipeline import BuildOptions, build
+
+pytestmark = pytest.mark.slow   # builds the sample with PDFs five times
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    """This test process keeps what builds leave, as the warm builder does."""
+    monkeypatch.setattr(kept, "_keeping", False)
+    monkeypatch.setattr(kept, "_bundle", None)
+    kept.keep_between_builds()
+    yield
+    kept.forget()
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def build_from_nothing(folder: Path, out: Path) -> None:
+    """A build in a process of its own, with no cache: it keeps nothing and reuses nothing."""
+    env = dict(os.environ, DHTT_WARM="0")
+    done = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out), "--no-cache"],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def edit(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Bổ sung.\n", 1),
+                    encoding="utf-8")
+
+
+def withdraw(folder: Path, candidate: Path) -> None:
+    """The candidate's file goes, and its line among the council's votes."""
+    candidate.unlink()
+    submission = folder / "submission.yaml"
+    lines = submission.read_text(encoding="utf-8").splitlines(keepends=True)
+    submission.write_text("".join(x for x in lines if not x.strip().startswith(f"{candidate.stem}:")), encoding="utf-8")
+
+
+def test_the_kept_bundle_is_updated_and_is_what_a_build_from_nothing_writes(keeping, soffice, tmp_path):
+    folder = tmp_path / "round"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    first = build(folder, BuildOptions(out=folder / "build"))
+    assert first.out is not None and kept.bundle().reused == 0
+    hung = folder / "candidates" / "le-van-hung.yaml"
+    steps = (lambda: edit(hung), lambda: withdraw(folder, hung))   # a report changes; a candidate goes
+    for n, step in enumerate(steps):
+        step()
+        warm = build(folder, BuildOptions(out=folder / "build"))
+        assert warm.out is not None, [str(f.message) for f in warm.findings]
+        assert kept.bundle().reused > 0   # merged in place, not from nothing
+        build_from_nothing(folder, tmp_path / f"cold-{n}")
+        assert files_of(folder / "build") == files_of(tmp_path / f"cold-{n}")
