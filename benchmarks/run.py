@@ -367,6 +367,8 @@ def peer_carbone(count: int, work: Path, node_dir: str) -> dict:
 
 
 def run_size(n: int, work: Path, peers: set[str], found: dict, naive_max: int) -> dict:
+    for left in work.glob(f"*-{n}"):   # a --work folder used before: cold builds start with no cache
+        shutil.rmtree(left) if left.is_dir() else left.unlink()
     folder = make_round(work, n)
     cache = work / f"cache-{n}"
     row: dict = {"n": n, "documents": n + 3}
