@@ -219,3 +219,18 @@ def test_a_stored_file_is_kept_as_a_link_or_where_links_fail_as_a_copy(tmp_path,
     cache.store("zip", "k2", other)
     (copy,) = (tmp_path / "cache" / "zip").glob("k2-*.zip")
     assert copy.read_bytes() == DATA + b"2" and copy.stat().st_ino != other.stat().st_ino
+
+
+def test_fetching_onto_a_link_to_the_same_entry_leaves_no_stray_file(tmp_path):
+    """rename() does nothing when both names are links to one file: the temporary link must not stay."""
+    cache = BuildCache(tmp_path / "cache")
+    cache.store_bytes("pdf", "k", DATA)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cache.fetch("pdf", "k", out / "a.pdf")            # a new file: linked in one call
+    assert BuildCache(tmp_path / "cache").fetch("pdf", "k", out / "a.pdf")   # already that file
+    (entry,) = (tmp_path / "cache" / "pdf").glob("k-*.pdf")
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf"]
+    assert (out / "a.pdf").stat().st_ino == entry.stat().st_ino and (out / "a.pdf").read_bytes() == DATA
+    noted = cache.file_digest(out / "a.pdf")                 # noted from the entry, without reading
+    assert noted == digest(DATA)

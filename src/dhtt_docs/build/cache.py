@@ -58,7 +58,7 @@ def _still(path: Path, known) -> str | None:
         st = os.stat(path)
     except OSError:
         return None
-    return known[3] if [st.st_ino, st.st_size, st.st_mtime_ns] == list(known[:3]) else None
+    return known[3] if (st.st_ino, st.st_size, st.st_mtime_ns) == tuple(known[:3]) else None
 
 
 class BuildCache:
@@ -150,7 +150,8 @@ class BuildCache:
             known = self._digests.get(os.fspath(entry)) or self._checked.get(entry.name)
         sha = _still(entry, known)
         if sha is not None:
-            self.note_digest(entry, sha)
+            with self._lock:   # the note was just found true: the same four, no second stat
+                self._digests[os.fspath(entry)] = (*known[:3], sha)
         return sha
 
     def save_checked(self) -> None:
@@ -215,10 +216,18 @@ class BuildCache:
 
     def _link(self, entry: Path, dest: Path) -> bool:
         """Make `dest` (replacing it) a hard link to `entry`; False where links cannot be made."""
+        try:
+            os.link(entry, dest)   # a new file (a build's stage): one call
+            return True
+        except FileExistsError:
+            pass
+        except OSError:
+            return False
         link = dest.with_name(f".{dest.name}.{os.getpid()}.link")
         try:
             os.link(entry, link)
             os.replace(link, dest)
+            link.unlink(missing_ok=True)   # dest was a link to the same file: rename() left both names
             return True
         except OSError:
             link.unlink(missing_ok=True)
@@ -244,7 +253,14 @@ class BuildCache:
                     return False
                 entry, data, full = found
             atomic_write(dest, data)   # never into `dest` itself: it may be a link to another entry
-        self.note_digest(dest, full)
+            self.note_digest(dest, full)
+            return True
+        with self._lock:   # a link: the entry's inode, size and date, as noted when it was found sound
+            noted = self._digests.get(os.fspath(entry))
+            if noted is not None and noted[3] == full:
+                self._digests[os.fspath(dest)] = noted
+        if noted is None or noted[3] != full:
+            self.note_digest(dest, full)
         return True
 
     def put_bytes(self, kind: str, key: str, data: bytes, dest: Path, write: Callable[[Path, bytes], None]) -> None:
