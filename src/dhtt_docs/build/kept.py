@@ -4,7 +4,11 @@ A build in its own process keeps nothing: it ends. The warm builder (``cli/resid
 :func:`keep_between_builds` once; from then on each build finds here what the last one left:
 
 * the bundle's merge, kept open (:class:`..pdf.bundle.KeptBundle`): after an edit, only the changed
-  documents' pages are put in again, and the bundle is the same bytes as one merged from nothing.
+  documents' pages are put in again, and the bundle is the same bytes as one merged from nothing;
+* the candidates loaded (:class:`..dossier.loader.LoadedCandidates`): a file whose bytes did not
+  change is neither parsed nor checked against the schema again;
+* each candidate's report variables (:class:`..documents.context.KeptCandidates`), made again only
+  for a candidate loaded again.
 
 Every kept thing gives the same output as a build that keeps nothing; the tests compare them.
 """
@@ -14,11 +18,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dhtt_docs.documents.context import KeptCandidates
+    from dhtt_docs.dossier.loader import LoadedCandidates
     from dhtt_docs.pdf.bundle import KeptBundle
 
-__all__ = ["bundle", "forget", "keep_between_builds"]
+__all__ = ["bundle", "candidates", "contexts", "forget", "keep_between_builds"]
 
 _bundle: KeptBundle | None = None
+_candidates: LoadedCandidates | None = None
+_contexts: KeptCandidates | None = None
 _keeping = False
 
 
@@ -40,7 +48,33 @@ def bundle() -> KeptBundle | None:
     return _bundle
 
 
+def candidates() -> LoadedCandidates | None:
+    """The candidates loaded by earlier builds (None in a process that keeps nothing)."""
+    global _candidates
+    if not _keeping:
+        return None
+    if _candidates is None:
+        from dhtt_docs.dossier.loader import LoadedCandidates
+
+        _candidates = LoadedCandidates()
+    return _candidates
+
+
+def contexts() -> KeptCandidates | None:
+    """Each candidate's report variables from earlier builds (None in a process that keeps nothing)."""
+    global _contexts
+    if not _keeping:
+        return None
+    if _contexts is None:
+        from dhtt_docs.documents.context import KeptCandidates
+
+        _contexts = KeptCandidates()
+    return _contexts
+
+
 def forget() -> None:
     """Let go of everything kept (the next build starts from nothing)."""
+    global _candidates, _contexts
     if _bundle is not None:
         _bundle.close()
+    _candidates = _contexts = None

@@ -195,7 +195,7 @@ def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progr
     memo = Memo(cache_root, folder)
     prestart_checker(folder)            # the attachments' checker starts while the round is read
     stack.callback(stop_prestarted)
-    report = evaluate(load_round(folder, memo=memo.parsed))
+    report = evaluate(load_round(folder, memo=memo.parsed, loaded=kept.candidates()))
     result = BuildResult(report)
     result.timings["load"] = _time.perf_counter() - start
     if report.round.submission is None or (not report.ok and not opts.force):
@@ -427,7 +427,7 @@ def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
     base = {"tool": __version__, "profile": profile_digest(report.profile) if report.profile else None}
     templates: dict[Path, tuple[str, frozenset[str] | None]] = {}
     out = []
-    for job in plan_documents(report, templates_dir=templates_dir, draft=draft):
+    for job in plan_documents(report, templates_dir=templates_dir, draft=draft, kept=kept.contexts()):
         if job.template not in templates:
             digest = file_digest(job.template)
             templates[job.template] = (digest, _template_names(job.template, digest, cache))

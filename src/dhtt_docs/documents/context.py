@@ -356,8 +356,29 @@ def _results_and_proposed(report: Report, profile: Profile, verdicts: list[Verdi
     return results, proposed
 
 
-def _add_headers_and_candidates(ctx: RoundContext, sub: Submission, verdicts: list[Verdict]) -> None:
-    """Each document's header box, and per candidate its report's `candidate`, header and place line."""
+class KeptCandidates:
+    """Each candidate's report variables, finished, kept by a process that runs build after build (the
+    warm builder): found again while the candidate is the very same object (``LoadedCandidates`` gives
+    an unchanged file's candidate back) and the names kept together and the typography are the same."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, tuple[object, tuple, dict]] = {}
+
+    def get(self, cid: str, model: object, how: tuple) -> dict | None:
+        known = self._by_id.get(cid)
+        return known[2] if known is not None and known[0] is model and known[1] == how else None
+
+    def put(self, cid: str, model: object, how: tuple, value: dict) -> None:
+        self._by_id[cid] = (model, how, value)
+
+    def keep_only(self, ids) -> None:
+        self._by_id = {k: v for k, v in self._by_id.items() if k in ids}
+
+
+def _add_headers_and_candidates(ctx: RoundContext, sub: Submission, verdicts: list[Verdict],
+                                done: set[str] | None = None) -> None:
+    """Each document's header box, and per candidate its report's `candidate` (but those in `done`,
+    already finished), header and place line."""
     unit, council = sub.unit, sub.council
     short = _short_council_name(sub)
     issuer = _header(unit.parent, unit.name)
@@ -365,39 +386,46 @@ def _add_headers_and_candidates(ctx: RoundContext, sub: Submission, verdicts: li
     ctx.headers.update({"to-trinh": issuer, "danh-sach": issuer, "bien-ban": council_header})
     for v in verdicts:
         m = v.candidate.model
-        ctx.candidates[v.id] = _candidate(v.id, m)
+        if done is None or v.id not in done:
+            ctx.candidates[v.id] = _candidate(v.id, m)
         ctx.headers[v.id] = _header(m.parent, m.name) if isinstance(m, Collective) else issuer
         if isinstance(m, Collective) and m.place:
             # A collective's report is issued by the collective: its own place (a district's name).
             ctx.place_dates[v.id] = format_place_date(m.place, sub.submission.date)
 
 
-def _finish(ctx: RoundContext, sub: Submission, typography: bool) -> None:
-    """Clean every value once: typographic quotes, no-break spaces and names kept together, or plain text."""
-    # Cleaned once here, not per document: every document shares `common`, and a
-    # per-document pass made a 1000-candidate round quadratic in time and memory.
-    # The council's and the signers' names (a handful: cheap on a round of 1000 candidates).
+def _kept_together(sub: Submission) -> list[str]:
+    """The council's and the signers' names (a handful: cheap on a round of 1000 candidates)."""
     unit, council = sub.unit, sub.council
     known = [m.name for m in council.members] + [council.chair.name, council.secretary.name, unit.head.name]
-    people = names_pattern(known + ([unit.signer.name] if unit.signer else []))
+    return known + ([unit.signer.name] if unit.signer else [])
+
+
+def _finish(ctx: RoundContext, sub: Submission, typography: bool, done: set[str] = frozenset()) -> None:
+    """Clean every value once: typographic quotes, no-break spaces and names kept together, or plain text
+    (the candidates in `done` are finished already)."""
+    # Cleaned once here, not per document: every document shares `common`, and a
+    # per-document pass made a 1000-candidate round quadratic in time and memory.
+    people = names_pattern(_kept_together(sub))
     finish = finisher(people, typography)
     ctx.common = finish(ctx.common)
     for part in ("submission", "meeting"):
         # The "Số: 125/TTr-BHXH" line sits alone in its 8 cm header cell: it never breaks there, and
         # a no-break space would only force a break inside a word if a long code did not fit.
         ctx.common[part]["number_line"] = plain_all(ctx.common[part]["number_line"])
-    ctx.candidates = {k: finish(v) for k, v in ctx.candidates.items()}
+    ctx.candidates = {k: v if k in done else finish(v) for k, v in ctx.candidates.items()}
     ctx.headers = {k: finish(v) for k, v in ctx.headers.items()}
     ctx.place_dates = {k: finish(v) for k, v in ctx.place_dates.items()}
 
 
 def build_context(report: Report, *, draft: bool = False, typography: bool = True,
-                  candidates: bool = True) -> RoundContext:
+                  candidates: bool = True, kept: KeptCandidates | None = None) -> RoundContext:
     """Everything the templates need, from an evaluated round.
 
     With `typography` (documents), values get typographic quotes and no-break
     spaces and hyphens (textfmt.typeset); without it (the .xlsx), plain text.
     Without `candidates` (the .xlsx), only `common`: no report's `candidate`, no headers.
+    `kept`: the candidates' variables from earlier builds of this process, used while still the same.
     """
     sub, profile = _checked(report)
     verdicts = _ordered(report)
@@ -416,9 +444,22 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
         "proposed": proposed,
     }
     ctx = RoundContext(common)
+    done: set[str] = set()
+    how = (tuple(_kept_together(sub)), typography)
+    if candidates and kept is not None:
+        for v in verdicts:
+            found = kept.get(v.id, v.candidate.model, how)
+            if found is not None:
+                ctx.candidates[v.id] = found
+                done.add(v.id)
     if candidates:
-        _add_headers_and_candidates(ctx, sub, verdicts)
-    _finish(ctx, sub, typography)
+        _add_headers_and_candidates(ctx, sub, verdicts, done)
+    _finish(ctx, sub, typography, done)
+    if candidates and kept is not None:
+        ctx.candidates = {v.id: ctx.candidates[v.id] for v in verdicts}   # the verdicts' order, as from nothing
+        for v in verdicts:
+            kept.put(v.id, v.candidate.model, how, ctx.candidates[v.id])
+        kept.keep_only(set(ctx.candidates))
     return ctx
 
 

@@ -33,7 +33,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from dhtt_docs.documents.compiled import FastTemplate, compiled, fill_empty_cells, jinja_env as _env, template_names
-from dhtt_docs.documents.context import RoundContext, build_context
+from dhtt_docs.documents.context import KeptCandidates, RoundContext, build_context
 from dhtt_docs.documents.docxfix import normalize_docx
 from dhtt_docs.documents.lint import _TAG, _paragraph_texts, _parts, lint_template, lint_templates
 from dhtt_docs.documents.ooxml import DRAFT_TEXT, DRAFT_XML, HEADER_REL
@@ -161,9 +161,11 @@ class DocumentJob:
                 "author": self.author, "when": self.when.isoformat(), "subject": self.subject}
 
 
-def plan_documents(report: Report, *, templates_dir: Path | None = None, draft: bool = False) -> list[DocumentJob]:
-    """The documents of a round, in bundle order (Tờ trình, Danh sách, Biên bản, reports)."""
-    ctx: RoundContext = build_context(report, draft=draft)
+def plan_documents(report: Report, *, templates_dir: Path | None = None, draft: bool = False,
+                   kept: KeptCandidates | None = None) -> list[DocumentJob]:
+    """The documents of a round, in bundle order (Tờ trình, Danh sách, Biên bản, reports); `kept`: the
+    candidates' variables from earlier builds of this process (see context.KeptCandidates)."""
+    ctx: RoundContext = build_context(report, draft=draft, kept=kept)
     sub = report.round.submission
     plan = ctx.common["plan"]
     specs: list[tuple[str, str, str | None, str, str, str]] = [

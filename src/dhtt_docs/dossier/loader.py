@@ -7,6 +7,8 @@ file are reported in one run. Nothing here raises for bad input.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
 import re
 import types
 import typing
@@ -245,14 +247,47 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> tuple[Any
 # --- the round ---------------------------------------------------------------
 
 
+class LoadedCandidates:
+    """Candidates loaded by earlier builds of this process (the warm builder), by file and bytes.
+
+    A file whose bytes are the same as when it was loaded gives the same candidate and findings
+    without being parsed and checked against the schema again (the candidate is not changed once
+    loaded; its findings are frozen). Only the files of the last round loaded are kept.
+    """
+
+    def __init__(self) -> None:
+        self._by_file: dict[tuple[str, str], tuple[str, Candidate, tuple[Finding, ...]]] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def load(self, path: Path, folder: Path, memo: ParseMemo | None) -> tuple[Candidate, list[Finding]]:
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        key = (os.fspath(path), os.fspath(folder))
+        self._seen.add(key)
+        known = self._by_file.get(key)
+        if known is not None and known[0] == digest:
+            if memo is not None:
+                memo.keep(known[1].file, digest)
+            return known[1], list(known[2])
+        cand, findings = load_candidate(path, folder, memo=memo, raw=raw)
+        self._by_file[key] = (digest, cand, tuple(findings))
+        return cand, findings
+
+    def forget_unseen(self) -> None:
+        """Drop the files not loaded since the last call (another round, a file gone)."""
+        self._by_file = {k: v for k, v in self._by_file.items() if k in self._seen}
+        self._seen = set()
+
+
 def load_candidate(path: Path, folder: Path, text: str | None = None,
-                   memo: ParseMemo | None = None) -> tuple[Candidate, list[Finding]]:
+                   memo: ParseMemo | None = None, raw: bytes | None = None) -> tuple[Candidate, list[Finding]]:
     """One candidate file; with `text`, that text stands for the file's content (the web form's unsaved edits).
 
     `memo`: files parsed before, found again by their bytes (a rebuild parses only what changed).
+    `raw`: the file's bytes, when the caller has read them already.
     """
     rel = path.relative_to(folder).as_posix()
-    doc = read_yaml(path, rel, memo) if text is None else parse_yaml_text(text, rel)
+    doc = read_yaml(path, rel, memo, raw) if text is None else parse_yaml_text(text, rel)
     findings = list(doc.findings)
     cid = path.stem
     kind = None
@@ -308,10 +343,11 @@ def load_submission(path: Path, text: str | None = None, memo: ParseMemo | None 
     return submission, doc.source, findings, doc.data
 
 
-def load_round(folder: Path, memo: ParseMemo | None = None) -> Round:
+def load_round(folder: Path, memo: ParseMemo | None = None, loaded: LoadedCandidates | None = None) -> Round:
     """Read a round folder. Problems are in `round.findings`; never raises for content.
 
     `memo`: files parsed before, found again by their bytes (`dossier/parsecache.py`).
+    `loaded`: candidates this process loaded before (the warm builder), found again by their bytes.
     """
     folder = Path(folder)
     sub_path = folder / SUBMISSION_FILE
@@ -373,7 +409,10 @@ def load_round(folder: Path, memo: ParseMemo | None = None) -> Round:
                                    "delete one of the two files."),
                 file=rel, line=None, clause="dossier", code="file.duplicate_id"))
             continue
-        cand, errs = load_candidate(path, folder, memo=memo)
+        if loaded is not None:
+            cand, errs = loaded.load(path, folder, memo)
+        else:
+            cand, errs = load_candidate(path, folder, memo=memo)
         seen.add(cand.id)
         rnd.candidates.append(cand)
         findings.extend(errs)
@@ -384,5 +423,7 @@ def load_round(folder: Path, memo: ParseMemo | None = None) -> Round:
                                "There is no candidates/ folder yet (one .yaml file per candidate): create it "
                                "or use `dhtt-docs new individual <id>`."), file=CANDIDATES_DIR, line=None, clause="dossier",
             code="file.no_candidates"))
+    if loaded is not None:
+        loaded.forget_unseen()
     rnd.findings = cap_findings(findings)
     return rnd

@@ -61,6 +61,15 @@ class ParseMemo:
             return doc
         return None
 
+    def keep(self, rel: str, digest: str) -> None:
+        """The file, of these bytes (SHA-256), was not read again (its candidate was kept in memory): its
+        earlier record stays, as after `get`."""
+        entry = self._saved.get(rel)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
+            self._now[rel] = entry
+        else:
+            self._now[rel] = [digest, None]
+
     def put(self, rel: str, doc: YamlDoc) -> None:
         """The result of parsing the bytes last given to `get` for `rel`."""
         self.parsed += 1

@@ -187,12 +187,13 @@ def _decode(raw: bytes, rel: str, findings: list[Finding]) -> str | None:
     return text
 
 
-def read_yaml(path: Path, rel: str, memo=None) -> YamlDoc:
+def read_yaml(path: Path, rel: str, memo=None, raw: bytes | None = None) -> YamlDoc:
     """Parse one file; never raises for bad content (OSError aside).
 
     `memo` (a `parsecache.ParseMemo`): the earlier result when the file's bytes are the same.
+    `raw`: the file's bytes, when the caller has read them already.
     """
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if memo is not None:
         known = memo.get(rel, raw)
         if known is not None:
