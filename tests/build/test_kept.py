@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow   # builds the sample with PDFs five times
 def keeping(monkeypatch):
     """This test process keeps what builds leave, as the warm builder does."""
     monkeypatch.setattr(kept, "_keeping", False)
-    monkeypatch.setattr(kept, "_bundle", None)
+    monkeypatch.setattr(kept, "_kept", {})
     kept.keep_between_builds()
     yield
     kept.forget()

@@ -15,6 +15,7 @@ Every kept thing gives the same output as a build that keeps nothing; the tests 
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,9 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["bundle", "candidates", "contexts", "forget", "keep_between_builds"]
 
-_bundle: KeptBundle | None = None
-_candidates: LoadedCandidates | None = None
-_contexts: KeptCandidates | None = None
+_kept: dict[str, object] = {}   # class name -> the one kept instance
 _keeping = False
 
 
@@ -36,45 +35,34 @@ def keep_between_builds() -> None:
     _keeping = True
 
 
-def bundle() -> KeptBundle | None:
-    """The bundle merge kept from the last build (None in a process that keeps nothing)."""
-    global _bundle
+def _one(module: str, name: str):
+    """The kept instance of class `name` (made, and its module imported, when first asked for); None in
+    a process that keeps nothing."""
     if not _keeping:
         return None
-    if _bundle is None:
-        from dhtt_docs.pdf.bundle import KeptBundle
+    if name not in _kept:
+        _kept[name] = getattr(importlib.import_module(module), name)()
+    return _kept[name]
 
-        _bundle = KeptBundle()
-    return _bundle
+
+def bundle() -> KeptBundle | None:
+    """The bundle merge kept from the last build."""
+    return _one("dhtt_docs.pdf.bundle", "KeptBundle")
 
 
 def candidates() -> LoadedCandidates | None:
-    """The candidates loaded by earlier builds (None in a process that keeps nothing)."""
-    global _candidates
-    if not _keeping:
-        return None
-    if _candidates is None:
-        from dhtt_docs.dossier.loader import LoadedCandidates
-
-        _candidates = LoadedCandidates()
-    return _candidates
+    """The candidates loaded by earlier builds."""
+    return _one("dhtt_docs.dossier.loader", "LoadedCandidates")
 
 
 def contexts() -> KeptCandidates | None:
-    """Each candidate's report variables from earlier builds (None in a process that keeps nothing)."""
-    global _contexts
-    if not _keeping:
-        return None
-    if _contexts is None:
-        from dhtt_docs.documents.context import KeptCandidates
-
-        _contexts = KeptCandidates()
-    return _contexts
+    """Each candidate's report variables from earlier builds."""
+    return _one("dhtt_docs.documents.context", "KeptCandidates")
 
 
 def forget() -> None:
     """Let go of everything kept (the next build starts from nothing)."""
-    global _candidates, _contexts
-    if _bundle is not None:
-        _bundle.close()
-    _candidates = _contexts = None
+    merge = _kept.get("KeptBundle")
+    if merge is not None:
+        merge.close()
+    _kept.clear()
