@@ -137,13 +137,7 @@ class BundleReport:
 
     def documents(self) -> Iterator[PlacedDocument]:
         """Every document in bundle order, attachments right after their part."""
-
-        def walk(docs: tuple[PlacedDocument, ...]) -> Iterator[PlacedDocument]:
-            for doc in docs:
-                yield doc
-                yield from walk(doc.attachments)
-
-        return walk(self.parts)
+        return (doc for top in self.parts for doc in _walk(top))
 
 
 # --------------------------------------------------------------------------- merging
@@ -334,18 +328,6 @@ class _Merge:
         return findings
 
 
-def _placed_all(merge: _Merge, parts: list[BundlePart]) -> tuple[PlacedDocument, ...]:
-    placed = []
-    for part in parts:
-        placed.append(merge.place(part, merge.count))
-    return tuple(placed)
-
-
-def _no_parts() -> BundleError:
-    return BundleError(t("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.",
-                         "There are no documents to merge into the PDF bundle."))
-
-
 def build_bundle(
     parts: list[BundlePart],
     out: Path,
@@ -373,14 +355,15 @@ def build_bundle(
     The file is written atomically; two runs with equal inputs give equal bytes.
     """
     if not parts:
-        raise _no_parts()
+        raise BundleError(t("Không có tài liệu nào để ghép thành bộ hồ sơ PDF.",
+                               "There are no documents to merge into the PDF bundle."))
     out = Path(out)
     if keep is not None:
         return keep.merge(parts, out, meta=meta, duplex=duplex, pdfa=pdfa, compress=compress, memo=memo)
     with ExitStack() as stack:
         merge = _Merge(stack, duplex, compress, memo)
         merge.open_all(parts)
-        placed = _placed_all(merge, parts)
+        placed = tuple(merge.place(part, merge.count) for part in parts)   # one after another
         findings = merge.write(parts, placed, out, meta, pdfa)
         total = merge.count
     if pdfa:
@@ -532,6 +515,7 @@ def _file_ids(parts: list[BundlePart], memo: ScanMemo | None) -> dict[Path, tupl
 
 
 def _walk(doc: PlacedDocument) -> Iterator[PlacedDocument]:
+    """The document, then its attachments (and theirs), in bundle order."""
     yield doc
     for attachment in doc.attachments:
         yield from _walk(attachment)
