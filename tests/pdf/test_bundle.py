@@ -673,3 +673,17 @@ def test_kept_pdfa_merges_of_libreoffice_files_are_the_merge_from_nothing(office
         assert kept.findings == cold.findings
         assert [f.code for f in kept.findings] == (["bundle.not_pdfa"] if len(parts) == 2 else [])
     keep.close()
+
+
+def test_a_kept_merge_made_with_pdfa_then_without_is_the_plain_merge(office_pdfs, tmp_path: Path) -> None:
+    """--pdfa puts markers in the catalogue (output intent, XMP) that a plain merge has not: a kept merge
+    of the same files without --pdfa must not keep them."""
+    parts = [BundlePart("Báo cáo", office_pdfs["pdfa"], trusted=True),
+             BundlePart("Bản 2", office_pdfs["pdfa2"], trusted=True)]
+    keep = KeptBundle()
+    build_bundle(parts, tmp_path / "a.pdf", meta=META, pdfa=True, keep=keep)
+    build_bundle(parts, tmp_path / "kept.pdf", meta=META, keep=keep)
+    build_bundle(parts, tmp_path / "cold.pdf", meta=META)
+    assert (tmp_path / "kept.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+    assert b"/OutputIntents" not in (tmp_path / "kept.pdf").read_bytes()
+    keep.close()

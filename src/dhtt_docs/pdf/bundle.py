@@ -406,7 +406,7 @@ class KeptBundle:
     nothing: qpdf numbers the objects as it reaches them, and every stream is shared as a merge from
     nothing shares it. Each input is read into memory, so that no file stays open. Pages taken out
     stay in memory until the merge starts afresh: when they outnumber the pages in use, with other
-    options, or after an error.
+    options (duplex, compress, PDF/A), or after an error.
     """
 
     def __init__(self) -> None:
@@ -428,7 +428,7 @@ class KeptBundle:
 
     def merge(self, parts: list[BundlePart], out: Path, *, meta: BundleMeta, duplex: bool, pdfa: bool,
               compress: bool, memo: ScanMemo | None) -> BundleReport:
-        options = (duplex, compress)
+        options = (duplex, compress, pdfa)   # PDF/A sets markers in the catalogue that a plain merge has not
         if (self._merge is None or options != self._options
                 or self._garbage > _GARBAGE_RATIO * max(self._merge.count, 1)):
             self.close()
