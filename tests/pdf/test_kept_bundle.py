@@ -125,12 +125,12 @@ def test_a_change_puts_in_only_its_pages(tmp_path: Path) -> None:
 def test_pages_taken_out_are_let_go_once_they_outnumber_the_pages_in_use(tmp_path: Path) -> None:
     parts = _round(tmp_path, 4)
     keep = KeptBundle()
-    for n in range(6):   # each round replaces every document: the garbage grows by all the pages
-        parts = [BundlePart(p.title, font_pdf(tmp_path / f"v{n}-{i}.pdf", TEXTS[: 1 + (i + n) % 3], FONTS[:1]),
-                            trusted=True) for i, p in enumerate(parts)]
+    for n in range(6):   # each round replaces every document (a font of the round's own): all pages go
+        parts = [BundlePart(p.title, font_pdf(tmp_path / f"v{n}-{i}.pdf", TEXTS[: 1 + (i + n) % 3],
+                                              (FONTS[0], f"Round{n}")), trusted=True) for i, p in enumerate(parts)]
         kept, cold = _both(parts, keep, tmp_path)
         assert kept == cold
-        assert keep._garbage <= 2 * keep._merge.count
+        assert keep.reused == 0 and keep._garbage <= 2 * keep._merge.count
     keep.close()
 
 
