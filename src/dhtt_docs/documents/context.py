@@ -376,9 +376,9 @@ class KeptCandidates:
 
 
 def _add_headers_and_candidates(ctx: RoundContext, sub: Submission, verdicts: list[Verdict],
-                                done: set[str] | None = None) -> None:
-    """Each document's header box, and per candidate its report's `candidate` (but those in `done`,
-    already finished), header and place line."""
+                                found: dict[str, dict]) -> None:
+    """Each document's header box, and per candidate, in the verdicts' order, its report's `candidate`
+    (`found`: those kept from an earlier build, already finished), header and place line."""
     unit, council = sub.unit, sub.council
     short = _short_council_name(sub)
     issuer = _header(unit.parent, unit.name)
@@ -386,8 +386,7 @@ def _add_headers_and_candidates(ctx: RoundContext, sub: Submission, verdicts: li
     ctx.headers.update({"to-trinh": issuer, "danh-sach": issuer, "bien-ban": council_header})
     for v in verdicts:
         m = v.candidate.model
-        if done is None or v.id not in done:
-            ctx.candidates[v.id] = _candidate(v.id, m)
+        ctx.candidates[v.id] = found[v.id] if v.id in found else _candidate(v.id, m)
         ctx.headers[v.id] = _header(m.parent, m.name) if isinstance(m, Collective) else issuer
         if isinstance(m, Collective) and m.place:
             # A collective's report is issued by the collective: its own place (a district's name).
@@ -401,13 +400,12 @@ def _kept_together(sub: Submission) -> list[str]:
     return known + ([unit.signer.name] if unit.signer else [])
 
 
-def _finish(ctx: RoundContext, sub: Submission, typography: bool, done: set[str] = frozenset()) -> None:
-    """Clean every value once: typographic quotes, no-break spaces and names kept together, or plain text
-    (the candidates in `done` are finished already)."""
+def _finish(ctx: RoundContext, names: list[str], typography: bool, done=frozenset()) -> None:
+    """Clean every value once: typographic quotes, no-break spaces and `names` kept together, or plain
+    text (the candidates in `done` are finished already)."""
     # Cleaned once here, not per document: every document shares `common`, and a
     # per-document pass made a 1000-candidate round quadratic in time and memory.
-    people = names_pattern(_kept_together(sub))
-    finish = finisher(people, typography)
+    finish = finisher(names_pattern(names), typography)
     ctx.common = finish(ctx.common)
     for part in ("submission", "meeting"):
         # The "Số: 125/TTr-BHXH" line sits alone in its 8 cm header cell: it never breaks there, and
@@ -444,19 +442,18 @@ def build_context(report: Report, *, draft: bool = False, typography: bool = Tru
         "proposed": proposed,
     }
     ctx = RoundContext(common)
-    done: set[str] = set()
-    how = (tuple(_kept_together(sub)), typography)
+    names = _kept_together(sub)
+    how = (tuple(names), typography)
+    found: dict[str, dict] = {}
     if candidates and kept is not None:
         for v in verdicts:
-            found = kept.get(v.id, v.candidate.model, how)
-            if found is not None:
-                ctx.candidates[v.id] = found
-                done.add(v.id)
+            value = kept.get(v.id, v.candidate.model, how)
+            if value is not None:
+                found[v.id] = value
     if candidates:
-        _add_headers_and_candidates(ctx, sub, verdicts, done)
-    _finish(ctx, sub, typography, done)
+        _add_headers_and_candidates(ctx, sub, verdicts, found)
+    _finish(ctx, names, typography, found.keys())
     if candidates and kept is not None:
-        ctx.candidates = {v.id: ctx.candidates[v.id] for v in verdicts}   # the verdicts' order, as from nothing
         for v in verdicts:
             kept.put(v.id, v.candidate.model, how, ctx.candidates[v.id])
         kept.keep_only(set(ctx.candidates))
