@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import NoReturn
 
 import click
 
@@ -27,6 +28,39 @@ from dhtt_docs.i18n import LANGS, set_lang, tr
 #: imported when the command is run: `dhtt-docs build` never loads what `validate` or `serve` need.
 COMMAND_MODULES = ("archive", "build", "doctor", "init", "new", "plan", "serve", "sign", "status", "templates",
                    "validate", "verify", "xlsx")
+
+
+def _interrupt_handled() -> None:
+    """Tell CPython that the Ctrl-C was handled here, so that the process ends with our exit code.
+
+    CPython (3.8 and later) notes a KeyboardInterrupt that leaves an ``exec()`` of a string (a dataclass
+    or namedtuple being made by an import while Ctrl-C comes) as unhandled, even when it is caught
+    later, and ``python -m dhtt_docs`` then ends by SIGINT (exit -2) instead of 1. Each ``exec()`` of a
+    string clears that note as it starts (Python/pythonrun.c, ``run_eval_code_obj``).
+    """
+    exec("pass")  # noqa: S102 - a constant: clears CPython's note, runs nothing
+
+
+def _from_ctrl_c(exc: BaseException) -> bool:
+    """Is `exc` a Ctrl-C that Python wrapped? (Python 3.11 turns a KeyboardInterrupt raised while a class
+    is made, in a descriptor's ``__set_name__``, into a RuntimeError whose cause it is.)"""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _stopped(ctx: click.Context) -> NoReturn:
+    """The end of a command stopped by Ctrl-C: one line, exit 1 (130 with --debug)."""
+    _interrupt_handled()
+    click.secho(tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
+                   "Stopped (Ctrl-C). The previous results (if any) are left as they were."),
+                err=True, fg="yellow")
+    sys.exit(130 if ctx.obj and ctx.obj.get("debug") else 1)
 
 
 class _Group(click.Group):
@@ -78,6 +112,7 @@ class _Group(click.Group):
             e.show()
             sys.exit(e.exit_code)
         except (click.exceptions.Abort, KeyboardInterrupt, EOFError):   # Ctrl-C outside a command's own handling
+            _interrupt_handled()
             click.echo(tr("Đã dừng.", "Aborted."), err=True)
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -88,11 +123,10 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.secho(tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
-                           "Stopped (Ctrl-C). The previous results (if any) are left as they were."),
-                        err=True, fg="yellow")
-            sys.exit(130 if ctx.obj and ctx.obj.get("debug") else 1)
+            _stopped(ctx)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if _from_ctrl_c(exc):
+                _stopped(ctx)
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.secho(str(internal_error_text(exc)), err=True, fg="red")
