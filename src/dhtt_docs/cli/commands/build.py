@@ -56,7 +56,7 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
     if warm.chosen(converter):
         from dhtt_docs.cli import resident
 
-        resident.start()     # the warm builder: later builds run in it (cli/resident.py); not waited for
+        resident.start(folder, opts)   # the warm builder: later builds run in it (cli/resident.py); not waited for
     progress = TerminalProgress()
     try:
         result = run_build(check_folder(folder), opts, progress)
@@ -82,8 +82,8 @@ def build(folder: Path, out: Path | None, pdf: bool, pdfa: bool, duplex: bool, j
                        "Built a DRAFT (DỰ THẢO; the dossier still has errors): not for signing."), fg="yellow")
     click.echo(tr(f"Đã lập {len(result.written)} tệp trong {result.out}:",
                   f"Wrote {_n(len(result.written), 'file')} in {result.out}:"))
-    for rel in result.written:
-        click.echo(f"  {rel.as_posix()}")
+    if result.written:   # one write (1,500 lines at N=500: the warm builder sends each write to its caller)
+        click.echo("\n".join(f"  {rel.as_posix()}" for rel in result.written))
     from dhtt_docs.findings import Severity
     warnings = [f for f in report.all_findings() if f.severity is Severity.WARNING]
     if warnings:
