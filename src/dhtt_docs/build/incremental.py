@@ -1,6 +1,6 @@
 """What a rebuild can skip: the whole build when nothing changed, and the rewrite of files that did not.
 
-The build's key (pipeline._plan) covers everything its outputs depend on. After
+The build's key (pipeline.plan_round) covers everything its outputs depend on. After
 a successful build, the key and each output file's size and date are noted in
 the cache folder; a build with the same key finds OUT as it was left and does
 nothing. Otherwise, files of the new build equal to those in OUT are replaced by
@@ -112,10 +112,11 @@ RECORD_FORMAT = 1
 
 
 def make_record(folder: Path, out: Path, opts: BuildOptions, report: Report, jobs: list, lint: list[Finding],
-                draft: bool, tool: str, profile_digest: Callable[[str], str]) -> dict | None:
+                draft: bool, tool: str, profile_digest: Callable[[str], str], seen: dict | None = None) -> dict | None:
     """What `unchanged_since` compares and says again: the build's inputs, its findings, its counts.
 
-    `tool` and `profile_digest` are those the build's key used (pipeline's).
+    `tool` and `profile_digest` are those the build's key used (pipeline's); `seen`: the same build's
+    `unchanged_since` call's (see `inputs`).
     """
     from dhtt_docs.dossier.attachments import declared
 
@@ -135,13 +136,30 @@ def make_record(folder: Path, out: Path, opts: BuildOptions, report: Report, job
     if any(f is None for f in findings + lint_json):
         return None   # a finding this record cannot say again exactly: no short cut
     profile = [report.profile.id, profile_digest(report.profile.id)] if report.profile is not None else None
-    return {"format": RECORD_FORMAT, "inputs": inputs(folder, out, opts, attachments, sorted(others), tool, profile),
+    return {"format": RECORD_FORMAT,
+            "inputs": inputs(folder, out, opts, attachments, sorted(others), tool, profile, seen),
             "findings": findings, "lint": lint_json, "draft": draft, "documents": len(jobs)}
 
 
 def inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], others: list[str], tool: str,
-           profile: list | None) -> dict:
-    """Everything the build's outputs and findings depend on, as it is now (hashes, never dates)."""
+           profile: list | None, seen: dict | None = None) -> dict:
+    """Everything the build's outputs and findings depend on, as it is now (hashes, never dates).
+
+    `seen` (a dict for one build): the inputs hashed by an earlier call of this build with the same
+    arguments are given again, not hashed twice. So the record holds the hashes taken before the round
+    was read: a file changed while the build runs shows as changed to the next build.
+    """
+    if seen is not None:
+        asked = json.dumps([str(folder), str(out), repr(opts), attachments, others, tool, profile], default=str)
+        if seen.get("asked") == asked:
+            return seen["inputs"]
+        seen["asked"], seen["inputs"] = asked, _inputs(folder, out, opts, attachments, others, tool, profile)
+        return seen["inputs"]
+    return _inputs(folder, out, opts, attachments, others, tool, profile)
+
+
+def _inputs(folder: Path, out: Path, opts: BuildOptions, attachments: list[str], others: list[str], tool: str,
+            profile: list | None) -> dict:
     folder = Path(folder)
     engine = None
     if opts.pdf:
@@ -218,10 +236,11 @@ def _finding(j: list) -> Finding:
 
 
 def unchanged_since(folder: Path, out: Path, opts: BuildOptions, cache_root: Path | None, tool: str,
-                    profile_digest: Callable[[str], str]) -> dict | None:
+                    profile_digest: Callable[[str], str], seen: dict | None = None) -> dict | None:
     """The last build's record when nothing it read has changed and OUT is as it left it; else None.
 
     Reads only the note, the round's files (hashes) and OUT's file dates: nothing is parsed or loaded.
+    `seen`: what it hashed, for this build's record (`make_record`).
     """
     if cache_root is None:
         return None
@@ -236,7 +255,7 @@ def unchanged_since(folder: Path, out: Path, opts: BuildOptions, cache_root: Pat
         was = record["inputs"]
         profile = [was["profile"][0], profile_digest(was["profile"][0])] if was["profile"] is not None else None
         now = inputs(folder, out, opts, [a[0] for a in was["attachments"]], [f[0] for f in was["files"]], tool,
-                     profile)
+                     profile, seen)
         if now != was:
             return None
         files = _out_as_left(out, note.get("files"))
