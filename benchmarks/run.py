@@ -186,9 +186,11 @@ def dhtt(folder: Path, out: Path, mode: str, cache: Path, converter: str | None 
 
 def warm_rebuild(folder: Path, out: Path, cache: Path) -> dict:
     """As a user rebuilds after an edit with the warm converter: `dhtt-docs build --converter warm` once
-    (nothing changed; it leaves the warm builder running), one candidate edited, the same command timed:
-    the first edit (the warm builder's first build of this round: it has nothing of it in memory yet),
-    then another candidate edited and the command timed again (`next`: what every later edit costs)."""
+    (nothing changed; it leaves the warm builder running, which then reads that round into its memory),
+    one candidate edited a second after the builder listens, the same command timed (`first`: it may
+    wait for the builder to finish reading the round), then, once the builder is idle (as after an edit
+    made by hand), another candidate edited and the command timed again (`next`: what every later edit
+    costs)."""
     from dhtt_docs.cli import resident
 
     cmd = [sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out), "--cache-dir", str(cache),
@@ -199,7 +201,7 @@ def warm_rebuild(folder: Path, out: Path, cache: Path) -> dict:
     deadline = time.monotonic() + 60
     while not resident.running() and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(1)                     # the builder has imported what a build needs before it listens
+    time.sleep(1)
     change(folder, 1, "ba")
     r = timed(cmd)
     if r["rc"] != 0:
@@ -207,6 +209,9 @@ def warm_rebuild(folder: Path, out: Path, cache: Path) -> dict:
     r["resident"] = resident.running()
     r.pop("stdout", None)
     r.pop("stderr", None)
+    deadline = time.monotonic() + 120
+    while not resident.idle() and time.monotonic() < deadline:
+        time.sleep(0.2)
     time.sleep(1)
     change(folder, 1, "bốn")
     again = timed(cmd)

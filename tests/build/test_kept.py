@@ -67,3 +67,53 @@ def test_the_kept_bundle_is_updated_and_is_what_a_build_from_nothing_writes(keep
         assert kept.bundle().reused > 0   # merged in place, not from nothing
         build_from_nothing(folder, tmp_path / f"cold-{n}")
         assert files_of(folder / "build") == files_of(tmp_path / f"cold-{n}")
+
+
+def cache_files(cache: Path) -> dict[str, bytes]:
+    return {p.relative_to(cache).as_posix(): p.read_bytes() for p in sorted(cache.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
+def test_a_primed_builder_merges_its_first_edit_in_place_and_primes_without_writing(keeping, soffice, tmp_path):
+    from dhtt_docs.build.prime import prime
+
+    folder = tmp_path / "round"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    out = folder / "build"
+    # the build that starts the warm builder runs in a process of its own
+    done = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(folder)], env=dict(os.environ, DHTT_WARM="0"),
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    outputs, cached = files_of(out), cache_files(folder / ".dhtt-cache")
+    assert prime(folder, BuildOptions(out=out), lambda: False) is True
+    assert {"KeptBundle", "LoadedCandidates", "KeptChecks", "KeptCandidates", "KeptKeys"} <= set(kept._kept)
+    assert files_of(out) == outputs and cache_files(folder / ".dhtt-cache") == cached   # nothing written
+    edit(folder / "candidates" / "le-van-hung.yaml")
+    warm = build(folder, BuildOptions(out=out))
+    assert warm.out is not None and warm.rendered == 1
+    assert kept.bundle().reused > 0          # the first build after priming merged in place
+    build_from_nothing(folder, tmp_path / "cold")
+    assert files_of(out) == files_of(tmp_path / "cold")
+
+
+def test_priming_stops_when_asked_waits_for_the_build_and_never_converts(keeping, tmp_path, monkeypatch):
+    from dhtt_docs.build.lock import build_lock
+    from dhtt_docs.build.prime import prime
+
+    folder = tmp_path / "round"
+    shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
+    opts = BuildOptions(out=folder / "build")
+    assert prime(folder, opts, lambda: True) is False and kept._kept == {}           # asked to stop at once
+    done = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(folder), "--no-pdf"],
+                          env=dict(os.environ, DHTT_WARM="0"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    asked = []
+    with build_lock(folder / "build", folder / ".dhtt-cache"):      # a build still running: prime waits
+        assert prime(folder, opts, lambda: asked.append(1) or len(asked) > 3) is False
+    assert len(asked) == 4 and kept._kept == {}
+    # no PDF in the cache (that build had none): the round is read, nothing is converted or merged
+    monkeypatch.setenv("DHTT_SOFFICE", str(tmp_path / "no-soffice"))
+    outputs = files_of(folder / "build")
+    assert prime(folder, opts, lambda: False) is False
+    assert "LoadedCandidates" in kept._kept and "KeptBundle" not in kept._kept
+    assert files_of(folder / "build") == outputs

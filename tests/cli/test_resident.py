@@ -47,7 +47,8 @@ def dhtt(env: dict, *args, cwd=None) -> subprocess.CompletedProcess:
 def served() -> list[str]:
     """The lines of the server's log: one per command it ran."""
     log = resident.runtime_dir() / "log"
-    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return [line for line in lines if ": dhtt-docs " in line]
 
 
 def start_server(env: dict, folder: Path) -> None:
@@ -244,3 +245,37 @@ def test_a_runtime_folder_others_can_enter_is_not_used(env, folder):
     assert not resident.running() and not (runtime / "pid").exists()   # no server started there
     (runtime / "sock").write_text("")
     assert resident.relay(["build", str(folder)]) is None
+
+
+def test_the_warm_builder_reads_the_round_of_the_build_that_started_it(env, folder, soffice):
+    first = dhtt(env, "build", folder, "--converter", "warm")
+    assert first.returncode == 0, first.stderr
+    deadline = time.monotonic() + 120
+    while not (resident.running() and resident.idle()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert resident.idle()
+    log = (resident.runtime_dir() / "log").read_text(encoding="utf-8")
+    assert f"read {folder} into memory: done" in log and served() == []
+    edit(folder, "Bổ sung một câu.")
+    hot = dhtt(env, "build", folder)
+    assert hot.returncode == 0, hot.stderr
+    assert len(served()) == 1 and "lập 1 văn bản" in hot.stdout
+
+
+def test_a_ctrl_c_while_the_builder_reads_its_round_stops_the_waiting_build(monkeypatch):
+    import queue
+    import socket
+    import threading
+
+    def interrupted(spec, stop):
+        raise KeyboardInterrupt                     # the caller's Ctrl-C, passed on while the round is read
+
+    monkeypatch.setattr(resident, "_prime", interrupted)
+    server_side, caller = socket.socketpair()
+    todo, busy = queue.Queue(), threading.Lock()
+    busy.acquire()                                  # taken when the caller's build was accepted
+    todo.put((server_side, {"argv": ["--lang", "en", "build", "."]}))
+    resident._prime_first({}, todo, busy, threading.Event())
+    frames = list(resident._frames(caller.makefile("rb")))
+    assert frames[-1] == (b"x", b"1") and not busy.locked() and todo.empty()
+    assert b"Stopped (Ctrl-C)" in b"".join(data for channel, data in frames if channel == b"e")

@@ -7,8 +7,11 @@ A build in its own process keeps nothing: it ends. The warm builder (``cli/resid
   documents' pages are put in again, and the bundle is the same bytes as one merged from nothing;
 * the candidates loaded (:class:`..dossier.loader.LoadedCandidates`): a file whose bytes did not
   change is neither parsed nor checked against the schema again;
+* each candidate's own checks (:class:`..rules.engine.KeptChecks`), run again only for a candidate
+  loaded again (the round's checks run every time);
 * each candidate's report variables (:class:`..documents.context.KeptCandidates`), made again only
-  for a candidate loaded again.
+  for a candidate loaded again, and the key of its report (:class:`..build.pipeline.KeptKeys`),
+  hashed again only when its variables or anything else in the report's fingerprint changed.
 
 Every kept thing gives the same output as a build that keeps nothing; the tests compare them.
 """
@@ -21,9 +24,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dhtt_docs.documents.context import KeptCandidates
     from dhtt_docs.dossier.loader import LoadedCandidates
+    from dhtt_docs.build.pipeline import KeptKeys
     from dhtt_docs.pdf.bundle import KeptBundle
+    from dhtt_docs.rules.engine import KeptChecks
 
-__all__ = ["bundle", "candidates", "contexts", "forget", "keep_between_builds"]
+__all__ = ["bundle", "candidates", "checks", "contexts", "forget", "keys", "keep_between_builds", "keeping"]
 
 _kept: dict[str, object] = {}   # class name -> the one kept instance
 _keeping = False
@@ -33,6 +38,11 @@ def keep_between_builds() -> None:
     """This process runs build after build: keep what the next one can use."""
     global _keeping
     _keeping = True
+
+
+def keeping() -> bool:
+    """Does this process keep things between builds (is it the warm builder)?"""
+    return _keeping
 
 
 def _one(module: str, name: str):
@@ -53,6 +63,16 @@ def bundle() -> KeptBundle | None:
 def candidates() -> LoadedCandidates | None:
     """The candidates loaded by earlier builds."""
     return _one("dhtt_docs.dossier.loader", "LoadedCandidates")
+
+
+def checks() -> KeptChecks | None:
+    """Each candidate's own checks from earlier builds."""
+    return _one("dhtt_docs.rules.engine", "KeptChecks")
+
+
+def keys() -> KeptKeys | None:
+    """The keys of the candidates' reports from earlier builds."""
+    return _one("dhtt_docs.build.pipeline", "KeptKeys")
 
 
 def contexts() -> KeptCandidates | None:

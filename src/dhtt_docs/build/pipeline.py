@@ -177,16 +177,17 @@ def build(folder: Path, opts: BuildOptions, progress: Progress = _noop) -> Build
     check_converter(opts)
     start = _time.perf_counter()
     cache_root = cache_root_of(folder, opts)
-    same = _nothing_changed(folder, out, opts, cache_root, start)
+    seen: dict = {}                     # the inputs hashed by the check below, for the record
+    same = _nothing_changed(folder, out, opts, cache_root, start, seen)
     if same is not None:
         return same
     with ExitStack() as stack:
         early = start_converters(out, opts, stack)
-        return _load_and_build(folder, out, opts, progress, cache_root, start, stack, early)
+        return _load_and_build(folder, out, opts, progress, cache_root, start, stack, early, seen)
 
 
 def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progress, cache_root: Path | None,
-                    start: float, stack: ExitStack, early: EarlyConverters | None) -> BuildResult:
+                    start: float, stack: ExitStack, early: EarlyConverters | None, seen: dict) -> BuildResult:
     from dhtt_docs.build.memo import Memo
     from dhtt_docs.dossier.attachments import prestart_checker, stop_prestarted
     from dhtt_docs.dossier.loader import load_round
@@ -195,7 +196,7 @@ def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progr
     memo = Memo(cache_root, folder)
     prestart_checker(folder)            # the attachments' checker starts while the round is read
     stack.callback(stop_prestarted)
-    report = evaluate(load_round(folder, memo=memo.parsed, loaded=kept.candidates()))
+    report = evaluate(load_round(folder, memo=memo.parsed, loaded=kept.candidates()), kept=kept.checks())
     result = BuildResult(report)
     result.timings["load"] = _time.perf_counter() - start
     if report.round.submission is None or (not report.ok and not opts.force):
@@ -214,9 +215,9 @@ def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progr
     with build_lock(out, cache.root):   # one build at a time per OUT and cache
         memo.save(cache)
         with result.timed("plan"):
-            plan = _plan(report, opts, result, cache)
+            plan = plan_round(report, opts, result, cache)
             plan = replace(plan, record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft,
-                                                    __version__, profile_digest))
+                                                    __version__, profile_digest, seen))
         if still_current(out, plan, cache, result):
             return result
         keep_signed(out)
@@ -276,14 +277,14 @@ def cache_root_of(folder: Path, opts: BuildOptions) -> Path | None:
 
 
 def _nothing_changed(folder: Path, out: Path, opts: BuildOptions, cache_root: Path | None,
-                     start: float) -> BuildResult | None:
+                     start: float, seen: dict) -> BuildResult | None:
     """The short cut: every input and OUT as the last build left them -> its result again, nothing loaded."""
     from dhtt_docs.build.incremental import RecordedReport, recorded_findings, unchanged_since
 
     if cache_root is None or not cache_root.is_dir():
         return None
     with build_lock(out, cache_root):
-        same = unchanged_since(folder, out, opts, cache_root, __version__, profile_digest)
+        same = unchanged_since(folder, out, opts, cache_root, __version__, profile_digest, seen)
     if same is None:
         return None
     record = same["record"]
@@ -355,7 +356,7 @@ def _in_use(stage: Path) -> bool:
         return True
 
 
-def _plan(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
+def plan_round(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
     from dhtt_docs.signing.fields import FIELDS_VERSION
     from dhtt_docs.pdf.libreoffice import converter_identity
 
@@ -426,14 +427,62 @@ def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
 
     base = {"tool": __version__, "profile": profile_digest(report.profile) if report.profile else None}
     templates: dict[Path, tuple[str, frozenset[str] | None]] = {}
+    known = kept.keys()
     out = []
     for job in plan_documents(report, templates_dir=templates_dir, draft=draft, kept=kept.contexts()):
         if job.template not in templates:
             digest = file_digest(job.template)
             templates[job.template] = (digest, _template_names(job.template, digest, cache))
         digest, names = templates[job.template]
-        out.append((job, key_of(base | {"template": digest, "document": job.fingerprint(names)})))
+        fingerprint = job.fingerprint(names)
+        key = known.get(job, fingerprint, base, digest) if known is not None else None
+        if key is None:
+            key = key_of(base | {"template": digest, "document": fingerprint})
+            if known is not None:
+                known.put(job, fingerprint, base, digest, key)
+        out.append((job, key))
+    if known is not None:
+        known.forget_unseen()
     return out
+
+
+class KeptKeys:
+    """The keys of the candidates' reports from earlier builds of this process (the warm builder,
+    build/kept.py). A report's variables are mostly its candidate's, kept as the very same object
+    while the candidate's file is unchanged (documents/context.py's KeptCandidates): its key is given
+    again while that object, the template and everything else in the document's fingerprint are the
+    same (compared, not hashed again)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, tuple] = {}
+        self._seen: set[str] = set()
+
+    @staticmethod
+    def _split(fingerprint: dict) -> tuple[object, dict]:
+        context = fingerprint["context"]
+        rest = {k: v for k, v in context.items() if k != "candidate"}
+        return context.get("candidate"), {**fingerprint, "context": rest}
+
+    def get(self, job: DocumentJob, fingerprint: dict, base: dict, template: str) -> str | None:
+        if job.candidate_id is None:
+            return None
+        self._seen.add(job.candidate_id)
+        entry = self._by_id.get(job.candidate_id)
+        if entry is None:
+            return None
+        candidate, rest = self._split(fingerprint)
+        if candidate is None or entry[0] is not candidate or entry[1:4] != (rest, base, template):
+            return None
+        return entry[4]
+
+    def put(self, job: DocumentJob, fingerprint: dict, base: dict, template: str, key: str) -> None:
+        candidate, rest = self._split(fingerprint)
+        if job.candidate_id is not None and candidate is not None:
+            self._by_id[job.candidate_id] = (candidate, rest, dict(base), template, key)
+
+    def forget_unseen(self) -> None:
+        self._by_id = {k: e for k, e in self._by_id.items() if k in self._seen}
+        self._seen = set()
 
 
 def _template_names(template: Path, digest: str, cache: BuildCache | None) -> frozenset[str] | None:
@@ -505,52 +554,69 @@ def _make_bundle(stage: Path, produced, report: Report, opts: BuildOptions, resu
 
     Its warnings (e.g. with --pdfa, attachments that are not PDF/A) become findings.
     """
-    from dhtt_docs.pdf.bundle import BundleError, BundleMeta, BundlePart, ScanMemo, build_bundle
+    from dhtt_docs.pdf.bundle import BundleError
 
-    by_candidate: dict[str, list] = {}
-    for a in report.attachments:
-        by_candidate.setdefault(a.candidate, []).append(a)
-    parts = []
-    for d in produced.documents:
-        atts = [BundlePart(title=a.title, pdf=a.path) for a in by_candidate.get(d.candidate_id or "", [])]
-        parts.append(BundlePart(title=d.title, pdf=produced.plain[d.path], attachments=atts, trusted=True,
-                                name=f"{DOCUMENTS}/{produced.pdfs[d.path].name}"))   # not the private folder
-    meta = _meta(report)
+    parts = bundle_parts(report, [(d.title, d.candidate_id, produced.plain[d.path], produced.pdfs[d.path].name)
+                                  for d in produced.documents])
     bundle_dir = stage / BUNDLE
     bundle_dir.mkdir(exist_ok=True)
     target = bundle_dir / f"{report.round.name}.pdf"
     digests = {p.pdf: cache.file_digest(p.pdf) for top in parts for p in top.with_attachments()}   # the key, the memo's
     key = key_of({"bundle": [(p.title, digests[p.pdf], [(a.title, digests[a.pdf]) for a in p.attachments])
                              for p in parts],
-                  "meta": meta, "when": submission_datetime(report).isoformat(), "duplex": opts.duplex,
+                  "meta": _meta(report), "when": submission_datetime(report).isoformat(), "duplex": opts.duplex,
                   "pdfa": opts.pdfa, "tool": __version__})
     known = cache.fetch_json(key)
     if isinstance(known, dict) and cache.fetch("pdf", key, target):
         warnings = [t(w["vi"], w["en"]) for w in known.get("warnings", [])]
     else:
-        lang = get_lang()
-        set_lang("vi")   # bundle.py's messages are plain strings: keep validation.json the same for every --lang
         try:
-            # what was found in each document last time (fonts, shared streams), replayed if it is unchanged
-            note = cache.read_note(BUNDLE_SCANS)
-            known = note.get("scans") if isinstance(note, dict) and note.get("tool") == __version__ else None
-            memo = ScanMemo(known, {Path(p): d for p, d in digests.items()})
-            made = build_bundle(parts, target, meta=BundleMeta(date=submission_datetime(report), **meta),
-                                duplex=opts.duplex, pdfa=opts.pdfa, memo=memo, keep=kept.bundle())
-            cache.write_note(BUNDLE_SCANS, {"tool": __version__, "scans": memo.records()})
+            warnings = merge_bundle(parts, digests, target, report, opts, cache)
         except BundleError as e:
-            set_lang(lang)
             result.findings.append(Finding(Severity.ERROR, _text(e), clause="build", code="bundle.failed",
                                            file=f"{BUNDLE}/{report.round.name}.pdf"))
             return
-        finally:
-            set_lang(lang)
-        warnings = [_text(w) for w in made.warnings]
         cache.store("pdf", key, target)
         cache.store_json(key, {"warnings": [{"vi": w.vi, "en": w.en} for w in warnings]})
     for w in warnings:
         result.findings.append(Finding(Severity.WARNING, w, clause="build", code="bundle.warning",
                                        file=f"{BUNDLE}/{report.round.name}.pdf"))
+
+
+def bundle_parts(report: Report, documents: list[tuple[str, str | None, Path, str]]) -> list:
+    """The bundle's parts, in order: each document (title, candidate id, plain PDF, the name of its
+    sign-ready PDF in OUT/documents) followed by its candidate's attachments."""
+    from dhtt_docs.pdf.bundle import BundlePart
+
+    by_candidate: dict[str, list] = {}
+    for a in report.attachments:
+        by_candidate.setdefault(a.candidate, []).append(a)
+    return [BundlePart(title=title, pdf=pdf, trusted=True, name=f"{DOCUMENTS}/{name}",   # not the private folder
+                       attachments=[BundlePart(title=a.title, pdf=a.path) for a in by_candidate.get(cid or "", [])])
+            for title, cid, pdf, name in documents]
+
+
+def merge_bundle(parts: list, digests: dict[Path, str], target: Path, report: Report, opts: BuildOptions,
+                 cache: BuildCache, note: bool = True) -> list[Text]:
+    """Merge `parts` (their SHA-256 in `digests`) into `target`, in place in the kept merge where this
+    process keeps one (build/kept.py); its warnings. `note`: write down what was found in each PDF,
+    for the next merge from nothing (the cache note BUNDLE_SCANS)."""
+    from dhtt_docs.pdf.bundle import BundleMeta, ScanMemo, build_bundle
+
+    lang = get_lang()
+    set_lang("vi")   # bundle.py's messages are plain strings: keep validation.json the same for every --lang
+    try:
+        # what was found in each document last time (fonts, shared streams), replayed if it is unchanged
+        known = cache.read_note(BUNDLE_SCANS)
+        known = known.get("scans") if isinstance(known, dict) and known.get("tool") == __version__ else None
+        memo = ScanMemo(known, {Path(p): d for p, d in digests.items()})
+        made = build_bundle(parts, target, meta=BundleMeta(date=submission_datetime(report), **_meta(report)),
+                            duplex=opts.duplex, pdfa=opts.pdfa, memo=memo, keep=kept.bundle())
+        if note:
+            cache.write_note(BUNDLE_SCANS, {"tool": __version__, "scans": memo.records()})
+    finally:
+        set_lang(lang)
+    return [_text(w) for w in made.warnings]
 
 
 def _text(message) -> Text:

@@ -188,21 +188,58 @@ def serves_this() -> bool:
         return False
 
 
-def start() -> None:
+def start(folder: Path | None = None, opts=None) -> None:
     """Start a warm builder for this installation and environment unless one runs (not waiting for it:
     it listens once it has imported what a build needs); one started from other code or another
-    environment is stopped first."""
+    environment is stopped first. `folder` and `opts` (BuildOptions): the build that starts it, which
+    the warm builder reads into its memory once that build is done (build/prime.py)."""
     import subprocess
 
     if INSIDE or not enabled() or serves_this():
         return
+    prime = [] if folder is None or opts is None else ["--prime", json.dumps(_options_json(folder, opts))]
     stop()
     runtime = runtime_dir()
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not is_private_dir(runtime):
         return
-    subprocess.Popen([sys.executable, "-m", "dhtt_docs.cli.resident"], stdin=subprocess.DEVNULL,
+    subprocess.Popen([sys.executable, "-m", "dhtt_docs.cli.resident", *prime], stdin=subprocess.DEVNULL,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
+
+
+_PATH_OPTIONS = ("out", "templates", "cache_dir")
+
+
+def _options_json(folder: Path, opts) -> dict:
+    """A build's folder and options, every path absolute (the server runs in /)."""
+    from dataclasses import asdict
+
+    spec = {k: (str(Path(v).absolute()) if k in _PATH_OPTIONS and v is not None else v)
+            for k, v in asdict(opts).items()}
+    return {"folder": str(Path(folder).absolute()), "options": spec}
+
+
+def _options_from(spec: dict):
+    """The folder and BuildOptions of `_options_json`."""
+    from dhtt_docs.build.pipeline import BuildOptions
+
+    options = {k: (Path(v) if k in _PATH_OPTIONS and v is not None else v) for k, v in spec["options"].items()}
+    return Path(spec["folder"]), BuildOptions(**options)
+
+
+def idle() -> bool:
+    """Is this user's warm builder running and idle: no build running or waiting, nothing being read
+    into its memory (build/prime.py)? For the benchmark and the tests, which wait for it as a user
+    who edits by hand does."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(5)
+            s.connect(str(runtime_dir() / "sock"))
+            s.sendall(b'{"op": "status"}\n')
+            frame = next(_frames(s.makefile("rb")), (b"n", b""))
+    except OSError:
+        return False
+    return frame == (b"x", b"idle")
 
 
 def stop(wait: float = 10) -> None:
@@ -347,6 +384,57 @@ def _run(conn: socket.socket, request: dict) -> None:
     gc.collect()
 
 
+def _prime_first(spec: dict, todo, busy, stopping) -> None:
+    """Before the first request: read the build that started this server into memory, until a caller
+    waits (then its build runs) or the server stops. A Ctrl-C meanwhile is a waiting caller's (passed on
+    by `relay`), meant for its build: that build ends as stopped before it began."""
+    try:
+        _prime(spec, lambda: stopping.is_set() or not todo.empty())
+    except KeyboardInterrupt:
+        if not todo.empty():
+            conn, request = todo.get()
+            _stopped(conn, request)
+            busy.release()
+
+
+def _prime(spec: dict, stop) -> None:
+    """Read the build that started this server into memory (build/prime.py); a line in the log."""
+    import gc
+    import time
+
+    began = time.monotonic()
+    try:
+        folder, opts = _options_from(spec)
+        from dhtt_docs.build.prime import prime
+
+        outcome = "done" if prime(folder, opts, stop) else "ended early"
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a bug here must not stop the server: its builds start afresh
+        from dhtt_docs.build import kept
+
+        kept.forget()
+        outcome = f"failed: {exc!r}"
+    _log(f"pid {os.getpid()}: read {spec.get('folder')} into memory: {outcome}, {time.monotonic() - began:.2f} s")
+    gc.collect()
+
+
+def _stopped(conn: socket.socket, request: dict) -> None:
+    """Answer a caller that pressed Ctrl-C before its build began: as a build stopped at once."""
+    from dhtt_docs.cli.options import default_lang
+    from dhtt_docs.i18n import LANGS, set_lang, tr
+
+    argv = [str(a) for a in request.get("argv") or []]
+    asked = [a.split("=", 1)[1] for a in argv if a.startswith("--lang=")]
+    asked += [b for a, b in zip(argv, argv[1:]) if a == "--lang"]
+    set_lang(asked[-1] if asked and asked[-1] in LANGS else default_lang())
+    text = tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
+              "Stopped (Ctrl-C). The previous results (if any) are left as they were.")
+    _send(conn, b"e", (text + "\n").encode("utf-8", "replace"))
+    _send(conn, b"x", b"1")
+    conn.close()
+
+
 def _log(line: str) -> None:
     """One line per request in RUNTIME/log (started afresh past 1 MB): what the warm builder ran."""
     path = runtime_dir() / "log"
@@ -370,8 +458,9 @@ def _warm_up() -> None:
     available_plans()
 
 
-def serve() -> None:
-    """The server's main loop (``python -m dhtt_docs.cli.resident``)."""
+def serve(prime: dict | None = None) -> None:
+    """The server's main loop (``python -m dhtt_docs.cli.resident [--prime JSON]``); `prime`: the build
+    that started it (`_options_json`), read into memory first."""
     import fcntl
     import importlib
     import queue
@@ -399,6 +488,9 @@ def serve() -> None:
     kept.keep_between_builds()
     idle = float(os.environ.get("DHTT_WARM_IDLE", IDLE_SECONDS))
     stopping = threading.Event()
+    priming = threading.Event()
+    if prime is not None:
+        priming.set()
     busy = threading.Lock()
     todo: queue.Queue = queue.Queue()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
@@ -428,6 +520,9 @@ def serve() -> None:
                 stopping.set()
                 _send(conn, b"x", b"0")
                 conn.close()
+            elif request.get("op") == "status":
+                _send(conn, b"x", b"busy" if priming.is_set() or busy.locked() else b"idle")
+                conn.close()
             elif request.get("op") == "build" and request.get("fp") == mine and busy.acquire(blocking=False):
                 _send(conn, b"a", str(os.getpid()).encode())
                 todo.put((conn, request))
@@ -437,6 +532,11 @@ def serve() -> None:
 
     acceptor = threading.Thread(target=accept, daemon=True, name="dhtt-accept")
     acceptor.start()
+    if prime is not None:
+        try:
+            _prime_first(prime, todo, busy, stopping)
+        finally:
+            priming.clear()
     last = time.monotonic()
     try:
         while not stopping.is_set() and time.monotonic() - last < idle:
@@ -468,4 +568,4 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    serve(json.loads(sys.argv[2]) if sys.argv[1:2] == ["--prime"] and len(sys.argv) > 2 else None)

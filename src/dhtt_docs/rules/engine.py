@@ -30,7 +30,7 @@ from dhtt_docs.rules.roundcheck import check_leaders, check_round
 from dhtt_docs.rules.verdict import (TRACK_LABELS, TRACK_LABELS_EN, Report, Verdict, VerdictState,
                                      track_label)
 
-__all__ = ["evaluate", "Report", "Verdict", "VerdictState", "track_label", "longest_run", "TRACK_LABELS",
+__all__ = ["evaluate", "KeptChecks", "Report", "Verdict", "VerdictState", "track_label", "longest_run", "TRACK_LABELS",
            "TRACK_LABELS_EN", "round_profile"]
 
 
@@ -74,8 +74,40 @@ def round_profile(rnd: Round) -> tuple[Profile | None, list[Finding]]:
     return resolve_profile(vals.plan, rnd.folder, vals.year, where=rnd.submission_source.at("plan"))
 
 
-def evaluate(rnd: Round, profile: Profile | None = None) -> Report:
-    """Check every candidate and the round; the report holds verdicts and findings."""
+class KeptChecks:
+    """Each candidate's own checks (`check_candidate`) from earlier builds of this process (the warm
+    builder, build/kept.py), given again for the very candidate object checked before (an unchanged
+    file gives back the same one: dossier/loader.py's LoadedCandidates) against the same profile
+    object, year, submission date and findings of its file. The round's checks run every time."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple] = {}
+        self._seen: set[int] = set()
+
+    def restore(self, v: Verdict, profile: Profile, args: tuple) -> bool:
+        c = v.candidate
+        self._seen.add(id(c))
+        entry = self._by_id.get(id(c))
+        if entry is None or entry[0] is not c or entry[1] is not profile or entry[2] != args:
+            return False
+        labels, tracks, eligible, basis, findings = entry[3]
+        v.labels, v.tracks, v.eligible, v.basis, v.findings = dict(labels), dict(tracks), eligible, list(basis), \
+            list(findings)
+        return True
+
+    def keep(self, v: Verdict, profile: Profile, args: tuple) -> None:
+        self._by_id[id(v.candidate)] = (v.candidate, profile, args, (dict(v.labels), dict(v.tracks), v.eligible,
+                                                                     tuple(v.basis), tuple(v.findings)))
+
+    def forget_unseen(self) -> None:
+        """Drop the candidates not checked since the last call (another round, a file changed or gone)."""
+        self._by_id = {k: e for k, e in self._by_id.items() if k in self._seen}
+        self._seen = set()
+
+
+def evaluate(rnd: Round, profile: Profile | None = None, kept: KeptChecks | None = None) -> Report:
+    """Check every candidate and the round; the report holds verdicts and findings. `kept`: the
+    candidates' own checks from earlier builds of this process (see KeptChecks)."""
     top: list[Finding] = []
     per_file: dict[str, list[Finding]] = {}
     for f in rnd.findings:
@@ -120,7 +152,15 @@ def evaluate(rnd: Round, profile: Profile | None = None) -> Report:
                 "(and its line under 'council.votes')."), file=c.file, line=1, key="kind",
                 clause=profile.council.clause, code="round.kind_not_selected", params={"kind": c.kind}))
             continue
-        check_candidate(v, profile, vals.year, vals.submitted, len(per_file.get(c.file, [])))
+        if kept is None:
+            check_candidate(v, profile, vals.year, vals.submitted, len(per_file.get(c.file, [])))
+            continue
+        args = (vals.year, vals.submitted, tuple(v.findings))
+        if not kept.restore(v, profile, args):
+            check_candidate(v, profile, vals.year, vals.submitted, len(per_file.get(c.file, [])))
+            kept.keep(v, profile, args)
+    if kept is not None:
+        kept.forget_unseen()
 
     attachments, problems = check_attachments(rnd)
     for v in verdicts:
