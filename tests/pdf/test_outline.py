@@ -61,3 +61,35 @@ def test_an_empty_and_a_nested_outline(placed):
     with pikepdf.open(io.BytesIO(written(_outline, placed))) as pdf, pdf.open_outline() as outline:
         assert [(i.title, [c.title for c in i.children]) for i in outline.root] == \
             [(d.title, [a.title for a in d.attachments]) for d in placed]
+
+
+def test_a_page_tree_with_intermediate_nodes():
+    """A tree qpdf did not flatten: pages are found through it (pikepdf's page list), not by /Kids index."""
+    def nested() -> pikepdf.Pdf:
+        pdf = pikepdf.new()
+        for _ in range(4):
+            pdf.add_blank_page()
+        root = pdf.Root.Pages
+        pages = list(root.Kids)
+        halves = []
+        for part in (pages[:2], pages[2:]):
+            node = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Kids=pikepdf.Array(part),
+                                                        Count=len(part), Parent=root))
+            for page in part:
+                page.Parent = node
+            halves.append(node)
+        root.Kids = pikepdf.Array(halves)                # 2 kids for 4 pages
+        return pdf
+
+    placed = tuple(PlacedDocument(f"Văn bản {i}", Path("x.pdf"), i, 1) for i in (1, 3, 4))
+
+    def write(make) -> bytes:
+        pdf = nested()
+        make(pdf, placed)
+        buf = io.BytesIO()
+        pdf.save(buf, static_id=True)
+        return buf.getvalue()
+
+    assert write(_outline) == write(_with_pikepdf)
+    with pikepdf.open(io.BytesIO(write(_outline))) as pdf, pdf.open_outline() as outline:
+        assert [pdf.pages.index(pikepdf.Page(i.destination[0])) for i in outline.root] == [0, 2, 3]

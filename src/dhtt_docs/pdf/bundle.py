@@ -380,14 +380,19 @@ def _outline(pdf: pikepdf.Pdf, placed: tuple[PlacedDocument, ...]) -> None:
     tenth of the time for the 500 items of a round of 500 (0.13 s per warm rebuild)."""
     if "/Outlines" in pdf.Root:
         del pdf.Root["/Outlines"]
-    pages = pdf.pages
     fit = pikepdf.Name.Fit
+    kids = pdf.Root.Pages.get("/Kids")
+    if (isinstance(kids, pikepdf.Array) and len(kids) == len(pdf.pages)
+            and all(kid.get("/Type") == pikepdf.Name.Page for kid in kids)):
+        pages = kids           # flat, as qpdf leaves a tree it inserted into: 1 µs a page, not 70
+    else:
+        pages = [page.obj for page in pdf.pages]
 
     def level(parent: pikepdf.Dictionary, docs) -> int:
         count, first, prev = 0, None, None
         for doc in docs:
             item = pdf.make_indirect(pikepdf.Dictionary(
-                Title=pikepdf.String(doc.title), Dest=pikepdf.Array([pages[doc.start_page - 1].obj, fit]),
+                Title=pikepdf.String(doc.title), Dest=pikepdf.Array([pages[doc.start_page - 1], fit]),
                 Parent=parent))
             if prev is None:
                 first = item
