@@ -279,3 +279,20 @@ def test_a_ctrl_c_while_the_builder_reads_its_round_stops_the_waiting_build(monk
     frames = list(resident._frames(caller.makefile("rb")))
     assert frames[-1] == (b"x", b"1") and not busy.locked() and todo.empty()
     assert b"Stopped (Ctrl-C)" in b"".join(data for channel, data in frames if channel == b"e")
+
+
+def test_a_warm_build_with_nothing_to_convert_leaves_the_warm_converter_running_too(env, folder, soffice):
+    from dhtt_docs.pdf import warm
+
+    cold = dhtt(dict(env, DHTT_WARM="0"), "build", folder)        # every PDF made, in its own process
+    assert cold.returncode == 0, cold.stderr
+    try:
+        assert not warm.running()
+        first = dhtt(env, "build", folder, "--converter", "warm")   # nothing changed: nothing to convert
+        assert first.returncode == 0 and "chuyển 0 PDF" in first.stdout, first.stdout
+        deadline = time.monotonic() + 120
+        while not (resident.running() and resident.idle()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert warm.running()                      # started by the warm builder, for the first edit
+    finally:
+        warm.stop()

@@ -3,9 +3,10 @@
 A warm builder keeps the last build's round in memory (build/kept.py): the candidates loaded, their
 report variables, the bundle's merge. Its first build has none of that yet, and costs as much as a
 build in its own process. So when ``build --converter warm`` starts it, the warm builder is told that
-build's round and options, waits until that build is done (its lock), and then reads the round as
-that build left it: it loads, checks and plans it, and opens the bundle's merge on its PDFs from the
-cache. The first rebuild after an edit then costs what every later one does.
+build's round and options, starts the warm converter if that build did not (it had nothing to
+convert), waits until that build is done (its lock), and then reads the round as that build left it:
+it loads, checks and plans it, and opens the bundle's merge on its PDFs from the cache. The first
+rebuild after an edit then costs what every later one does.
 
 It makes no output. It writes nothing in OUT, and in the cache only what the next build would write
 the same (the variables a template uses, when no build noted them yet). It converts nothing: when a
@@ -43,6 +44,7 @@ def prime(folder: Path, opts: BuildOptions, stop: Callable[[], bool]) -> bool:
     root = cache_root_of(folder, opts)
     if root is None:
         return False
+    _converter_ready(opts)
     while not stop():
         try:
             with build_lock(out, root, wait=0):       # the build that started the warm builder is done
@@ -52,6 +54,20 @@ def prime(folder: Path, opts: BuildOptions, stop: Callable[[], bool]) -> bool:
         except DhttError:                              # e.g. OUT's folder not writable: the build will say
             return False
     return False
+
+
+def _converter_ready(opts: BuildOptions) -> None:
+    """With ``--converter warm``, the warm converter up too: the build that started the warm builder
+    starts it only when it has something to convert (after a build with nothing changed, the first
+    edit would wait for LibreOffice to start)."""
+    from dhtt_docs.pdf import warm
+
+    if not opts.pdf or not warm.chosen(opts.converter):
+        return
+    try:
+        warm.start()
+    except warm.WarmUnavailable:
+        pass                                           # the build that needs it says why
 
 
 def _prime(folder: Path, opts: BuildOptions, root: Path, stop: Callable[[], bool]) -> bool:
