@@ -76,9 +76,14 @@ class ProcessGroups:
         self.janitor = watcher_of(janitor)
 
     def add(self, pgid: int) -> None:
+        """A group started; killed at once when `kill_all` came first (a worker that checked `stopping`
+        just before `kill_all` and started its process just after: it would outlive the build)."""
         with self._lock:
             self._groups.add(pgid)
+            late = self.stopping.is_set()
         self.janitor.watch_group(pgid)
+        if late:
+            kill_group(pgid)
 
     def discard(self, pgid: int) -> None:
         with self._lock:
@@ -86,8 +91,8 @@ class ProcessGroups:
         self.janitor.forget_group(pgid)
 
     def kill_all(self) -> None:
-        self.stopping.set()
         with self._lock:
+            self.stopping.set()
             groups = list(self._groups)
         for pgid in groups:
             kill_group(pgid)
