@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-
 from conftest import SAMPLE_ROUND
 from dhtt_docs.build import cache as cache_module
 from dhtt_docs.build import kept
 from dhtt_docs.build.pipeline import keyed_documents
 from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.rules.engine import evaluate
+from test_kept import keeping  # noqa: F401 - the fixture: this process keeps, as the warm builder does
 
 
-@pytest.fixture
-def keeping(monkeypatch):
-    monkeypatch.setattr(kept, "_keeping", False)
-    monkeypatch.setattr(kept, "_kept", {})
-    kept.keep_between_builds()
-    yield
-    kept.forget()
 
 
 def keys(folder, keep: bool) -> dict[str, str]:
