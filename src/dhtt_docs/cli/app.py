@@ -54,12 +54,16 @@ def _from_ctrl_c(exc: BaseException) -> bool:
     return False
 
 
+def stopped_text() -> str:
+    """What a build stopped by Ctrl-C says, in the chosen language."""
+    return tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
+              "Stopped (Ctrl-C). The previous results (if any) are left as they were.")
+
+
 def _stopped(ctx: click.Context) -> NoReturn:
     """The end of a command stopped by Ctrl-C: one line, exit 1 (130 with --debug)."""
     _interrupt_handled()
-    click.secho(tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
-                   "Stopped (Ctrl-C). The previous results (if any) are left as they were."),
-                err=True, fg="yellow")
+    click.secho(stopped_text(), err=True, fg="yellow")
     sys.exit(130 if ctx.obj and ctx.obj.get("debug") else 1)
 
 

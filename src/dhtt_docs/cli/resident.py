@@ -421,15 +421,15 @@ def _prime(spec: dict, stop) -> None:
 
 def _stopped(conn: socket.socket, request: dict) -> None:
     """Answer a caller that pressed Ctrl-C before its build began: as a build stopped at once."""
+    from dhtt_docs.cli.app import stopped_text
     from dhtt_docs.cli.options import default_lang
-    from dhtt_docs.i18n import LANGS, set_lang, tr
+    from dhtt_docs.i18n import LANGS, set_lang
 
     argv = [str(a) for a in request.get("argv") or []]
     asked = [a.split("=", 1)[1] for a in argv if a.startswith("--lang=")]
     asked += [b for a, b in zip(argv, argv[1:]) if a == "--lang"]
     set_lang(asked[-1] if asked and asked[-1] in LANGS else default_lang())
-    text = tr("Đã dừng (Ctrl-C). Kết quả lần trước (nếu có) vẫn giữ nguyên.",
-              "Stopped (Ctrl-C). The previous results (if any) are left as they were.")
+    text = stopped_text()
     _send(conn, b"e", (text + "\n").encode("utf-8", "replace"))
     _send(conn, b"x", b"1")
     conn.close()
