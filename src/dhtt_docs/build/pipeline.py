@@ -435,11 +435,12 @@ def keyed_documents(report: Report, templates_dir: Path | None, draft: bool,
             templates[job.template] = (digest, _template_names(job.template, digest, cache))
         digest, names = templates[job.template]
         fingerprint = job.fingerprint(names)
-        key = known.get(job, fingerprint, base, digest) if known is not None else None
+        mine = known.mine(job, fingerprint, base, digest) if known is not None else None
+        key = known.get(mine) if mine is not None else None
         if key is None:
             key = key_of(base | {"template": digest, "document": fingerprint})
-            if known is not None:
-                known.put(job, fingerprint, base, digest, key)
+            if mine is not None:
+                known.put(mine, key)
         out.append((job, key))
     if known is not None:
         known.forget_unseen()
@@ -457,28 +458,25 @@ class KeptKeys:
         self._by_id: dict[str, tuple] = {}
         self._seen: set[str] = set()
 
-    @staticmethod
-    def _split(fingerprint: dict) -> tuple[object, dict]:
+    def mine(self, job: DocumentJob, fingerprint: dict, base: dict, template: str) -> tuple | None:
+        """What a report's key is kept by (its candidate id, its candidate's variables, the rest of its
+        fingerprint, the base, the template), worked out once per document; None for a round-level one."""
         context = fingerprint["context"]
-        rest = {k: v for k, v in context.items() if k != "candidate"}
-        return context.get("candidate"), {**fingerprint, "context": rest}
-
-    def get(self, job: DocumentJob, fingerprint: dict, base: dict, template: str) -> str | None:
-        if job.candidate_id is None:
+        if job.candidate_id is None or context.get("candidate") is None:
             return None
         self._seen.add(job.candidate_id)
-        entry = self._by_id.get(job.candidate_id)
-        if entry is None:
-            return None
-        candidate, rest = self._split(fingerprint)
-        if candidate is None or entry[0] is not candidate or entry[1:4] != (rest, base, template):
+        rest = {k: v for k, v in context.items() if k != "candidate"}
+        return job.candidate_id, context["candidate"], {**fingerprint, "context": rest}, base, template
+
+    def get(self, mine: tuple) -> str | None:
+        entry = self._by_id.get(mine[0])
+        if entry is None or entry[0] is not mine[1] or entry[1:4] != mine[2:]:
             return None
         return entry[4]
 
-    def put(self, job: DocumentJob, fingerprint: dict, base: dict, template: str, key: str) -> None:
-        candidate, rest = self._split(fingerprint)
-        if job.candidate_id is not None and candidate is not None:
-            self._by_id[job.candidate_id] = (candidate, rest, dict(base), template, key)
+    def put(self, mine: tuple, key: str) -> None:
+        cid, candidate, rest, base, template = mine
+        self._by_id[cid] = (candidate, rest, dict(base), template, key)
 
     def forget_unseen(self) -> None:
         self._by_id = {k: e for k, e in self._by_id.items() if k in self._seen}
