@@ -74,8 +74,12 @@ def cache_files(cache: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != ".lock"}
 
 
-def test_a_primed_builder_merges_its_first_edit_in_place_and_primes_without_writing(keeping, soffice, tmp_path):
+def test_a_primed_builder_merges_its_first_edit_in_place_and_primes_without_writing(keeping, soffice, tmp_path,
+                                                                                     monkeypatch):
+    from dhtt_docs.build import prime as priming
+    from dhtt_docs.build.lock import build_lock
     from dhtt_docs.build.prime import prime
+    from dhtt_docs.exceptions import OutputBusy
 
     folder = tmp_path / "round"
     shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
@@ -85,7 +89,20 @@ def test_a_primed_builder_merges_its_first_edit_in_place_and_primes_without_writ
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     outputs, cached = files_of(out), cache_files(folder / ".dhtt-cache")
-    assert prime(folder, BuildOptions(out=out), lambda: False) is True
+    merges = []
+
+    def merge_unlocked(*args, **kwargs):    # a build from another process could take the lock meanwhile
+        try:
+            with build_lock(out, folder / ".dhtt-cache", wait=0):
+                merges.append(1)
+        except OutputBusy:
+            merges.append("busy")
+        return merge_bundle(*args, **kwargs)
+
+    merge_bundle = priming.merge_bundle
+    monkeypatch.setattr(priming, "merge_bundle", merge_unlocked)
+    assert prime(folder, BuildOptions(out=out), lambda: False) is True and merges == [1]
+    monkeypatch.setattr(priming, "merge_bundle", merge_bundle)
     assert {"KeptBundle", "LoadedCandidates", "KeptChecks", "KeptCandidates", "KeptKeys"} <= set(kept._kept)
     assert files_of(out) == outputs and cache_files(folder / ".dhtt-cache") == cached   # nothing written
     edit(folder / "candidates" / "le-van-hung.yaml")
@@ -94,6 +111,15 @@ def test_a_primed_builder_merges_its_first_edit_in_place_and_primes_without_writ
     assert kept.bundle().reused > 0          # the first build after priming merged in place
     build_from_nothing(folder, tmp_path / "cold")
     assert files_of(out) == files_of(tmp_path / "cold")
+    # a cached PDF pruned by another build while the round is read: the reading ends, quietly
+    bundle_parts = priming.bundle_parts
+
+    def pruned(report, documents):
+        documents[-1][2].unlink()
+        return bundle_parts(report, documents)
+
+    monkeypatch.setattr(priming, "bundle_parts", pruned)
+    assert prime(folder, BuildOptions(out=out), lambda: False) is False
 
 
 def test_priming_stops_when_asked_waits_for_the_build_and_never_converts(keeping, tmp_path, monkeypatch):

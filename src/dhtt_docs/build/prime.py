@@ -4,8 +4,9 @@ A warm builder keeps the last build's round in memory (build/kept.py): the candi
 report variables, the bundle's merge. Its first build has none of that yet, and costs as much as a
 build in its own process. So when ``build --converter warm`` starts it, the warm builder is told that
 build's round and options, starts the warm converter if that build did not (it had nothing to
-convert), waits until that build is done (its lock), and then reads the round as that build left it:
-it loads, checks and plans it, and opens the bundle's merge on its PDFs from the cache. The first
+convert), waits until that build is done (its lock, let go at once: a build of the same folder from
+another process does not wait for the reading), and then reads the round as that build left it: it
+loads, checks and plans it, and opens the bundle's merge on its PDFs from the cache. The first
 rebuild after an edit then costs what every later one does.
 
 It makes no output. It writes nothing in OUT, and in the cache only what the next build would write
@@ -45,10 +46,22 @@ def prime(folder: Path, opts: BuildOptions, stop: Callable[[], bool]) -> bool:
     if root is None:
         return False
     _converter_ready(opts)
+    if not _build_done(out, root, stop):
+        return False
+    try:
+        return _prime(folder, opts, root, stop)
+    except OSError:     # a cached file went away meanwhile (another build pruned the cache): a build reads it
+        return False
+
+
+def _build_done(out: Path, root: Path, stop: Callable[[], bool]) -> bool:
+    """Wait until the build that started the warm builder is done (its lock is free). The lock is let
+    go at once: the reading writes nothing, and a build of the same OUT from another process must not
+    wait for it."""
     while not stop():
         try:
-            with build_lock(out, root, wait=0):       # the build that started the warm builder is done
-                return _prime(folder, opts, root, stop)
+            with build_lock(out, root, wait=0):
+                return True
         except OutputBusy:
             time.sleep(POLL)
         except DhttError:                              # e.g. OUT's folder not writable: the build will say
