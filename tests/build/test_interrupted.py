@@ -136,7 +136,7 @@ def test_ctrl_c_leaves_last_good_outputs_and_no_libreoffice(last_good):
     wait_for_conversion(before, folder)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 1, stderr[-3000:]
+    assert proc.returncode == 1, (stdout[-3000:], stderr[-3000:])
     assert "Traceback" not in stderr and "Ctrl-C" in stderr
     assert_nothing_left(folder, out, before, good)
 
