@@ -22,7 +22,7 @@ from typing import Callable
 
 from typing import TYPE_CHECKING
 
-from dhtt_docs import __version__
+from dhtt_docs import __version__, interrupt
 from dhtt_docs.build import kept
 from dhtt_docs.build.janitor import Janitor
 from dhtt_docs.build.lock import build_lock
@@ -197,6 +197,7 @@ def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progr
     prestart_checker(folder)            # the attachments' checker starts while the round is read
     stack.callback(stop_prestarted)
     report = evaluate(load_round(folder, memo=memo.parsed, loaded=kept.candidates()), kept=kept.checks())
+    interrupt.check()                   # a Ctrl-C swallowed on the way stops the build between stages
     result = BuildResult(report)
     result.timings["load"] = _time.perf_counter() - start
     if report.round.submission is None or (not report.ok and not opts.force):
@@ -218,6 +219,7 @@ def _load_and_build(folder: Path, out: Path, opts: BuildOptions, progress: Progr
             plan = plan_round(report, opts, result, cache)
             plan = replace(plan, record=make_record(folder, out, opts, report, plan.jobs, lint, result.draft,
                                                     __version__, profile_digest, seen))
+        interrupt.check()
         if still_current(out, plan, cache, result):
             return result
         keep_signed(out)
@@ -309,6 +311,7 @@ def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResu
         _build_into(stage, plan, opts, result, progress, cache, janitor, pool)
         if any(f.severity is Severity.ERROR for f in result.findings):
             return result
+        interrupt.check()               # never swapped in after a Ctrl-C, even one swallowed
         with result.timed("swap"):
             shutil.rmtree(stage / PRIVATE, ignore_errors=True)
             result.unchanged = keep_unchanged(stage, out, cache.redated)
@@ -396,6 +399,7 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
                                           converter=opts.converter, scratch=private,
                                           janitor=janitor, pool=pool),
                            cache, progress, meanwhile=xlsx)
+    interrupt.check()
     result.rendered, result.reused, result.converted = produced.rendered, produced.reused, produced.converted
     result.pdf_reused = produced.pdf_reused if opts.pdf else None
     for f in produced.failures:

@@ -20,6 +20,7 @@ clicktext.install()   # before the commands are defined: click's own words in th
 
 from dhtt_docs.cli.errors import EXIT_INTERNAL, EXIT_USAGE, internal_error_text, usage_line
 from dhtt_docs.cli.options import LANG_HELP, _set_lang, default_lang
+from dhtt_docs import interrupt
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
 
@@ -105,6 +106,8 @@ class _Group(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         set_lang(default_lang())   # DHTT_LANG or Vietnamese, until --lang says otherwise
+        interrupt.reset()          # a Ctrl-C is noted even where a library swallows it (interrupt.py)
+        interrupt.install()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
