@@ -18,9 +18,9 @@ from dhtt_docs.cli import clicktext
 
 clicktext.install()   # before the commands are defined: click's own words in the chosen language
 
+from dhtt_docs import interrupt
 from dhtt_docs.cli.errors import EXIT_INTERNAL, EXIT_USAGE, internal_error_text, usage_line
 from dhtt_docs.cli.options import LANG_HELP, _set_lang, default_lang
-from dhtt_docs import interrupt
 from dhtt_docs.exceptions import DhttError
 from dhtt_docs.i18n import LANGS, set_lang, tr
 
