@@ -5,8 +5,8 @@ happens to be, and code there can lose it: C code that clears whatever error
 a call gave (a dictionary lookup through ``PyDict_GetItem`` that runs a Python
 ``__eq__``, ``PyObject_HasAttr``). A build got Ctrl-C while it imported
 python-docx (seen in a stack dump), went on, swapped its outputs in and ended
-with exit 0 (2 runs in 35 of the Ctrl-C test; the exact place that lost it was
-not found). So the command line's handler (:func:`install`) also
+with exit 0 (4 of 28 runs of the Ctrl-C test here; the exact place that lost it
+was not found). So the command line's handler (:func:`install`) also
 notes the Ctrl-C, and the build looks at the note between its stages
 (:func:`check`), always before anything is swapped into OUT: a Ctrl-C that was
 swallowed stops the build there, as one that was not.

@@ -14,8 +14,6 @@ from dhtt_docs.rules.engine import evaluate
 from test_kept import keeping  # noqa: F401 - the fixture: this process keeps, as the warm builder does
 
 
-
-
 def keys(folder, keep: bool) -> dict[str, str]:
     """The round's keys as the warm builder computes them (`keep`), or as a build that keeps nothing."""
     kept._keeping = keep

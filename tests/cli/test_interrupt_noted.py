@@ -2,7 +2,7 @@
 
 C code that clears whatever error a call gave (PyDict_GetItem running a Python __eq__, PyObject_HasAttr)
 can swallow the KeyboardInterrupt that Python raises for SIGINT. A build that got Ctrl-C while it
-imported python-docx went on and ended with exit 0 (tests/build/test_interrupted.py, 2 runs in 35).
+imported python-docx went on and ended with exit 0 (tests/build/test_interrupted.py, 4 runs in 28).
 Here the swallowing is done on purpose, in the round's checking, every time.
 """
 
