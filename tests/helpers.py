@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import json
+import signal
 import unicodedata
 import zipfile
 from datetime import date, datetime
@@ -34,6 +35,13 @@ from dhtt_docs.rules.profile import load_profile
 PROFILE = load_profile()
 
 # --- zips and DOCX -----------------------------------------------------------------------
+
+
+def ctrl_c_as_at_a_terminal() -> None:
+    """``preexec_fn`` for a child that must get Ctrl-C as from a terminal. A suite started in the
+    background (a shell's ``&``, a CI runner that ignores SIGINT) has SIGINT ignored, and children inherit
+    that: they would rightly ignore Ctrl-C too, and the test would measure nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def rewrite(src: Path, dst: Path, *, drop=(), replace=None, add=None) -> Path:

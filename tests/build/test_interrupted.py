@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE_ROUND
+from helpers import ctrl_c_as_at_a_terminal
 
 pytestmark = [pytest.mark.usefixtures("soffice"), pytest.mark.slow]
 
@@ -69,7 +70,8 @@ def start_build(folder: Path, out: Path, **kw) -> subprocess.Popen:
     # No warm converter (one the suite started earlier would take this small build out of sight).
     env = dict(os.environ, XDG_CACHE_HOME=str(folder / ".user-cache"), DHTT_WARM="0")
     return subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=ctrl_c_as_at_a_terminal, **kw)
 
 
 def wait_for_conversion(marker_dirs: set[str], folder: Path, timeout: float = 60) -> None:

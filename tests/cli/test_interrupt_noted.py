@@ -18,6 +18,7 @@ import textwrap
 import pytest
 
 from conftest import SAMPLE_ROUND
+from helpers import ctrl_c_as_at_a_terminal
 from dhtt_docs import interrupt
 
 PROGRAM = textwrap.dedent("""
@@ -77,7 +78,8 @@ def test_a_build_whose_ctrl_c_was_swallowed_stops_with_exit_1_and_writes_nothing
     shutil.copytree(SAMPLE_ROUND, folder, ignore=shutil.ignore_patterns(".dhtt-cache", "build"))
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-c", PROGRAM, "build", str(folder), "-o", str(out), "--no-pdf"],
-                          capture_output=True, text=True, timeout=300, env=dict(os.environ, DHTT_WARM="0"))
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ, DHTT_WARM="0"),
+                          preexec_fn=ctrl_c_as_at_a_terminal)
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "Ctrl-C" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()

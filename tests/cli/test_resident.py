@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE_ROUND
+from helpers import ctrl_c_as_at_a_terminal
 from dhtt_docs.cli import resident
 
 
@@ -41,7 +42,7 @@ def folder(tmp_path) -> Path:
 
 def dhtt(env: dict, *args, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dhtt_docs", *map(str, args)], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, preexec_fn=ctrl_c_as_at_a_terminal)
 
 
 def served() -> list[str]:
@@ -178,7 +179,8 @@ def _served_big_build(env: dict, tmp_path: Path) -> tuple[Path, subprocess.Popen
     pid = int((resident.runtime_dir() / "pid").read_text())
     before = _cpu_seconds(pid)
     run = subprocess.Popen([sys.executable, "-m", "dhtt_docs", "build", str(big), "--no-pdf", "--no-cache"],
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + 60
     while _cpu_seconds(pid) - before < 0.5 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
