@@ -42,6 +42,8 @@ class Plan:
     pdf_keys: list[str] | None               # their PDF keys (None: --no-pdf)
     key: str                                 # the whole build's key: same key, same outputs
     record: dict | None = field(default=None, compare=False)   # inputs and findings, for `unchanged_since`
+    chunks: list[list[int]] = field(default_factory=list)      # reports converted together (build/chunks.py)
+    alone: dict[str, str] = field(default_factory=dict, compare=False)   # their PDF keys alone -> in company
 
 
 #: Folders of OUT that `sign` and `archive` write, not the build: never part of what the build left.
@@ -95,12 +97,27 @@ def _out_as_left(out: Path, files: Any) -> list[Path] | None:
     return [Path(rel) for rel in sorted(found, key=lambda rel: rel.split("/"))]   # the order of sorted Paths
 
 
+def chunked_last(out: Path, cache: BuildCache) -> dict[str, str]:
+    """The PDF keys the last build into OUT gave its combined reports, by the key each would have alone:
+    a report whose content is unchanged while its chunk changed still shows what it should."""
+    note = cache.read_note(_note_name(out))
+    found = note.get("chunked") if isinstance(note, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def forget_last(out: Path, cache: BuildCache) -> None:
+    """OUT is not as any plan's build makes it (build/produce.py: `provisional`): the next build builds."""
+    cache.write_note(_note_name(out), {})
+
+
 def remember(out: Path, plan: Plan, cache: BuildCache, result) -> None:
     files = {}
     for rel in result.written:
         st = (out / rel).stat()
         files[rel.as_posix()] = [st.st_size, st.st_mtime_ns]
     note = {"key": plan.key, "files": files}
+    if plan.alone:
+        note["chunked"] = plan.alone
     if plan.record is not None:
         note["record"] = plan.record
     cache.write_note(_note_name(out), note)

@@ -33,8 +33,9 @@ from dhtt_docs.i18n import Text, get_lang, set_lang, t, tr
 from dhtt_docs.install import libreoffice_hint
 from dhtt_docs.build.cache import DEFAULT_DIR as CACHE_DIR
 from dhtt_docs.build.cache import BuildCache, file_digest, key_of
-from dhtt_docs.build.incremental import (NOT_BUILT, Plan, files_under, keep_unchanged, make_record, remember,
-                                         still_current)
+from dhtt_docs.build.chunks import chunk_keys, chunks_of, template_combinable
+from dhtt_docs.build.incremental import (NOT_BUILT, Plan, files_under, forget_last, keep_unchanged, make_record,
+                                         remember, still_current)
 from dhtt_docs.rules.profile_files import profile_digest   # light: pydantic is imported when a profile is read
 
 if TYPE_CHECKING:   # loaded when a build needs them: a rebuild with nothing changed never does
@@ -77,6 +78,7 @@ class BuildResult:
     converted: int = 0                                       # PDFs converted by this build
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (for benchmarks, never written)
     pdf_reused: int | None = None                            # PDFs taken from the cache (None: no PDFs asked for)
+    provisional: bool = False   # outputs not all as a build from nothing makes them: not remembered as current
 
     @property
     def stats(self) -> dict[str, int]:
@@ -320,7 +322,10 @@ def _build_and_swap(out: Path, plan: Plan, opts: BuildOptions, result: BuildResu
             cache.save_checked()
             result.out = out
             result.written = [Path(rel) for rel in files_under(out)]
-            remember(out, plan, cache, result)
+            if result.provisional:
+                forget_last(out, cache)
+            else:
+                remember(out, plan, cache, result)
         return result
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -361,13 +366,13 @@ def _in_use(stage: Path) -> bool:
 
 def plan_round(report: Report, opts: BuildOptions, result: BuildResult, cache: BuildCache) -> Plan:
     from dhtt_docs.signing.fields import FIELDS_VERSION
-    from dhtt_docs.pdf.libreoffice import converter_identity
 
     jobs = keyed_documents(report, opts.templates, result.draft, cache)
     pdf_keys = None
+    chunks: list[list[int]] = []
+    alone: dict[str, str] = {}
     if opts.pdf:
-        engine = converter_identity(opts.converter)
-        pdf_keys = [pdf_key(key, job.title, report, opts, engine) for job, key in jobs]
+        pdf_keys, chunks, alone = pdf_keys_of(jobs, report, opts)
     rnd = report.round
     sources = [rnd.folder / "submission.yaml"] + [c.path for c in rnd.candidates]
     key = key_of({
@@ -378,7 +383,7 @@ def plan_round(report: Report, opts: BuildOptions, result: BuildResult, cache: B
         "attachments": [(a.rel, a.candidate, a.title, file_digest(a.path)) for a in report.attachments],
         "fields": FIELDS_VERSION if opts.pdf else None,   # placement rules: the sign-ready PDFs' own key
     })
-    return Plan(jobs, pdf_keys, key)
+    return Plan(jobs, pdf_keys, key, chunks=chunks, alone=alone)
 
 
 def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult, progress: Progress,
@@ -397,10 +402,11 @@ def _build_into(stage: Path, plan: Plan, opts: BuildOptions, result: BuildResult
         produced = produce(docs_dir, plan.jobs, plan.pdf_keys, _pdf_info(report) if opts.pdf else None,
                            ProduceOptions(pdf=opts.pdf, workers=opts.jobs, timeout=opts.timeout, pdfa=opts.pdfa,
                                           converter=opts.converter, scratch=private,
-                                          janitor=janitor, pool=pool),
+                                          janitor=janitor, pool=pool, chunks=plan.chunks),
                            cache, progress, meanwhile=xlsx)
     interrupt.check()
     result.rendered, result.reused, result.converted = produced.rendered, produced.reused, produced.converted
+    result.provisional = produced.provisional
     result.pdf_reused = produced.pdf_reused if opts.pdf else None
     for f in produced.failures:
         result.findings.append(Finding(Severity.ERROR, f.reason, file=f"{DOCUMENTS}/{f.source.name}",
@@ -499,6 +505,26 @@ def _template_names(template: Path, digest: str, cache: BuildCache | None) -> fr
     if names is not None and cache is not None:
         cache.store_json(key, sorted(names))
     return names
+
+
+def pdf_keys_of(jobs: list[tuple[DocumentJob, str]], report: Report,
+                opts: BuildOptions) -> tuple[list[str], list[list[int]], dict[str, str]]:
+    """The PDF key of every document, the chunks of reports converted together (build/chunks.py), and
+    for each combined report the key its PDF would have alone -> its key (what `status` compares)."""
+    from dhtt_docs.pdf.libreoffice import converter_identity
+
+    engine = converter_identity(opts.converter)
+    pdf_keys = [pdf_key(key, job.title, report, opts, engine) for job, key in jobs]
+    if not engine.startswith("soffice:") or opts.pdfa:
+        # only our own LibreOffice exports where each report starts; PDF/A is tagged (pdf/split.py)
+        return pdf_keys, [], {}
+    chunks = chunks_of([job for job, _ in jobs], _combinable_template)
+    keys = chunk_keys(pdf_keys, [key for _, key in jobs], chunks)
+    return keys, chunks, {pdf_keys[i]: keys[i] for chunk in chunks for i in chunk}
+
+
+def _combinable_template(template: Path) -> bool:
+    return template_combinable(template, file_digest(template))
 
 
 def pdf_key(docx_key: str, title: str, report: Report, opts: BuildOptions, engine: str) -> str:

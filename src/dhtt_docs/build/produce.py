@@ -53,6 +53,8 @@ class Produced:
     converted: int = 0
     pdf_reused: int = 0
     failures: list = field(default_factory=list)               # ConversionFailure of documents without a PDF
+    provisional: bool = False   # some PDFs are not what a build from nothing makes (a chunk converted report
+                                # by report, build/chunks.py): the next build must not take them as current
 
 
 # --------------------------------------------------------------------------- rendering
@@ -107,6 +109,7 @@ class ProduceOptions:
     scratch: Path | None = None          # the build's private folder (LibreOffice's TMPDIR goes in it)
     janitor: object | None = None
     pool: object | None = None           # a SofficePool the build started early (pipeline.start_converters)
+    chunks: list[list[int]] = field(default_factory=list)   # reports converted together (build/chunks.py)
 
 
 def produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list[str] | None, info: PdfInfo | None,
@@ -165,6 +168,12 @@ def _produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list
                 out.unplaced[path] = missing
             else:   # the plain PDF is known, its fields are not (new placement rules): no conversion needed
                 _sign_ready(out.documents[i], out.plain[path].read_bytes(), pdf, ready_key, out, cache)
+    if need_pdf and opts.chunks:   # a chunk is converted whole (its PDFs' keys name it whole)
+        need = set(need_pdf)
+        for chunk in opts.chunks:
+            if need.intersection(chunk):
+                need.update(chunk)
+        need_pdf = sorted(need)
     out.pdf_reused = len(jobs) - len(need_pdf) if pdf_keys is not None else 0
     if pdf_keys is None or not need_pdf:
         _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None, meanwhile=meanwhile)
@@ -174,29 +183,35 @@ def _produce(docs_dir: Path, jobs: list[tuple[DocumentJob, str]], pdf_keys: list
 
 
 def _post_process(doc: RenderedDocument, converted: Path, pdf_key: str, info: PdfInfo, out: Produced,
-                  cache: BuildCache) -> None:
+                  cache: BuildCache, store: bool = True) -> None:
     """A PDF fresh from LibreOffice (at `converted`, the document's place in OUT/documents) -> its
-    plain PDF and its sign-ready PDF, both cached. Same input, same bytes."""
+    plain PDF and its sign-ready PDF, both cached (unless not `store`). Same input, same bytes."""
     from dhtt_docs.pdf.metadata import BundleMeta
     from dhtt_docs.pdf.normalise import normalised_bytes
     from dhtt_docs.pdf.pdffile import write_atomically
     from dhtt_docs.signing.fields import sign_ready_key
 
     plain = normalised_bytes(converted, BundleMeta(doc.title, info.author, info.subject, info.keywords, info.when))
-    cache.put_bytes("pdf", pdf_key, plain, out.plain[doc.path], write_atomically)
-    _sign_ready(doc, plain, converted, sign_ready_key(pdf_key, doc.kind), out, cache)
+    if store:
+        cache.put_bytes("pdf", pdf_key, plain, out.plain[doc.path], write_atomically)
+    else:
+        write_atomically(out.plain[doc.path], plain)
+    _sign_ready(doc, plain, converted, sign_ready_key(pdf_key, doc.kind), out, cache, store)
 
 
 def _sign_ready(doc: RenderedDocument, plain: bytes, target: Path, ready_key: str, out: Produced,
-                cache: BuildCache) -> None:
+                cache: BuildCache, store: bool = True) -> None:
     """The document's sign-ready PDF (its empty signature fields added to `plain`) at `target`, cached
-    with the names of the fields that found no place."""
+    (unless not `store`) with the names of the fields that found no place."""
     from dhtt_docs.pdf.pdffile import write_atomically
     from dhtt_docs.signing.fields import sign_ready_bytes
 
     ready, missing = sign_ready_bytes(plain, doc.kind)
-    cache.put_bytes("pdf", ready_key, ready, target, write_atomically)
-    cache.store_json(ready_key, missing)
+    if store:
+        cache.put_bytes("pdf", ready_key, ready, target, write_atomically)
+        cache.store_json(ready_key, missing)
+    else:
+        write_atomically(target, ready)
     out.unplaced[doc.path] = missing
 
 
@@ -224,6 +239,7 @@ def _render_into(docs_dir: Path, todo: list[tuple[int, DocumentJob, str]], out: 
 def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pdf_keys: list[str],
                         info: PdfInfo, opts: ProduceOptions, out: Produced, cache: BuildCache, progress,
                         meanwhile: Callable[[], None]) -> None:
+    from dhtt_docs.build.chunks import Combiner
     from dhtt_docs.pdf.jobs import ConversionError, ConversionFailure
     from dhtt_docs.pdf.libreoffice import find_soffice, profiles_root
     from dhtt_docs.pdf.jobs import Job, precheck, remove_quietly
@@ -237,10 +253,15 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
     state = {"done": 0, "rendering": True}
     failures: dict[int, str] = {}
 
-    def finished(job: Job, reason: str | None) -> None:
-        """On the pool's post-processing thread: a new PDF -> its plain and sign-ready PDFs, cached."""
+    def finished(job: Job, reason: str | None, store: bool = True) -> None:
+        """On the pool's post-processing thread: a new PDF -> its plain and sign-ready PDFs, cached
+        (a combined one -> its reports' PDFs, each then the same)."""
+        if combiner.is_combined(job):
+            for member in combiner.finished(job, reason):
+                finished(member, None)
+            return
         if reason is None:
-            _post_process(out.documents[job.index], job.target, pdf_keys[job.index], info, out, cache)
+            _post_process(out.documents[job.index], job.target, pdf_keys[job.index], info, out, cache, store)
         else:
             failures[job.index] = reason
             remove_quietly(job.target)
@@ -253,16 +274,25 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
         path = out.documents[i].path
         return Job(i, path, out.pdfs[path])
 
+    combiner = Combiner([chunk for chunk in opts.chunks if wanted.issuperset(chunk)], job_of,
+                        (opts.scratch or docs_dir.parent) / "combined")
+
+    def units(indices: list[int]) -> list[Job]:
+        """The conversion jobs of documents whose DOCX are all in place (a chunk as one job)."""
+        return [job for i in indices for job in combiner.ready(i)]
+
     if _warm_wanted(opts, len(need_pdf)):
         _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
         todo_docx = []                                   # rendered: the cold pool (if needed) only converts
-        if _convert_warm(need_pdf, opts, docs_dir, job_of, finished):
+        if _convert_warm(units(need_pdf), opts, docs_dir, finished):
             need_pdf = []
+        else:   # the cold pool takes them: each chunk again as one job
+            combiner = Combiner(combiner.chunks, job_of, combiner.folder)
     if not need_pdf:
         pass
     elif (endpoints := parse_backend(opts.converter)) is not None:   # unoserver: render, then convert
         _render_into(docs_dir, todo_docx, out, cache, progress, len(jobs), submit=None)
-        runnable = [job_of(i) for i in need_pdf]
+        runnable = units(need_pdf)
         reasons = convert_with_unoserver(runnable, endpoints, opts.timeout, opts.pdfa, lambda _p: None)
         for job in runnable:
             finished(job, reasons.get(job.index))
@@ -281,12 +311,12 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
         def submit(i: int) -> None:
             if i not in wanted:
                 return
-            job = job_of(i)
-            problem = precheck(job.source)
-            if problem is not None:
-                finished(job, problem)
-            else:
-                pool.submit(job)
+            for job in combiner.ready(i):
+                problem = precheck(job.source)
+                if problem is not None:
+                    finished(job, problem)
+                else:
+                    pool.submit(job)
 
         rendered = {i for i, _, _ in todo_docx}
         try:
@@ -302,6 +332,9 @@ def _render_and_convert(docs_dir: Path, jobs, todo_docx, need_pdf: list[int], pd
         except BaseException:
             pool.stop()
             raise
+    if combiner.retry:
+        _convert_alone([job_of(i) for i in combiner.retry], opts, finished)
+        out.provisional = True
     out.converted = total - len(failures)
     out.failures = [ConversionFailure(out.documents[i].path, failures[i]) for i in sorted(failures)]
 
@@ -320,20 +353,33 @@ def _warm_wanted(opts: ProduceOptions, count: int) -> bool:
     return soffice is not None and warm.running(soffice)
 
 
-def _convert_warm(need_pdf: list[int], opts: ProduceOptions, docs_dir: Path, job_of, finished) -> bool:
-    """Convert with the warm converter (starting it when asked for); False when it cannot be used."""
+def _convert_warm(units: list, opts: ProduceOptions, docs_dir: Path, finished) -> bool:
+    """Convert the jobs `units` with the warm converter (starting it when asked for); False when it
+    cannot be used."""
     from dhtt_docs.pdf import warm
     from dhtt_docs.pdf.jobs import install
 
     asked = warm.chosen(opts.converter)
     tmp = (opts.scratch or docs_dir.parent) / "warm"
     try:
-        pdfs = warm.convert([job_of(i).source for i in need_pdf], tmp, pdfa=opts.pdfa, timeout=opts.timeout,
+        pdfs = warm.convert([job.source for job in units], tmp, pdfa=opts.pdfa, timeout=opts.timeout,
                             start_server=asked)
     except warm.WarmUnavailable:
         return False
-    for i, produced in zip(need_pdf, pdfs):
-        job = job_of(i)
+    for job, produced in zip(units, pdfs):
         install(produced, job.target)
         finished(job, None)
     return True
+
+
+def _convert_alone(retry: list, opts: ProduceOptions, finished) -> None:
+    """Reports whose combined conversion failed, each converted alone by a cold pool (their PDFs are
+    used, not cached: build/chunks.py's Combiner says why)."""
+    from dhtt_docs.pdf.convert import convert_many
+    from dhtt_docs.pdf.libreoffice import profiles_root
+
+    failed = {f.source: f.reason for f in convert_many(
+        [(job.source, job.target) for job in retry], workers=opts.workers, timeout=opts.timeout, pdfa=opts.pdfa,
+        profiles=profiles_root(), scratch=opts.scratch, janitor=opts.janitor)}
+    for job in retry:
+        finished(job, failed.get(job.source), store=False)

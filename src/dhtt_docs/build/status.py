@@ -18,7 +18,8 @@ from dhtt_docs.build.cache import BuildCache
 from dhtt_docs.findings import Severity
 from dhtt_docs.i18n import tr
 # The pipeline's public key API: the same keys decide what `build` redoes and what `status` calls stale.
-from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, cache_root_of, keyed_documents, output_dir, pdf_key
+from dhtt_docs.build.incremental import chunked_last
+from dhtt_docs.build.pipeline import DOCUMENTS, BuildOptions, cache_root_of, keyed_documents, output_dir, pdf_keys_of
 from dhtt_docs.rules.engine import Report, Verdict, VerdictState
 
 
@@ -101,22 +102,27 @@ def round_status(report: Report, folder: Path, opts: BuildOptions) -> RoundStatu
 
 
 def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[DocumentStatus]:
-    from dhtt_docs.pdf.libreoffice import converter_identity
     from dhtt_docs.signing.fields import sign_ready_key
 
     out = output_dir(folder, opts) / DOCUMENTS
     root = cache_root_of(folder, opts)
     # status only reads: a round never built keeps no cache folder because it was asked about
     cache = BuildCache(root if root is not None and root.is_dir() else None)
-    engine = converter_identity(opts.converter)
+    jobs = keyed_documents(report, opts.templates, not report.ok, cache)
+    pdf_keys, _chunks, alone = pdf_keys_of(jobs, report, opts)
+    before = {own: alone_key for alone_key, own in alone.items()}
+    last = chunked_last(output_dir(folder, opts), cache) if alone else {}
     states = []
-    for job, key in keyed_documents(report, opts.templates, not report.ok, cache):
+    for (job, key), pdf_key in zip(jobs, pdf_keys):
         docx = out / job.file_name
         pdf = docx.with_suffix(".pdf")
-        states.append(DocumentStatus(job.title, job.candidate_id,
-                                     _state(cache, "docx", key, docx),
-                                     _state(cache, "pdf", sign_ready_key(pdf_key(key, job.title, report, opts, engine),
-                                                                    job.kind), pdf)))
+        state = _state(cache, "pdf", sign_ready_key(pdf_key, job.kind), pdf)
+        earlier = last.get(before.get(pdf_key, ""))
+        if state is DocState.STALE and earlier is not None and \
+                _state(cache, "pdf", sign_ready_key(earlier, job.kind), pdf) is DocState.FRESH:
+            # its content as it is; only the reports converted with it changed (build/chunks.py)
+            state = DocState.FRESH
+        states.append(DocumentStatus(job.title, job.candidate_id, _state(cache, "docx", key, docx), state))
     return states
 
 

@@ -18,7 +18,7 @@ from dhtt_docs.pdf.pdffile import open_part, reproducible_bytes, write_atomicall
 __all__ = ["normalise_pdf", "normalised_bytes"]
 
 #: Raise when what normalisation writes changes: the build's cached PDFs are then made again.
-NORMALISE_VERSION = 2
+NORMALISE_VERSION = 3
 
 _TRAILER_KEPT = ("/Root", "/Info", "/Size")   # qpdf writes the /ID; LibreOffice's /DocChecksum goes
 

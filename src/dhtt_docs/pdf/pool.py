@@ -46,10 +46,12 @@ from dhtt_docs.pdf.messages import (
 )
 from dhtt_docs.pdf.procs import ProcessGroups, RunResult, osl_pipe, run_in_own_group, run_threads
 
+#: Bookmarks become named destinations: they mark where each combined report starts (documents/combine.py).
+_MARKS = '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}'
 #: ``--convert-to`` value for PDF/A-2b (works on LibreOffice 7.4).
-PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},' + _MARKS + '}'
 #: ``--convert-to`` value for plain PDF.
-PDF_FILTER = "pdf:writer_pdf_Export"
+PDF_FILTER = 'pdf:writer_pdf_Export:{' + _MARKS + '}'
 #: Import filter forced for ``.docx`` inputs: without it LibreOffice imports
 #: a damaged file as plain text and "succeeds" with a PDF of garbage.
 DOCX_INFILTER = "MS Word 2007 XML"

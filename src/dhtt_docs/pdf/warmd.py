@@ -81,7 +81,9 @@ def _convert(desktop, source: Path, target: Path, pdfa: bool) -> None:
     if doc is None:
         raise RuntimeError("LibreOffice could not open the file")
     try:
-        data = _props(SelectPdfVersion=2) if pdfa else ()
+        # bookmarks as named destinations: where each combined report starts (documents/combine.py)
+        data = _props(SelectPdfVersion=2, ExportBookmarksToPDFDestination=True) if pdfa else \
+            _props(ExportBookmarksToPDFDestination=True)
         filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", data)
         partial = target.with_name(f".{target.name}.part")
         uno.invoke(doc, "storeToURL", (partial.absolute().as_uri(),
