@@ -7,10 +7,7 @@ chunks of several reports. Real LibreOffice.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from dhtt_docs.build.pipeline import BuildOptions, build
 from dhtt_docs.build.status import DocState, document_states
 from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.rules.engine import evaluate
+from test_kept import build_from_nothing, edit, files_of, withdraw
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("soffice")]
 
@@ -62,22 +60,6 @@ def go(folder: Path, out: Path):
     result = build(folder, BuildOptions(out=out, pdf=True))
     assert result.out is not None, [str(f.message) for f in result.findings]
     return result
-
-
-def files_of(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-def build_from_nothing(folder: Path, out: Path) -> None:
-    env = dict(os.environ, DHTT_WARM="0")
-    done = subprocess.run([sys.executable, "-m", "dhtt_docs", "build", str(folder), "-o", str(out), "--no-cache"],
-                          env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def edit(path: Path) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace("achievements: |\n", "achievements: |\n  Bổ sung.\n", 1),
-                    encoding="utf-8")
 
 
 def report_file(plan, i: int) -> str:
@@ -127,14 +109,6 @@ def test_an_edit_converts_its_chunk_again_and_every_output_is_a_cold_builds(fold
     assert files_of(folder / "build") == files_of(tmp_path / "cold-2")
 
 
-def withdraw(folder: Path, candidate: Path) -> None:
-    """The candidate's file goes, and its line among the council's votes."""
-    candidate.unlink()
-    submission = folder / "submission.yaml"
-    lines = submission.read_text(encoding="utf-8").splitlines(keepends=True)
-    submission.write_text("".join(x for x in lines if not x.strip().startswith(f"{candidate.stem}:")), encoding="utf-8")
-
-
 def test_a_chunk_that_cannot_be_cut_is_converted_report_by_report_and_not_cached(folder, plans, tmp_path,
                                                                                  monkeypatch):
     from dhtt_docs.pdf import split
@@ -155,7 +129,6 @@ def test_a_chunk_that_cannot_be_cut_is_converted_report_by_report_and_not_cached
     assert second.stats["pdf_converted"] == len(members)        # they were not kept: combined now
     build_from_nothing(folder, tmp_path / "cold")
     assert files_of(folder / "build") == files_of(tmp_path / "cold")
-
 
 
 def test_no_chunks_for_pdfa_or_a_unoserver(folder):

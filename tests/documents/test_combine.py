@@ -18,7 +18,7 @@ from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dhtt_docs.build.chunks import MAX_SIZE, MIN_SIZE, chunk_keys, chunks_of, template_combinable
+from dhtt_docs.build.chunks import MAX_SIZE, chunk_keys, chunks_of, template_combinable
 from dhtt_docs.documents.combine import combinable_parts, combine, mark_name
 from dhtt_docs.documents.render import builtin_templates_dir, render_documents
 from dhtt_docs.dossier.loader import load_round
@@ -147,7 +147,7 @@ def test_a_section_ending_with_a_paragraph_carries_the_break_in_that_paragraph(r
     target = tmp_path / "combined.docx"
     assert combine([member, member], target)
     combined = Document(str(target))
-    last_of_first = [p for p in combined.paragraphs if p.text == "Hết."][0]
+    last_of_first = next(p for p in combined.paragraphs if p.text == "Hết.")
     assert last_of_first._p.pPr.find(f"{W}sectPr") is not None
     assert len(combined.sections) == 2
     assert body_texts(target) == body_texts(member) * 2

@@ -11,6 +11,7 @@ A tagged PDF (a structure tree) is not cut: its tree would not follow.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from dhtt_docs.fsutil import atomic_path
@@ -75,6 +76,6 @@ def _starts(pdf, marks: list[str]) -> list[int] | None:
         if not isinstance(dest, pikepdf.Array) or len(dest) == 0 or dest[0].objgen not in page_of:
             return None
         starts.append(page_of[dest[0].objgen])
-    if not starts or starts[0] != 0 or any(b <= a for a, b in zip(starts, starts[1:])):
+    if not starts or starts[0] != 0 or any(b <= a for a, b in pairwise(starts)):
         return None
     return starts
