@@ -203,7 +203,9 @@ def _ids_of(jobs: list[J]) -> list[list[str]]:
 
 def test_chunks_stop_at_a_template_change_and_skip_what_cannot_be_combined():
     jobs = _round([f"c{i}" for i in range(3)]) + [J("bao-cao", f"t{i}", "tap-the") for i in range(3)]
-    assert chunks_of(jobs, lambda _t: True) == [[3, 4, 5], [6, 7, 8]]
+    asked = []
+    assert chunks_of(jobs, lambda t: asked.append(t) or True) == [[3, 4, 5], [6, 7, 8]]
+    assert sorted(asked) == [Path("ca-nhan"), Path("tap-the")]           # once per template, not per report
     assert chunks_of(jobs, lambda t: t.name == "tap-the") == [[6, 7, 8]]
     assert chunks_of(jobs, lambda _t: False) == []
 

@@ -51,6 +51,12 @@ def chunks_of(jobs: Sequence[DocumentJob], combinable: Callable[[Path], bool]) -
     """The chunks of `jobs` (indices, in order); documents converted alone are in none."""
     chunks: list[list[int]] = []
     current: list[int] = []
+    asked: dict[Path, bool] = {}        # `combinable` once per template, not once per report
+
+    def can_combine(template: Path) -> bool:
+        if template not in asked:
+            asked[template] = combinable(template)
+        return asked[template]
 
     def close() -> None:
         if len(current) > 1:
@@ -58,7 +64,7 @@ def chunks_of(jobs: Sequence[DocumentJob], combinable: Callable[[Path], bool]) -
         current.clear()
 
     for i, job in enumerate(jobs):
-        if job.kind != _REPORT or job.candidate_id is None or not combinable(job.template):
+        if job.kind != _REPORT or job.candidate_id is None or not can_combine(job.template):
             close()
             continue
         if current and jobs[current[-1]].template != job.template:
