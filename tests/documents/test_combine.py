@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dhtt_docs.build.chunks import MAX_SIZE, chunk_keys, chunks_of, template_combinable
-from dhtt_docs.documents.combine import combinable_parts, combine, mark_name
+from dhtt_docs.documents.combine import combinable_parts, combine, mark_name, parts_of
 from dhtt_docs.documents.render import builtin_templates_dir, render_documents
 from dhtt_docs.dossier.loader import load_round
 from dhtt_docs.rules.engine import evaluate
@@ -39,10 +39,6 @@ def reports(tmp_path_factory) -> dict[str, list[Path]]:
                 out.setdefault(f"{name}-{kind}", []).append(d.path)
     return out
 
-
-def parts_of(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
 def write_parts(path: Path, parts: dict[str, bytes]) -> Path:
@@ -85,7 +81,7 @@ def test_collective_reports_and_other_rounds_combine_too(reports, tmp_path):
             assert len(Document(str(tmp_path / f"{name}.docx")).sections) == len(sources)
 
 
-def test_the_builtin_report_templates_can_be_combined_and_the_others_are_never_chunked():
+def test_the_builtin_report_templates_can_be_combined():
     folder = builtin_templates_dir()
     for name in ("bao-cao-thanh-tich-ca-nhan.docx", "bao-cao-thanh-tich-tap-the.docx"):
         assert template_combinable(folder / name, "builtin"), name

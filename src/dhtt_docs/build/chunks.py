@@ -100,11 +100,10 @@ def template_combinable(template: Path, digest: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _combinable(template: str, digest: str) -> bool:
-    from dhtt_docs.documents.combine import combinable_parts
+    from dhtt_docs.documents.combine import combinable_parts, parts_of
 
     try:
-        with zipfile.ZipFile(template) as zf:
-            return combinable_parts({info.filename: zf.read(info) for info in zf.infolist()})
+        return combinable_parts(parts_of(Path(template)))
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
 

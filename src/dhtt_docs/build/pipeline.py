@@ -372,7 +372,8 @@ def plan_round(report: Report, opts: BuildOptions, result: BuildResult, cache: B
     chunks: list[list[int]] = []
     alone: dict[str, str] = {}
     if opts.pdf:
-        pdf_keys, chunks, alone = pdf_keys_of(jobs, report, opts)
+        pdf_keys, chunks, alone_keys = pdf_keys_of(jobs, report, opts)
+        alone = {own: key for own, key in zip(alone_keys, pdf_keys) if own != key}
     rnd = report.round
     sources = [rnd.folder / "submission.yaml"] + [c.path for c in rnd.candidates]
     key = key_of({
@@ -508,19 +509,18 @@ def _template_names(template: Path, digest: str, cache: BuildCache | None) -> fr
 
 
 def pdf_keys_of(jobs: list[tuple[DocumentJob, str]], report: Report,
-                opts: BuildOptions) -> tuple[list[str], list[list[int]], dict[str, str]]:
+                opts: BuildOptions) -> tuple[list[str], list[list[int]], list[str]]:
     """The PDF key of every document, the chunks of reports converted together (build/chunks.py), and
-    for each combined report the key its PDF would have alone -> its key (what `status` compares)."""
+    the key each PDF would have converted alone (the same but for combined reports; `status` uses it)."""
     from dhtt_docs.pdf.libreoffice import converter_identity
 
     engine = converter_identity(opts.converter)
     pdf_keys = [pdf_key(key, job.title, report, opts, engine) for job, key in jobs]
     if not engine.startswith("soffice:") or opts.pdfa:
         # only our own LibreOffice exports where each report starts; PDF/A is tagged (pdf/split.py)
-        return pdf_keys, [], {}
+        return pdf_keys, [], pdf_keys
     chunks = chunks_of([job for job, _ in jobs], _combinable_template)
-    keys = chunk_keys(pdf_keys, [key for _, key in jobs], chunks)
-    return keys, chunks, {pdf_keys[i]: keys[i] for chunk in chunks for i in chunk}
+    return chunk_keys(pdf_keys, [key for _, key in jobs], chunks), chunks, pdf_keys
 
 
 def _combinable_template(template: Path) -> bool:

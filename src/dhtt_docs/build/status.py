@@ -109,15 +109,14 @@ def document_states(report: Report, folder: Path, opts: BuildOptions) -> list[Do
     # status only reads: a round never built keeps no cache folder because it was asked about
     cache = BuildCache(root if root is not None and root.is_dir() else None)
     jobs = keyed_documents(report, opts.templates, not report.ok, cache)
-    pdf_keys, _chunks, alone = pdf_keys_of(jobs, report, opts)
-    before = {own: alone_key for alone_key, own in alone.items()}
-    last = chunked_last(output_dir(folder, opts), cache) if alone else {}
+    pdf_keys, chunks, alone_keys = pdf_keys_of(jobs, report, opts)
+    last = chunked_last(output_dir(folder, opts), cache) if chunks else {}
     states = []
-    for (job, key), pdf_key in zip(jobs, pdf_keys):
+    for (job, key), pdf_key, alone_key in zip(jobs, pdf_keys, alone_keys):
         docx = out / job.file_name
         pdf = docx.with_suffix(".pdf")
         state = _state(cache, "pdf", sign_ready_key(pdf_key, job.kind), pdf)
-        earlier = last.get(before.get(pdf_key, ""))
+        earlier = last.get(alone_key) if alone_key != pdf_key else None
         if state is DocState.STALE and earlier is not None and \
                 _state(cache, "pdf", sign_ready_key(earlier, job.kind), pdf) is DocState.FRESH:
             # its content as it is; only the reports converted with it changed (build/chunks.py)

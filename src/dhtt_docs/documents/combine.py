@@ -23,8 +23,8 @@ is converted alone (:func:`combinable_parts` says which):
 * headers and footers hold no field but PAGE (NUMPAGES would count every
   report's pages), and no odd/even pages or mirrored margins are asked for.
 
-Page for page, the combined PDF is the reports' own PDFs (tests/documents/
-test_combine.py compares their images). A combined report's PDF depends on
+Page for page, the combined PDF is the reports' own PDFs (tests/pdf/
+test_split.py compares their images). A combined report's PDF depends on
 its companions (LibreOffice numbers the glyphs of its font subsets for the
 whole document), so its cache key names them all (build/chunks.py).
 
@@ -39,7 +39,7 @@ import re
 import zipfile
 from pathlib import Path
 
-__all__ = ["COMBINE_VERSION", "combinable_parts", "combine", "mark_name"]
+__all__ = ["COMBINE_VERSION", "combinable_parts", "combine", "mark_name", "parts_of"]
 
 #: Raise when what :func:`combine` writes changes: combined reports' PDFs are then made again.
 COMBINE_VERSION = 1
@@ -73,11 +73,7 @@ def mark_name(position: int) -> str:
 def combinable_parts(parts: dict[str, bytes]) -> bool:
     """Can a document with these parts (name -> bytes; a template's or a rendered report's) be combined
     with others of its template without changing its pages?"""
-    document = parts.get(DOCUMENT)
-    if document is None or _BODY_OPEN not in document:
-        return False
-    body = document[document.index(_BODY_OPEN):]
-    if len(_SECT.findall(body)) != 1 or _UNSAFE_IN_BODY.search(body):
+    if not _body_combinable(parts.get(DOCUMENT)):
         return False
     if _UNSAFE_SETTINGS.search(parts.get("word/settings.xml", b"")):
         return False
@@ -91,7 +87,16 @@ def combinable_parts(parts: dict[str, bytes]) -> bool:
     return True
 
 
-def _read(path: Path) -> dict[str, bytes]:
+def _body_combinable(document: bytes | None) -> bool:
+    """A body with one section and nothing that numbers or lays out differently in company."""
+    if document is None or _BODY_OPEN not in document:
+        return False
+    body = document[document.index(_BODY_OPEN):]
+    return len(_SECT.findall(body)) == 1 and not _UNSAFE_IN_BODY.search(body)
+
+
+def parts_of(path: Path) -> dict[str, bytes]:
+    """A DOCX's parts, name -> bytes."""
     with zipfile.ZipFile(path) as zf:
         return {info.filename: zf.read(info) for info in zf.infolist()}
 
@@ -102,15 +107,17 @@ def combine(sources: list[Path], target: Path) -> bool:
 
     The report at position k begins with the bookmark :func:`mark_name` (k).
     """
-    members = [_read(path) for path in sources]
+    members = [parts_of(path) for path in sources]
     first = members[0]
+    if not combinable_parts(first):
+        return False
     shared = {name: data for name, data in first.items() if name != DOCUMENT and not name.startswith(_SKIPPED)}
     bodies: list[bytes] = []
     head = tail = None
-    for member in members:
-        if not combinable_parts(member):
-            return False
+    for member in members:   # the others' parts are the first's: only their bodies are checked again
         if {n: d for n, d in member.items() if n != DOCUMENT and not n.startswith(_SKIPPED)} != shared:
+            return False
+        if member is not first and not _body_combinable(member.get(DOCUMENT)):
             return False
         document = member[DOCUMENT]
         start = document.index(_BODY_OPEN) + len(_BODY_OPEN)
