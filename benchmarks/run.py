@@ -285,8 +285,11 @@ def install_peers(wanted: set[str]) -> dict[str, str | None]:
     if "unoserver" in wanted:
         venv = PEERS / "unoserver-venv"
         def usable() -> bool:   # run as `python -m` (a venv's bin/ scripts break when the folder moves)
-            return subprocess.run([str(venv / "bin" / "python"), "-c", "import unoserver.server, uno"],
-                                  capture_output=True).returncode == 0
+            try:
+                return subprocess.run([str(venv / "bin" / "python"), "-c", "import unoserver.server, uno"],
+                                      capture_output=True).returncode == 0
+            except OSError:     # not made yet (a fresh clone)
+                return False
         if not usable():
             subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", str(venv)], capture_output=True)
             subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "unoserver"],
