@@ -12,6 +12,8 @@ dhtt-docs   build --no-pdf (cold cache); build with PDFs (cold cache, cold Libre
 peers       on the very DOCX files dhtt-docs made:
             floor    two soffice processes, profiles made beforehand, each converting half the files
                      (calls of at most 200 files: LibreOffice 7.4 stops silently after ~247);
+                     and again with those profiles marked as seen by this LibreOffice version, as
+                     dhtt-docs marks its own (no graphics self-test at each start: the true floor);
             batch    one `soffice --convert-to pdf` call per 200 files, one after the other;
             one-call one soffice call for all files (how many PDFs it really made is shown);
             naive    one soffice per file (measured up to --naive-max files, else per-file time x files);
@@ -241,13 +243,21 @@ def _script(body: str) -> list[str]:
     return [sys.executable, "-c", body]
 
 
-def peer_floor(files: list[Path], work: Path) -> dict:
+def peer_floor(files: list[Path], work: Path, marked: bool = False) -> dict:
+    """Two soffice processes, profiles made beforehand, each converting half of the files in calls of
+    SOFFICE_LIMIT. `marked`: the profiles also record this LibreOffice version as seen, as dhtt-docs
+    marks its own (pdf/libreoffice.mark_profile_seen): no graphics self-test at each start."""
     halves = [files[0::2], files[1::2]]
-    profiles = [work / "floor-profile-0", work / "floor-profile-1"]
+    name = "floor-marked" if marked else "floor"
+    profiles = [work / f"{name}-profile-0", work / f"{name}-profile-1"]
     for p in profiles:                      # made beforehand: not measured
         subprocess.run([_soffice(), f"-env:UserInstallation={p.as_uri()}", "--headless", "--terminate_after_init"],
                        capture_output=True)
-    out = work / "floor-out"
+        if marked:
+            sys.path.insert(0, str(ROOT / "src"))
+            from dhtt_docs.pdf.libreoffice import mark_profile_seen
+            mark_profile_seen(p, _soffice())
+    out = work / f"{name}-out"
     plan = [[_soffice_cmd(profiles[k], out, chunk) for chunk in _chunks(half, SOFFICE_LIMIT)]
             for k, half in enumerate(halves)]
     body = ("import subprocess, sys, json, threading\n"
@@ -421,6 +431,8 @@ def run_size(n: int, work: Path, peers: set[str], found: dict, naive_max: int) -
     if "floor" in peers:
         print(f"N={n}: floor", flush=True)
         row["floor"] = peer_floor(files, peer_work)
+        print(f"N={n}: floor, marked profiles", flush=True)
+        row["floor_marked"] = peer_floor(files, peer_work, marked=True)
     if "batch" in peers:
         print(f"N={n}: batched soffice", flush=True)
         row["batch"] = peer_batch(files, peer_work, SOFFICE_LIMIT, "batch")
@@ -470,15 +482,18 @@ def write_report(results: dict) -> None:
         f"{results['load']}), LibreOffice {results['libreoffice']}, Python {results['python']}. "
         "Seconds of wall time, measured with no sampler running; every column in the same run.",
         "",
-        "| N | docs | dhtt build | floor | batched soffice (200/call) | one soffice call | naive (1 per file) "
-        "| unoserver | Carbone | build / floor | `--no-pdf` | docs/s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | docs | dhtt build | floor | floor, marked profiles | batched soffice (200/call) | one soffice call "
+        "| naive (1 per file) | unoserver | Carbone | build / floor | build / marked floor | `--no-pdf` | docs/s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    def ratio(r: dict, key: str) -> str:
+        return f"{r['build']['seconds'] / r[key]['seconds']:.2f}" if "seconds" in r.get(key, {}) else "n/a"
     for r in rows:
-        ratio = r["build"]["seconds"] / r["floor"]["seconds"] if "floor" in r else float("nan")
-        lines.append(f"| {r['n']} | {r['documents']} | {_s(r, 'build')} | {_s(r, 'floor')} | {_s(r, 'batch')} | "
+        lines.append(f"| {r['n']} | {r['documents']} | {_s(r, 'build')} | {_s(r, 'floor')} | "
+                     f"{_s(r, 'floor_marked')} | {_s(r, 'batch')} | "
                      f"{_s(r, 'one_call')} | {_s(r, 'naive')} | {_s(r, 'unoserver')} | {_s(r, 'carbone')} | "
-                     f"{ratio:.2f} | {_s(r, 'no_pdf')} | {r['documents'] / r['no_pdf']['seconds']:.0f} |")
+                     f"{ratio(r, 'floor')} | {ratio(r, 'floor_marked')} | {_s(r, 'no_pdf')} | "
+                     f"{r['documents'] / r['no_pdf']['seconds']:.0f} |")
     lines += ["", "Rebuilds (cache warm; converter cold unless said) and peak memory of the whole process tree "
               "(sum of PSS, MB; a separate run of the same cold build, sampled every 50 ms):", "",
               "| N | nothing changed | 1 changed | 2 changed | 1 changed, `--converter warm`, first edit | "
@@ -532,7 +547,8 @@ def draw_plot(results: dict) -> None:
     ns = [r["n"] for r in rows]
     fig, ax = plt.subplots(figsize=(7.0, 4.4), dpi=100)
     series = [("build", "dhtt-docs build", "o-"), ("no_pdf", "dhtt-docs --no-pdf", "s-"),
-              ("floor", "conversion floor", "k--"), ("batch", "soffice, 200 files/call", "v-"),
+              ("floor", "conversion floor", "k--"), ("floor_marked", "floor, profiles marked as seen", "k:"),
+              ("batch", "soffice, 200 files/call", "v-"),
               ("naive", "one soffice per file", "x:"), ("unoserver", "unoserver", "^-"), ("carbone", "Carbone", "d-"),
               ("rebuild1", "rebuild, 1 changed", ".-"), ("rebuild1_warm", "rebuild, 1 changed, --converter warm", "*-"),
               ("rebuild1_warm_next", "the next edit, --converter warm", "p-")]

@@ -5,8 +5,9 @@ Why it looks the way it does (see docs/reference: toolchain facts):
 * With ``keep_running`` (the build) each worker keeps one LibreOffice for the
   whole run and converts file by file (:mod:`dhtt_docs.pdf.unoworker`); what
   follows is the cold path it falls back to, and what :func:`convert_many` uses.
-* Starting ``soffice`` costs about a second, converting a file about a tenth
-  of that, so every worker converts a *batch* of files per start. Batches are
+* Starting ``soffice`` costs about 0.25 s (on a profile marked as seen by this
+  version, :func:`.libreoffice.mark_profile_seen`; 0.9 s without), converting
+  a file 0.05-0.1 s, so every worker converts a *batch* of files per start. Batches are
   sized from the number of documents expected (about equal rounds per worker)
   and capped at :data:`MAX_BATCH`, well under the ~247 files after which
   LibreOffice 7.4 silently stops converting (exit 0); every output is checked.
@@ -36,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dhtt_docs.pdf.jobs import Job, install, pdf_has_pages, remove_quietly
+from dhtt_docs.pdf.libreoffice import mark_profile_seen
 from dhtt_docs.pdf.messages import (
     msg_crashed,
     msg_empty_pdf,
@@ -60,7 +62,7 @@ DOCX_INFILTER = "MS Word 2007 XML"
 #: batches of 25 (21 starts) took 26.5 s, of 200 took 20.5 s; LibreOffice 7.4
 #: stops silently after about 247 files, so stay well below.
 MAX_BATCH = 160
-#: Fewest files per start while more are still coming (a start costs ~1 s).
+#: Fewest files per start while more are still coming (a start costs 0.25 s or more).
 MIN_BATCH = 8
 
 DoneFn = Callable[[Job, str | None], None]   # job, failure reason (None: its PDF is in place)
@@ -130,6 +132,7 @@ class SofficeWorker:
             self.janitor.watch_dir(kept.path)   # a profile in use when the build dies may be half-written
         self._profile_no = 0
         self._batch_no = 0
+        self._marked: Path | None = None   # the profile last marked as seen (libreoffice.mark_profile_seen)
 
     @property
     def profile(self) -> Path:
@@ -207,6 +210,9 @@ class SofficeWorker:
                     shutil.copyfile(job.source, neutral)
                 inputs.append(neutral)
             docx = all(p.suffix == ".docx" for p in inputs)
+            if self._marked != self.profile:    # a new or discarded profile: no graphics self-test
+                mark_profile_seen(self.profile, self.executable)
+                self._marked = self.profile
             cmd = self._command(inputs, outdir, docx)
             installed: set[int] = set()
 

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dhtt_docs.pdf.jobs import Job, install, pdf_has_pages
+from dhtt_docs.pdf.libreoffice import mark_profile_seen
 from dhtt_docs.pdf.messages import msg_crashed, msg_empty_pdf, msg_not_loaded, msg_timeout, msg_write_failed
 from dhtt_docs.pdf.procs import kill_group
 
@@ -90,6 +91,7 @@ class UnoWorker:
         warmd = Path(__file__).with_name("warmd.py")
         for litter in self._sockets():          # removed by the server; by the janitor if the build is killed
             self.groups.janitor.watch_dir(litter)
+        mark_profile_seen(self.profile, self.executable)   # starts without the graphics self-test
         self._proc = subprocess.Popen(
             [self.python, str(warmd), str(self._runtime), self.executable, str(IDLE), str(self.profile)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

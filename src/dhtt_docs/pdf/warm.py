@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from dhtt_docs.fsutil import is_private_dir, listening, user_runtime_dir
-from dhtt_docs.pdf.libreoffice import find_soffice
+from dhtt_docs.pdf.libreoffice import find_soffice, mark_profile_seen
 
 #: The server stops after this long without a request (seconds); DHTT_WARM_IDLE overrides it.
 IDLE_SECONDS = 600.0
@@ -89,6 +89,7 @@ def start(wait: float = START_WAIT) -> None:
         raise WarmUnavailable(f"{runtime} is not a private folder of this user")
     idle = os.environ.get("DHTT_WARM_IDLE", str(IDLE_SECONDS))
     (runtime / "soffice").write_text(soffice)
+    mark_profile_seen(runtime / "profile", soffice)   # warmd.py's profile: starts without the graphics self-test
     subprocess.Popen([python, str(Path(__file__).with_name("warmd.py")), str(runtime), soffice, idle],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True, cwd="/")
