@@ -21,9 +21,9 @@ peers       on the very DOCX files dhtt-docs made:
             carbone  Carbone 3.8 (node) rendering N+3 documents from a small template to PDF, 2 factories.
 Peers that cannot be installed (npm/PyPI unreachable) are shown as n/a. Peers live in benchmarks/.peers/.
 
-Writes benchmarks/results.md, results.json and plot.png. One command:
+Writes benchmarks/results.md, results.json and plot.png, and the same tables into the README. One command:
 
-    .venv/bin/python benchmarks/run.py                       # N = 10 50 500 1000 (about an hour on 2 cores)
+    .venv/bin/python benchmarks/run.py                       # N = 10 50 500 1000 (15-30 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --sizes 10 50 --peers floor batch
 """
 
@@ -475,6 +475,11 @@ def _s(row: dict, key: str) -> str:
     return text
 
 
+#: Where the README holds the tables of the last run (write_report replaces what is between).
+README_START = "<!-- benchmark results: written by benchmarks/run.py -->"
+README_END = "<!-- end of benchmark results -->"
+
+
 def write_report(results: dict) -> None:
     rows = results["rounds"]
     lines = [
@@ -510,6 +515,12 @@ def write_report(results: dict) -> None:
         lines.append(f"| {r['n']} | " + " | ".join(f"{s.get(k, 0):.2f}" for k in
                                                   ("load", "plan", "documents", "bundle", "xlsx", "bag", "swap")) + " |")
     (HERE / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START in text and README_END in text:   # the README's copy of the tables, kept the same
+        head, rest = text.split(README_START, 1)
+        tail = rest.split(README_END, 1)[1]
+        readme.write_text(f"{head}{README_START}\n" + "\n".join(lines) + f"\n{README_END}{tail}", encoding="utf-8")
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     plot(results)
 
@@ -580,7 +591,8 @@ def main() -> None:
     ap.add_argument("--peers", nargs="*", default=list(ALL_PEERS), choices=ALL_PEERS)
     ap.add_argument("--naive-max", type=int, default=53, help="files converted one per soffice (the rest estimated)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
-    ap.add_argument("--plot-only", action="store_true", help="redraw results.md and plot.png from results.json")
+    ap.add_argument("--plot-only", action="store_true", 
+                    help="redraw results.md, plot.png and the README's tables from results.json")
     args = ap.parse_args()
     if args.plot_only:
         write_report(json.loads((HERE / "results.json").read_text(encoding="utf-8")))
