@@ -250,12 +250,13 @@ def peer_floor(files: list[Path], work: Path, marked: bool = False) -> dict:
     halves = [files[0::2], files[1::2]]
     name = "floor-marked" if marked else "floor"
     profiles = [work / f"{name}-profile-0", work / f"{name}-profile-1"]
+    sys.path.insert(0, str(ROOT / "src"))
+    from dhtt_docs.pdf.libreoffice import mark_profile_seen
+
     for p in profiles:                      # made beforehand: not measured
         subprocess.run([_soffice(), f"-env:UserInstallation={p.as_uri()}", "--headless", "--terminate_after_init"],
                        capture_output=True)
         if marked:
-            sys.path.insert(0, str(ROOT / "src"))
-            from dhtt_docs.pdf.libreoffice import mark_profile_seen
             mark_profile_seen(p, _soffice())
     out = work / f"{name}-out"
     plan = [[_soffice_cmd(profiles[k], out, chunk) for chunk in _chunks(half, SOFFICE_LIMIT)]
@@ -591,7 +592,7 @@ def main() -> None:
     ap.add_argument("--peers", nargs="*", default=list(ALL_PEERS), choices=ALL_PEERS)
     ap.add_argument("--naive-max", type=int, default=53, help="files converted one per soffice (the rest estimated)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
-    ap.add_argument("--plot-only", action="store_true", 
+    ap.add_argument("--plot-only", action="store_true",
                     help="redraw results.md, plot.png and the README's tables from results.json")
     args = ap.parse_args()
     if args.plot_only:

@@ -241,9 +241,9 @@ def start_converters(out: Path, opts: BuildOptions, stack: ExitStack) -> EarlyCo
     """Start the LibreOffice workers now, when PDFs are wanted and they keep LibreOffice running.
 
     A cold LibreOffice takes 0.2-0.5 s of CPU to come up (on a profile marked as seen, see
-    pdf/libreoffice.mark_profile_seen; 0.9 s without), more on a busy machine: started here it does so
-    while the round is loaded, checked and planned. They are stopped unused (when the stack closes) if the
-    round has errors or every PDF comes from the cache. Not with ``--converter``, nor when a warm
+    pdf/libreoffice.mark_profile_seen; 0.9 s without), more on a busy machine: started here it does
+    so while the round is loaded, checked and planned. They are stopped unused (when the stack
+    closes) if the round has errors or every PDF comes from the cache. Not with ``--converter``, nor when a warm
     converter is running (a small rebuild goes to it).
     """
     if not opts.pdf or (opts.converter or "soffice").strip().lower() != "soffice":

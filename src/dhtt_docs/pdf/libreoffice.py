@@ -140,7 +140,7 @@ def mark_profile_seen(profile: Path, executable: str) -> None:
     record the current version as ``ooSetupLastVersion``, and a headless start never records it. On
     a 2-core machine that was 0.7 s of each start's 0.9 s (``perf`` of ``soffice --convert-to``: 93 %
     of the page faults in the self-test's fills). The test only chooses a drawing back end for the
-    screen; the PDFs are the same bytes (tests/pdf/test_libreoffice.py). Never raises: a profile
+    screen; the PDFs are the same bytes (tests/pdf/test_profile.py). Never raises: a profile
     that cannot be marked starts as before.
     """
     version = product_version(executable)
