@@ -57,6 +57,14 @@ def registry(profile: Path) -> Path:
     return profile / "user" / "registrymodifications.xcu"
 
 
+def self_test_ran(profile: Path) -> bool:
+    return (profile / "user" / "GraphicsRenderTests.log").exists()
+
+
+def marked(profile: Path) -> bool:
+    return "ooSetupLastVersion" in registry(profile).read_text(encoding="utf-8")
+
+
 def test_the_version_is_read_from_the_installation_not_its_schema(installation):
     assert product_version(installation) == "7.4"
 
@@ -108,11 +116,25 @@ def test_without_a_known_version_nothing_is_written(tmp_path):
     assert not (tmp_path / "profile").exists()
 
 
-def test_a_profile_that_cannot_be_written_starts_as_before(tmp_path, installation):
+def test_a_profile_that_cannot_be_read_starts_as_before(tmp_path, installation):
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the profile folder should be")
     mark_profile_seen(blocked, installation)        # no exception
     assert blocked.read_text() == "a file where the profile folder should be"
+
+
+def test_a_registry_that_cannot_be_replaced_is_left_as_it_was(tmp_path, installation, monkeypatch):
+    profile = tmp_path / "profile"
+    registry(profile).parent.mkdir(parents=True)
+    registry(profile).write_text(LIBREOFFICE_WROTE.format(last="7.3"), encoding="utf-8")
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    mark_profile_seen(profile, installation)        # no exception
+    assert registry(profile).read_text(encoding="utf-8") == LIBREOFFICE_WROTE.format(last="7.3")
+    assert [p.name for p in registry(profile).parent.iterdir()] == ["registrymodifications.xcu"]   # no partial
 
 
 @needs_soffice
@@ -122,28 +144,19 @@ def test_a_marked_profile_skips_the_self_test_and_gives_the_same_pdf(tmp_path):
     soffice = find_soffice()
     source = make_docx(tmp_path / "bao-cao.docx", "Báo cáo thành tích của Bảo hiểm xã hội huyện Hoằng Hóa")
     pdfs = {}
-    for name, marked in (("plain", False), ("marked", True)):
+    for name, is_marked in (("plain", False), ("marked", True)):
         profile = tmp_path / f"profile-{name}"
-        if marked:
+        if is_marked:
             mark_profile_seen(profile, soffice)
         out = tmp_path / f"out-{name}"
         subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                         "--convert-to", "pdf", "--outdir", str(out), str(source)],
                        capture_output=True, timeout=120, check=True)
         pdfs[name] = out / "bao-cao.pdf"
-        ran = (profile / "user" / "GraphicsRenderTests.log").exists()
-        assert ran is not marked, f"{name} profile: self-test {'ran' if ran else 'did not run'}"
-    assert "ooSetupLastVersion" in registry(tmp_path / "profile-marked").read_text(encoding="utf-8")   # kept at exit
+        assert self_test_ran(profile) is not is_marked, f"{name} profile: self-test ran {self_test_ran(profile)}"
+    assert marked(tmp_path / "profile-marked")   # LibreOffice kept the mark when it rewrote the file at exit
     meta = BundleMeta(title="t", author="a", subject="s", keywords="k", date=datetime(2024, 5, 6))
     assert normalised_bytes(pdfs["plain"], meta) == normalised_bytes(pdfs["marked"], meta)
-
-
-def self_test_ran(profile: Path) -> bool:
-    return (profile / "user" / "GraphicsRenderTests.log").exists()
-
-
-def marked(profile: Path) -> bool:
-    return "ooSetupLastVersion" in registry(profile).read_text(encoding="utf-8")
 
 
 @needs_soffice

@@ -132,7 +132,6 @@ class SofficeWorker:
             self.janitor.watch_dir(kept.path)   # a profile in use when the build dies may be half-written
         self._profile_no = 0
         self._batch_no = 0
-        self._marked: Path | None = None   # the profile last marked as seen (libreoffice.mark_profile_seen)
 
     @property
     def profile(self) -> Path:
@@ -210,9 +209,7 @@ class SofficeWorker:
                     shutil.copyfile(job.source, neutral)
                 inputs.append(neutral)
             docx = all(p.suffix == ".docx" for p in inputs)
-            if self._marked != self.profile:    # a new or discarded profile: no graphics self-test
-                mark_profile_seen(self.profile, self.executable)
-                self._marked = self.profile
+            mark_profile_seen(self.profile, self.executable)   # no graphics self-test (20 µs once marked)
             cmd = self._command(inputs, outdir, docx)
             installed: set[int] = set()
 
